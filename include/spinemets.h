@@ -1,0 +1,278 @@
+/*
+** spinemets.h: the one public header of the spinemets core engine.
+**
+** The core scores the instruments used for metastatic spinal tumours (SINS,
+** Bilsky ESCC, Frankel, ASIA, revised Tokuhashi, Tomita, Bauer, modified Bauer,
+** NESMS, Katagiri). Every point value and cut-off lives in a static table in
+** src/core/, each row carrying its source (../shared/clinical/REFERENCE.md).
+**
+** Rules of the core (tested):
+**   - no I/O, no printing, no exit/abort, no globals that change, and no
+**     allocation: callers own every object (sm_input, sm_result) and may put
+**     them on the stack;
+**   - a missing item is never treated as zero: the result is `incomplete`
+**     with the range of totals still possible;
+**   - a value outside its domain makes the result `invalid`, with an error
+**     naming the item (as a JSON pointer) and the allowed values.
+**
+** Output is decision support for qualified clinicians, never a diagnosis.
+*/
+#ifndef SPINEMETS_H
+#define SPINEMETS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SM_ENGINE_VERSION "0.1.0"
+
+/* ---- Status codes: the list only ever grows; numbers are never reused. ---- */
+typedef enum sm_status {
+	SM_OK = 0,              /* success */
+	SM_E_UNKNOWN_INSTRUMENT = 1, /* no instrument of that name */
+	SM_E_UNKNOWN_ITEM = 2,  /* the instrument has no item of that name */
+	SM_E_TYPE = 3,          /* value of the wrong type for the item */
+	SM_E_DOMAIN = 4,        /* value outside the item's allowed values */
+	SM_E_CONFLICT = 5,      /* two items contradict each other */
+	SM_E_TOO_MANY = 6,      /* a fixed-size list in a caller's object is full */
+	SM_E_ARGUMENT = 7,      /* NULL or otherwise unusable argument */
+	SM_E_DUPLICATE = 8,     /* the same item was given twice */
+	SM_E_SYNTAX = 9,        /* malformed input text (used by the adapters) */
+	SM_E_NOMEM = 10,        /* out of memory (used by the adapters) */
+	SM_E_IO = 11            /* input/output failure (used by the adapters) */
+} sm_status;
+
+/* A static English sentence for a status code; never NULL. */
+const char *sm_strerror(sm_status status);
+
+/* ---- Vocabulary ---- */
+typedef enum sm_result_status {
+	SM_RESULT_OK = 0,        /* every item known */
+	SM_RESULT_INCOMPLETE = 1,/* some items missing or ambiguous: see range */
+	SM_RESULT_INVALID = 2    /* a value out of domain: see errors; not scored */
+} sm_result_status;
+
+const char *sm_result_status_name(sm_result_status s); /* "ok", ... */
+
+typedef enum sm_direction {
+	SM_HIGHER_IS_BETTER = 0,
+	SM_HIGHER_IS_WORSE = 1,
+	SM_DIRECTION_NONE = 2 /* grades (ESCC, Frankel, ASIA) */
+} sm_direction;
+
+const char *sm_direction_name(sm_direction d); /* "higher_is_better", ... */
+
+/* Flags on a result (bit set). Names are the KEYS.md words. */
+enum {
+	SM_FLAG_CONVERTED = 1u << 0,         /* "converted": a scale was converted (KPS<->ECOG) */
+	SM_FLAG_VERIFY_PENDING = 1u << 1,    /* "verify_pending": an unverified rule was used */
+	SM_FLAG_CAPPED = 1u << 2,            /* "capped": the total hit the published ceiling */
+	SM_FLAG_CATALOGUE_DEFAULT = 1u << 3, /* "catalogue_default": histology mapped by an implementation default */
+	SM_FLAG_LEVEL_RANGE = 1u << 4,       /* "level_range": a level range took its highest-scoring level */
+	SM_FLAG_NOT_VALIDATED_IN_CHILDREN = 1u << 5 /* "not_validated_in_children" (set by doors that know the age) */
+};
+#define SM_NFLAGS 6
+const char *sm_flag_name(unsigned bit_index); /* by index 0..SM_NFLAGS-1; NULL beyond */
+
+/* ---- Items and their values ---- */
+typedef enum sm_item_type {
+	SM_T_ENUM = 0,      /* one of a fixed list of words */
+	SM_T_INT = 1,       /* integer within [min, max], in steps of `step` */
+	SM_T_NUMBER = 2,    /* real number within [min, max] */
+	SM_T_BOOL = 3,      /* true / false */
+	SM_T_HISTOLOGY = 4, /* a key of the histology catalogue */
+	SM_T_LEVEL = 5      /* a spinal level such as "T7", or a range "T2-T3" */
+} sm_item_type;
+
+const char *sm_item_type_name(sm_item_type t); /* "one of the words", "integer", ... */
+
+typedef struct sm_choice {
+	const char *key;   /* the KEYS.md word */
+	int points;        /* points it scores (where the item scores directly) */
+	const char *text;  /* its meaning as published */
+} sm_choice;
+
+typedef struct sm_item {
+	const char *key;          /* KEYS.md item key */
+	sm_item_type type;
+	const sm_choice *choices; /* SM_T_ENUM: the allowed words */
+	size_t nchoices;
+	double min, max, step;    /* SM_T_INT / SM_T_NUMBER; step 0 = any */
+	const char *help;         /* one line for help text and docs */
+} sm_item;
+
+/* A value as the core keeps it. */
+typedef struct sm_value {
+	bool present;
+	sm_item_type type;
+	int i;        /* ENUM: choice index; INT; BOOL: 0/1; HISTOLOGY: catalogue index */
+	double d;     /* NUMBER */
+	int lo, hi;   /* LEVEL: first and last level index (0 = Occ .. 29 = S5) */
+} sm_value;
+
+/* ---- The histology catalogue (KEYS.md §3) ---- */
+typedef enum sm_tomita_growth {
+	SM_TOMITA_NONE = 0,     /* the paper gives no class: growth must be supplied */
+	SM_TOMITA_SLOW = 1,
+	SM_TOMITA_MODERATE = 2,
+	SM_TOMITA_RAPID = 4     /* value = points (rapid = 4, REFERENCE §6.2) */
+} sm_tomita_growth;
+
+typedef enum sm_katagiri_group {
+	SM_KAT_SLOW = 0,            /* 0 points */
+	SM_KAT_MODERATE = 2,        /* 2 points */
+	SM_KAT_RAPID = 3,           /* 3 points */
+	SM_KAT_HORMONE = 10,        /* breast/prostate: slow if hormone-dependent, else moderate */
+	SM_KAT_LUNG = 11            /* lung: moderate on targeted therapy, else rapid */
+} sm_katagiri_group;
+
+typedef enum sm_radiosensitivity {
+	SM_RT_UNKNOWN = 0,
+	SM_RT_SENSITIVE = 1,
+	SM_RT_RESISTANT = 2
+} sm_radiosensitivity;
+
+typedef struct sm_histology {
+	const char *key;            /* stable key, e.g. "lung_nsclc" */
+	const char *name;           /* display name */
+	const char *icdo3;          /* ICD-O-3 topography where known, else "" */
+	int tokuhashi_points;       /* revised Tokuhashi primary-site points (0..5) */
+	bool tokuhashi_default;     /* true: "others" by implementation default (flagged) */
+	sm_tomita_growth tomita;    /* Tomita growth class, or NONE */
+	bool bauer_lung;            /* Bauer item 4 fails (lung cancer) */
+	bool bauer_favourable;      /* Bauer item 5: breast, kidney, lymphoma, myeloma */
+	bool bauer_default;         /* true: Bauer attributes by implementation default */
+	sm_katagiri_group katagiri; /* Katagiri 2014 primary group */
+	bool katagiri_default;      /* true: placed in "others" by default (flagged) */
+	sm_radiosensitivity radiosensitivity; /* to conventional EBRT (NOMS, REFERENCE §14) */
+	bool patchell_radiosensitive; /* Patchell 2005 exclusion list */
+	bool chemosensitive;        /* systemic therapy may come first (REFERENCE §3.4, §8) */
+	bool paediatric;            /* a tumour of childhood */
+	const char *source;         /* where each attribute comes from */
+} sm_histology;
+
+size_t sm_histology_count(void);
+const sm_histology *sm_histology_at(size_t index);           /* NULL beyond */
+const sm_histology *sm_histology_find(const char *key, int *index); /* NULL if unknown */
+
+/* ---- Spinal levels ---- */
+#define SM_NLEVELS 30 /* Occ, C1..C7, T1..T12, L1..L5, S1..S5 */
+const char *sm_level_name(int index);   /* "Occ", "C1", ... ; NULL beyond */
+/* Parse "T7" or a range "T2-T3" into level indices; SM_E_DOMAIN when not a level
+** SINS defines (coccyx included). */
+sm_status sm_level_parse(const char *text, int *lo, int *hi);
+
+/* ---- Instruments ---- */
+#define SM_MAX_ITEMS 20
+#define SM_MAX_COMPONENTS 12
+#define SM_MAX_ERRORS 8
+#define SM_MAX_NOTES 8
+#define SM_MSG_SIZE 256
+#define SM_TEXT_SIZE 1024
+
+typedef struct sm_instrument sm_instrument;
+
+size_t sm_instrument_count(void);
+const sm_instrument *sm_instrument_at(size_t index);  /* NULL beyond */
+const sm_instrument *sm_instrument_find(const char *name); /* NULL if unknown */
+
+const char *sm_instrument_name(const sm_instrument *in);       /* "sins" */
+const char *sm_instrument_title(const sm_instrument *in);      /* "Spinal Instability Neoplastic Score" */
+const char *sm_instrument_definition(const sm_instrument *in); /* "fisher-2010" */
+const char *sm_instrument_citation(const sm_instrument *in);
+const char *sm_instrument_reference(const sm_instrument *in);  /* "REFERENCE §1" */
+sm_direction sm_instrument_direction(const sm_instrument *in);
+bool sm_instrument_is_grade(const sm_instrument *in);
+size_t sm_instrument_item_count(const sm_instrument *in);
+const sm_item *sm_instrument_item(const sm_instrument *in, size_t index);
+const sm_item *sm_instrument_item_find(const sm_instrument *in, const char *key, size_t *index);
+
+typedef struct sm_band_def {
+	int lo, hi;            /* total range of the band (sums) */
+	const char *key;       /* band word, e.g. "potentially_unstable" */
+	const char *meaning;   /* published meaning, one sentence */
+} sm_band_def;
+size_t sm_instrument_band_count(const sm_instrument *in);
+const sm_band_def *sm_instrument_band(const sm_instrument *in, size_t index);
+
+/* ---- Errors ---- */
+typedef struct sm_error {
+	sm_status code;
+	char path[64];              /* JSON pointer, e.g. "/collapse" */
+	char message[SM_MSG_SIZE];  /* names the allowed values */
+} sm_error;
+
+/* ---- Input: item values for one instrument ---- */
+typedef struct sm_input {
+	const sm_instrument *instrument;
+	sm_value v[SM_MAX_ITEMS];      /* indexed as the instrument's items */
+	sm_error errors[SM_MAX_ERRORS];
+	size_t nerrors;
+	size_t nerrors_dropped;        /* errors beyond SM_MAX_ERRORS */
+} sm_input;
+
+sm_status sm_input_init(sm_input *in, const sm_instrument *instrument);
+/* Setters check the key and the domain. On failure they record an error in
+** `in` (so the result becomes invalid) and return its code. */
+sm_status sm_input_set_text(sm_input *in, const char *key, const char *text);
+sm_status sm_input_set_int(sm_input *in, const char *key, long long value);
+sm_status sm_input_set_number(sm_input *in, const char *key, double value);
+sm_status sm_input_set_bool(sm_input *in, const char *key, bool value);
+/* Record that the item is explicitly unknown (JSON null): same as absent,
+** but an unknown key is still an error. */
+sm_status sm_input_set_unknown(sm_input *in, const char *key);
+/* Set from text as found in a CSV cell or a command line ("true", "90",
+** "3.4", "lytic"); an empty string means unknown. */
+sm_status sm_input_set_parsed(sm_input *in, const char *key, const char *text);
+/* Record an error found by an adapter (type mismatch, syntax). */
+sm_status sm_input_add_error(sm_input *in, sm_status code, const char *path, const char *message);
+
+/* ---- Result ---- */
+typedef enum sm_vkind { SM_VK_NONE = 0, SM_VK_TEXT, SM_VK_INT, SM_VK_NUMBER, SM_VK_BOOL } sm_vkind;
+
+typedef struct sm_component {
+	const char *item;      /* the item key */
+	sm_vkind vkind;        /* type of the value as given */
+	char text[32];         /* SM_VK_TEXT value */
+	long long i;           /* SM_VK_INT / SM_VK_BOOL value */
+	double d;              /* SM_VK_NUMBER value */
+	bool known;            /* points exactly known */
+	int points;            /* when known */
+	int lo, hi;            /* points still possible (lo == hi == points when known) */
+	char explain[SM_MSG_SIZE]; /* what the value means and why it scores so (cited) */
+} sm_component;
+
+typedef struct sm_result {
+	const sm_instrument *instrument;
+	sm_result_status status;
+	bool has_total;        /* sums */
+	int total;             /* when status ok */
+	int lo, hi;            /* range still possible (== total when ok) */
+	const char *grade;     /* grade instruments: the grade when known, else NULL */
+	const char *band;      /* NULL when not determined */
+	const char *band_meaning;
+	const char *possible[8]; /* grade instruments, incomplete: grades still possible */
+	size_t npossible;
+	sm_component components[SM_MAX_COMPONENTS];
+	size_t ncomponents;
+	const char *missing[SM_MAX_ITEMS];
+	size_t nmissing;
+	sm_error errors[SM_MAX_ERRORS];
+	size_t nerrors;
+	unsigned flags;
+	const char *notes[SM_MAX_NOTES];
+	size_t nnotes;
+	char interpretation[SM_TEXT_SIZE];
+} sm_result;
+
+/* Score `in` into `out`. Always fills `out` (status invalid when the input
+** holds errors). Returns SM_OK, or SM_E_ARGUMENT for NULL arguments. */
+sm_status sm_score(const sm_input *in, sm_result *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* SPINEMETS_H */
