@@ -227,6 +227,9 @@ sm_status sm_input_set_unknown(sm_input *in, const char *key);
 /* Set from text as found in a CSV cell or a command line ("true", "90",
 ** "3.4", "lytic"); an empty string means unknown. */
 sm_status sm_input_set_parsed(sm_input *in, const char *key, const char *text);
+/* Record a value of a type the item cannot take (e.g. a JSON object or array);
+** `given` describes it ("an object"). The message names the allowed values. */
+sm_status sm_input_reject(sm_input *in, const char *key, const char *given);
 /* Record an error found by an adapter (type mismatch, syntax). */
 sm_status sm_input_add_error(sm_input *in, sm_status code, const char *path, const char *message);
 

@@ -1,0 +1,15 @@
+/* cli.h: the commands of the spinemets program. */
+#ifndef SM_CLI_H
+#define SM_CLI_H
+#include <stddef.h>
+#include <stdio.h>
+
+/* Exit codes (ARCHITECTURE.md contract 1). */
+enum { SM_EXIT_OK = 0, SM_EXIT_INVALID = 1, SM_EXIT_USAGE = 2 };
+
+int sm_cmd_score(int argc, char **argv);
+
+/* Read a whole file ("-" = stdin) into a new NUL-terminated buffer, at most
+** `cap` bytes. Returns NULL with a message in `err` on failure. */
+char *sm_read_all(const char *path, size_t cap, size_t *len, char *err, size_t errsz);
+#endif

@@ -1,0 +1,137 @@
+/*
+** histology.c: the histology catalogue (KEYS.md §3), one row per primary
+** tumour, with its attribute for every instrument that depends on histology.
+** Adding a tumour is one row. Sources (REFERENCE.md sections):
+**   tok   revised Tokuhashi primary-site points, §6.1 (Tokuhashi 2005; NICE CG75
+**         appendix 3). Not listed -> "others" 2; lymphoma/myeloma flagged (§6.1).
+**   tom   Tomita growth, §6.2 and §14 (slow 1 / moderate 2 / rapid 4; none = the
+**         paper gives no class: `growth` must be supplied).
+**   bau   Bauer items 4 (not lung) and 5 (breast, kidney, lymphoma, myeloma), §6.3.
+**   kat   Katagiri 2014 primary group, §6.6 and §14.
+**   rt    radiosensitivity to conventional EBRT, NOMS teaching, §3.2 and §14.
+**   pat   Patchell 2005 radiosensitive exclusion (lymphoma, leukaemia, myeloma,
+**         germ cell), §7.4 and §3.2.
+**   chemo systemic therapy may come first, §3.4(c) and §8.
+**   paed  a tumour of childhood, §8.
+** A `*_default` column marks an implementation default (no source names the
+** histology): results that use it carry the flag `catalogue_default`.
+*/
+#include "internal.h"
+
+#include <string.h>
+
+#define S SM_TOMITA_SLOW
+#define M SM_TOMITA_MODERATE
+#define R SM_TOMITA_RAPID
+#define N SM_TOMITA_NONE
+#define KS SM_KAT_SLOW
+#define KM SM_KAT_MODERATE
+#define KR SM_KAT_RAPID
+#define KH SM_KAT_HORMONE
+#define KL SM_KAT_LUNG
+#define RS SM_RT_SENSITIVE
+#define RR SM_RT_RESISTANT
+#define RU SM_RT_UNKNOWN
+
+/* key, name, ICD-O-3, tok, tok_def, tomita, bau_lung, bau_fav, bau_def, kat, kat_def,
+** rt, patchell, chemo, paed, source */
+static const sm_histology catalogue[] = {
+	{"breast", "Breast", "C50", 5, false, S, false, true, false, KH, false, RS, false, false, false,
+	 "tok §6.1 (5); tom §14 slow; bau §6.3 favourable; kat §6.6 hormone-dependent slow / else moderate; rt §14 sensitive"},
+	{"lung_nsclc", "Lung, non-small-cell", "C34", 0, false, R, true, false, false, KL, false, RR, false, false, false,
+	 "tok §6.1 lung (0); tom §14 rapid (every lung type); bau §6.3 lung; kat §6.6 lung (targeted moderate / else rapid); rt §14 resistant"},
+	{"lung_sclc", "Lung, small-cell", "C34", 0, false, R, true, false, false, KL, false, RS, false, true, false,
+	 "tok §6.1 lung (0); tom §14 rapid; bau §6.3 lung; kat §6.6 lung; rt §14 sensitive; chemo §3.4(c)"},
+	{"lung", "Lung, type not known", "C34", 0, false, R, true, false, false, KL, false, RU, false, false, false,
+	 "tok §6.1 lung (0); tom §14 rapid; bau §6.3 lung; kat §6.6 lung; rt §14 unknown (type needed)"},
+	{"prostate", "Prostate", "C61", 5, false, S, false, false, false, KH, false, RS, false, false, false,
+	 "tok §6.1 (5); tom §14 slow; bau §6.3 not lung, not favourable; kat §6.6 hormone-dependent slow / else moderate; rt §14 sensitive"},
+	{"kidney", "Kidney (renal cell)", "C64", 3, false, M, false, true, false, KM, false, RR, false, false, false,
+	 "tok §6.1 (3); tom §14 moderate; bau §6.3 favourable; kat §6.6 renal cell moderate; rt §14 resistant"},
+	{"thyroid", "Thyroid", "C73", 5, false, S, false, false, false, KS, false, RR, false, false, false,
+	 "tok §6.1 (5); tom §14 slow; kat §6.6 slow; rt §14 resistant"},
+	{"colon", "Colon", "C18", 2, false, R, false, false, false, KR, false, RR, false, false, false,
+	 "tok §6.1 others (2; colon named there); tom §14 rapid; kat §6.6 colorectal rapid; rt §14 resistant"},
+	{"rectum", "Rectum", "C20", 4, false, N, false, false, false, KR, false, RR, false, false, false,
+	 "tok §6.1 (4); tom §14 no class; kat §6.6 colorectal rapid; rt §14 resistant"},
+	{"stomach", "Stomach", "C16", 0, false, R, false, false, false, KR, false, RR, false, false, false,
+	 "tok §6.1 (0); tom §14 rapid; kat §6.6 gastric rapid; rt §14 resistant"},
+	{"oesophagus", "Oesophagus", "C15", 0, false, N, false, false, false, KR, false, RR, false, false, false,
+	 "tok §6.1 (0); tom §14 no class; kat §6.6 oesophageal rapid; rt §14 resistant"},
+	{"pancreas", "Pancreas", "C25", 0, false, N, false, false, false, KR, false, RR, false, false, false,
+	 "tok §6.1 (0); tom §14 no class; kat §6.6 pancreatic rapid; rt §14 resistant"},
+	{"liver", "Liver (hepatocellular)", "C22", 1, false, R, false, false, false, KR, false, RR, false, false, false,
+	 "tok §6.1 (1); tom §14 rapid; kat §6.6 hepatocellular rapid; rt §14 resistant"},
+	{"gallbladder", "Gallbladder", "C23", 1, false, N, false, false, false, KR, false, RU, false, false, false,
+	 "tok §6.1 (1); tom §14 no class; kat §6.6 gallbladder rapid; rt §14 not listed (unknown)"},
+	{"bladder", "Bladder", "C67", 0, false, N, false, false, false, KR, false, RU, false, false, false,
+	 "tok §6.1 (0); tom §14 no class; kat §6.6 other urological rapid; rt §14 not listed (unknown)"},
+	{"uterus", "Uterus (endometrium)", "C54", 3, false, M, false, false, false, KM, false, RU, false, false, false,
+	 "tok §6.1 (3); tom §14 moderate; kat §6.6 endometrial moderate; rt §14 not listed (unknown)"},
+	{"cervix", "Cervix uteri", "C53", 2, false, N, false, false, false, KR, false, RU, false, false, false,
+	 "tok §6.1 others (2); tom §14 no class; kat §6.6 cervical rapid; rt §14 not listed (unknown)"},
+	{"ovary", "Ovary", "C56", 2, false, N, false, false, false, KM, false, RS, false, false, false,
+	 "tok §6.1 others (2; ovary named there); tom §14 no class; kat §6.6 ovarian moderate; rt §14 sensitive"},
+	{"head_neck", "Head and neck", "C76.0", 2, false, N, false, false, false, KR, false, RU, false, false, false,
+	 "tok §6.1 others (2; head and neck named there); tom §14 no class; kat §6.6 head & neck rapid; rt §14 not listed (unknown)"},
+	{"melanoma", "Melanoma", "M8720/3", 2, false, N, false, false, false, KR, false, RR, false, false, false,
+	 "tok §6.1 others (2); tom §14 no class; kat §6.6 melanoma rapid; rt §14 resistant"},
+	{"soft_tissue_sarcoma", "Soft-tissue sarcoma", "C49", 2, false, N, false, false, false, KM, false, RR, false, false, false,
+	 "tok §6.1 others (2); tom §14 no class; kat §6.6 sarcoma moderate; rt §14 resistant"},
+	{"osteosarcoma", "Osteosarcoma", "M9180/3", 0, false, N, false, false, false, KM, false, RR, false, false, true,
+	 "tok §6.1 (0); tom §14 no class; kat §6.6 sarcoma moderate; rt §14 resistant; paed §8"},
+	{"myeloma", "Multiple myeloma", "M9732/3", 2, true, N, false, true, false, KS, false, RS, true, true, false,
+	 "tok §6.1 not listed -> others (2), flagged; bau §6.3 favourable; kat §6.6 slow; rt §14 sensitive; patchell §7.4 excluded; chemo §3.4(c)"},
+	{"plasmacytoma", "Plasmacytoma", "M9731/3", 2, true, N, false, true, true, KS, true, RS, true, false, false,
+	 "tok others (2), flagged; bau favourable as myeloma (default); kat slow as myeloma (default); rt §14 sensitive; patchell §7.4 myeloma family"},
+	{"lymphoma", "Lymphoma", "M9590/3", 2, true, N, false, true, false, KS, false, RS, true, true, false,
+	 "tok §6.1 not listed -> others (2), flagged; bau §6.3 favourable; kat §6.6 malignant lymphoma slow; rt §14 sensitive; patchell §7.4 excluded; chemo §3.4(c), §8"},
+	{"leukaemia", "Leukaemia", "M9800/3", 2, true, N, false, false, false, KM, true, RS, true, true, false,
+	 "tok not listed -> others (2), flagged; kat others (moderate, default); rt §14 sensitive; patchell §7.4 excluded; chemo §8"},
+	{"seminoma", "Seminoma", "M9061/3", 2, false, N, false, false, false, KM, true, RS, true, true, false,
+	 "tok others (2); kat others (moderate, default: testis vs 'other urological' not settled); rt §14 sensitive; patchell §7.4 germ cell; chemo §3.4(c)"},
+	{"germ_cell_nonseminoma", "Germ-cell tumour, non-seminoma", "M9065/3", 2, false, N, false, false, false, KM, true, RS, true, true, false,
+	 "tok others (2); kat others (moderate, default); rt §14 germ cell sensitive; patchell §7.4 germ cell; chemo §3.4(c), §8"},
+	{"neuroendocrine", "Neuroendocrine carcinoma", "M8246/3", 2, false, N, false, false, false, KM, true, RS, false, false, false,
+	 "tok others (2); kat others (moderate, default); rt §14 sensitive"},
+	{"carcinoid", "Carcinoid", "M8240/3", 5, false, N, false, false, false, KM, true, RS, false, false, false,
+	 "tok §6.1 (5); kat others (moderate, default); rt §14 sensitive"},
+	{"neuroblastoma", "Neuroblastoma", "M9500/3", 2, false, N, false, false, false, KM, true, RS, false, true, true,
+	 "tok others (2); kat others (default; adult score, not for children); rt §14 sensitive; chemo §8; paed §8"},
+	{"ewing_sarcoma", "Ewing sarcoma", "M9260/3", 2, false, N, false, false, false, KM, false, RS, false, true, true,
+	 "tok others (2); kat §6.6 sarcoma moderate; rt §14 sensitive; chemo §8 (multimodal); paed §8"},
+	{"rhabdomyosarcoma", "Rhabdomyosarcoma", "M8900/3", 2, false, N, false, false, false, KM, false, RU, false, false, true,
+	 "tok others (2); kat §6.6 sarcoma moderate; rt §14 not listed (unknown); paed §8"},
+	{"wilms", "Wilms tumour (nephroblastoma)", "M8960/3", 2, false, N, false, false, false, KM, true, RU, false, false, true,
+	 "tok others (2); kat others (default); rt §14 not listed (unknown); paed §8"},
+	{"medulloblastoma", "Medulloblastoma", "M9470/3", 2, false, N, false, false, false, KM, true, RU, false, false, true,
+	 "tok others (2); kat others (default); rt §14 not listed (unknown); paed §8 (drop metastases)"},
+	{"retinoblastoma", "Retinoblastoma", "M9510/3", 2, false, N, false, false, false, KM, true, RU, false, false, true,
+	 "tok others (2); kat others (default); rt §14 not listed (unknown); paed §8"},
+	{"teratoma", "Malignant teratoma", "M9080/3", 2, false, N, false, false, false, KM, true, RU, false, false, true,
+	 "tok others (2); kat others (default); rt §14 not listed (unknown); paed §8"},
+	{"other", "Other primary", "", 2, false, N, false, false, false, KM, false, RU, false, false, false,
+	 "tok §6.1 others (2); tom §14 no class; kat §6.6 others moderate; rt §14 unknown"},
+	{"unknown", "Unknown primary", "C80.9", 1, false, R, false, false, true, KR, false, RU, false, false, false,
+	 "tok §6.1 unidentified (1); tom §14 rapid; bau: not known to be lung, not favourable (default, flagged); kat §6.6 unknown origin rapid; rt §14 unknown"},
+};
+
+size_t sm_histology_count(void) { return SM_COUNT(catalogue); }
+
+const sm_histology *sm_histology_at(size_t index)
+{
+	return index < SM_COUNT(catalogue) ? &catalogue[index] : NULL;
+}
+
+const sm_histology *sm_histology_find(const char *key, int *index)
+{
+	if (!key)
+		return NULL;
+	for (size_t k = 0; k < SM_COUNT(catalogue); k++)
+		if (strcmp(catalogue[k].key, key) == 0) {
+			if (index)
+				*index = (int)k;
+			return &catalogue[k];
+		}
+	return NULL;
+}

@@ -1,0 +1,25 @@
+/*
+** json_score.h: JSON (jansson) <-> instrument items and results.
+*/
+#ifndef SM_IO_JSON_SCORE_H
+#define SM_IO_JSON_SCORE_H
+#include <jansson.h>
+#include "spinemets.h"
+
+/* Fill `in` (already initialised for its instrument) from a JSON object.
+** Every problem is recorded in `in` as an error with a JSON pointer path. */
+void sm_json_read_items(sm_input *in, const json_t *obj);
+
+/* The result as a JSON object (new reference; the caller json_decref()s it).
+** NULL only when out of memory. */
+json_t *sm_json_result(const sm_result *r);
+
+/* Parse `len` bytes of JSON text and score it with `inst`. Returns a new JSON
+** result object: malformed JSON gives status "invalid" with an error carrying
+** "line" and "column". `status_out` (may be NULL) gets the result status. */
+json_t *sm_json_score_text(const sm_instrument *inst, const char *text, size_t len,
+                           sm_result_status *status_out);
+
+/* Dump flags used for every JSON the program prints. */
+#define SM_JSON_DUMP_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10))
+#endif
