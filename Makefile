@@ -95,7 +95,7 @@ run: $(LIB) $(BIN)
 FUZZ_SECONDS ?= 60
 fuzz:
 	@scripts/deps.sh build fuzz
-	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang SAN="-fsanitize=fuzzer-no-link,address,undefined" OPT="-O1 -g" $(patsubst %,build/fuzz/%,$(FUZZ_TARGETS))
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" OPT="-O1 -g" $(patsubst %,build/fuzz/%,$(FUZZ_TARGETS))
 
 build/fuzz/%: fuzz/%.c $(IO_OBJ) $(LIB)
 	$(CC) $(CFLAGS_ALL) -fsanitize=fuzzer -o $@ $< $(IO_OBJ) $(LIB) $(LDLIBS_IO)
