@@ -3,9 +3,10 @@
 ** infinitesimal-jackknife standard error, as R's concordance(Surv(time, event) ~ score)
 ** reports it (survival 3.x defaults: timewt = "n", no weights, no strata).
 **
-** The rows are sorted by (time, event, score rank); the scores are replaced by dense ranks
-** 1..u so that a Fenwick (binary indexed) tree of counts answers "how many rows seen so
-** far have a smaller / equal / larger score" in O(log u). Two sweeps:
+** The scores are replaced by dense ranks 1..u and the rows sorted by (time, rank) with a
+** stable radix sort; a Fenwick (binary indexed) tree of counts over the ranks answers "how
+** many rows seen so far have a smaller / equal / larger score" in O(log u). Two sweeps
+** over the blocks of equal time:
 **   1. times descending: each event counts its pairs with the rows that outlive it (later
 **      times, and rows censored at its own time). This visits every comparable pair once,
 **      giving the totals, and each event's own counts as the shorter member of a pair.
@@ -22,29 +23,6 @@
 
 #include "stats/stats_internal.h"
 
-struct conc_ctx {
-	const double *time;
-	const int *event;
-	const double *score;
-	const size_t *rank;
-};
-
-static int cmp_score(size_t a, size_t b, const void *ctx)
-{
-	const struct conc_ctx *c = ctx;
-	return (c->score[a] > c->score[b]) - (c->score[a] < c->score[b]);
-}
-
-static int cmp_time_event_rank(size_t a, size_t b, const void *ctx)
-{
-	const struct conc_ctx *c = ctx;
-	if (c->time[a] != c->time[b])
-		return (c->time[a] > c->time[b]) ? 1 : -1;
-	if (c->event[a] != c->event[b])
-		return (c->event[a] > c->event[b]) ? 1 : -1;
-	return (c->rank[a] > c->rank[b]) - (c->rank[a] < c->rank[b]);
-}
-
 static void bit_add(int64_t *bit, size_t u, size_t r)
 {
 	for (; r <= u; r += r & (~r + 1))
@@ -59,21 +37,15 @@ static int64_t bit_prefix(const int64_t *bit, size_t r)
 	return s;
 }
 
-/* Byte offset of the int64 part of the scratch (after idx, tmp, rank). */
-static size_t int_offset(size_t n)
-{
-	size_t off = 3 * n * sizeof(size_t);
-	return (off + alignof(int64_t) - 1) / alignof(int64_t) * alignof(int64_t);
-}
-
+/*
+** Scratch: rec[n] and tmp[n] records, then rank[n + 1] (uint64). After the sorts, tmp holds
+** a1[n] and b1[n] (int64) and rank holds the Fenwick tree bit[n + 1].
+*/
 size_t sm_concordance_work_size(size_t n)
 {
-	size_t a, b;
-	/* idx, tmp, rank: 3n size_t; bit: n + 1, a1, b1: n int64 each */
-	if (n > SIZE_MAX / 64 - 1 || !smx_mul_size(3 * n, sizeof(size_t), &a) ||
-	    !smx_mul_size(3 * n + 1, sizeof(int64_t), &b))
+	if (n > SIZE_MAX / 64 - 1)
 		return 0;
-	return int_offset(n) + b;
+	return 2 * n * sizeof(smx_rec) + (n + 1) * sizeof(uint64_t);
 }
 
 /* The pairs of a query: counts of rows in the tree with smaller, equal, larger ranks. */
@@ -106,15 +78,19 @@ static void ksum_add(struct ksum *k, double v)
 	k->s = t;
 }
 
+#define REC_EVENT(r) ((int)((r).val & 1))
+#define REC_RANK(r) ((size_t)((r).val >> 1))
+
 sm_status sm_concordance(const double *time, const int *event, const double *score, size_t n,
                          sm_direction direction, void *work, size_t work_size,
                          sm_concordance_result *out, size_t *bad_row)
 {
 	void *buf = NULL, *owned = NULL;
-	size_t *idx, *tmp, *rank, u = 0, need;
+	smx_rec *rec, *tmp;
+	uint64_t *rank;
 	int64_t *bit, *a1, *b1;
 	int64_t conc = 0, disc = 0, tiex = 0, tiey = 0, tiexy = 0, inserted;
-	struct conc_ctx ctx;
+	size_t u = 0, need;
 	sm_status st;
 	int better;
 
@@ -140,63 +116,72 @@ sm_status sm_concordance(const double *time, const int *event, const double *sco
 	st = smx_scratch(work, work_size, need, &buf, &owned);
 	if (st != SM_OK)
 		return st;
-	idx = buf;
-	tmp = idx + n;
-	rank = tmp + n;
-	bit = (int64_t *)(void *)((unsigned char *)buf + int_offset(n));
-	a1 = bit + n + 1;
-	b1 = a1 + n;
-	ctx.time = time;
-	ctx.event = event;
-	ctx.score = score;
-	ctx.rank = rank;
+	rec = buf;
+	tmp = rec + n;
+	rank = (uint64_t *)(void *)(tmp + n);
 
 	/* dense score ranks 1..u */
-	for (size_t i = 0; i < n; i++)
-		idx[i] = i;
-	smx_sort_index(idx, tmp, n, cmp_score, &ctx);
 	for (size_t i = 0; i < n; i++) {
-		if (i == 0 || score[idx[i]] != score[idx[i - 1]])
-			u++;
-		rank[idx[i]] = u;
+		rec[i].key = smx_key_double(score[i]);
+		rec[i].val = i;
 	}
-	smx_sort_index(idx, tmp, n, cmp_time_event_rank, &ctx);
+	smx_radix_sort(rec, tmp, n);
+	for (size_t p = 0; p < n; p++) {
+		if (p == 0 || rec[p].key != rec[p - 1].key)
+			u++;
+		rank[rec[p].val] = u;
+	}
+	/* rows in rank order, now sorted stably by time: order (time, rank) */
+	for (size_t p = 0; p < n; p++)
+		rec[p].key = smx_key_double(time[rec[p].val]);
+	smx_radix_sort(rec, tmp, n);
+	for (size_t p = 0; p < n; p++) {
+		size_t row = (size_t)rec[p].val;
+		rec[p].val = (rank[row] << 1) | (uint64_t)event[row];
+	}
+	bit = (int64_t *)(void *)rank; /* rank[] is no longer needed */
+	a1 = (int64_t *)(void *)tmp;   /* nor is the sort's scratch */
+	b1 = a1 + n;
 
 	/* sweep 1: times descending; each event against the rows that outlive it */
-	memset(bit, 0, (n + 1) * sizeof *bit);
+	memset(bit, 0, (u + 1) * sizeof *bit);
 	inserted = 0;
 	for (size_t e = n; e > 0;) {
-		size_t s = e, mid;
-		double t = time[idx[e - 1]];
-		while (s > 0 && time[idx[s - 1]] == t)
+		size_t s = e;
+		while (s > 0 && rec[s - 1].key == rec[e - 1].key)
 			s--;
-		for (mid = s; mid < e && event[idx[mid]] == 0; mid++) {
-			bit_add(bit, u, rank[idx[mid]]); /* censored at t outlive events at t */
-			inserted++;
+		for (size_t p = s; p < e; p++) {
+			if (!REC_EVENT(rec[p])) {
+				bit_add(bit, u, REC_RANK(rec[p])); /* censored at t outlive events at t */
+				inserted++;
+			}
 		}
-		for (size_t p = mid; p < e; p++) {
-			struct pairs q = query(bit, rank[idx[p]], inserted);
+		int64_t nev = 0, same = 0, run = 0;
+		size_t prev = 0;
+		for (size_t p = s; p < e; p++) {
+			if (!REC_EVENT(rec[p]))
+				continue;
+			size_t r = REC_RANK(rec[p]);
+			struct pairs q = query(bit, r, inserted);
 			int64_t c = better ? q.greater : q.less, d = better ? q.less : q.greater;
 			a1[p] = c - d;
 			b1[p] = c + d + q.equal;
 			conc += c;
 			disc += d;
 			tiex += q.equal;
-		}
-		/* events tied in time: not comparable; split by equal score */
-		int64_t nev = (int64_t)(e - mid), same = 0;
-		for (size_t p = mid; p < e;) {
-			size_t r0 = p;
-			while (p < e && rank[idx[p]] == rank[idx[r0]])
-				p++;
-			int64_t run = (int64_t)(p - r0);
-			same += run * (run - 1) / 2;
+			/* events tied in time are not comparable: count them by equal score */
+			run = (nev > 0 && r == prev) ? run + 1 : 1;
+			same += run - 1;
+			prev = r;
+			nev++;
 		}
 		tiexy += same;
 		tiey += nev * (nev - 1) / 2 - same;
-		for (size_t p = mid; p < e; p++) {
-			bit_add(bit, u, rank[idx[p]]);
-			inserted++;
+		for (size_t p = s; p < e; p++) {
+			if (REC_EVENT(rec[p])) {
+				bit_add(bit, u, REC_RANK(rec[p]));
+				inserted++;
+			}
 		}
 		e = s;
 	}
@@ -218,34 +203,33 @@ sm_status sm_concordance(const double *time, const int *event, const double *sco
 
 	/* sweep 2: times ascending; each row against the earlier events */
 	struct ksum acc = {0.0, 0.0};
-	memset(bit, 0, (n + 1) * sizeof *bit);
+	memset(bit, 0, (u + 1) * sizeof *bit);
 	inserted = 0;
 	for (size_t s = 0; s < n;) {
-		size_t e = s, mid;
-		double t = time[idx[s]];
-		while (e < n && time[idx[e]] == t)
+		size_t e = s;
+		while (e < n && rec[e].key == rec[s].key)
 			e++;
-		for (mid = s; mid < e && event[idx[mid]] == 0; mid++)
-			;
-		for (int pass = 0; pass < 2; pass++) {
-			/* pass 0: events at t (before they enter); pass 1: censored at t (after) */
-			size_t lo = pass ? s : mid, hi = pass ? mid : e;
-			for (size_t p = lo; p < hi; p++) {
-				struct pairs q = query(bit, rank[idx[p]], inserted);
+		/* pass 0: events at t, before they enter the tree; 1: they enter;
+		** pass 2: censored at t, who outlive the events at t */
+		for (int pass = 0; pass < 3; pass++) {
+			for (size_t p = s; p < e; p++) {
+				int ev = REC_EVENT(rec[p]);
+				if (ev != (pass < 2))
+					continue;
+				if (pass == 1) {
+					bit_add(bit, u, REC_RANK(rec[p]));
+					inserted++;
+					continue;
+				}
+				struct pairs q = query(bit, REC_RANK(rec[p]), inserted);
 				int64_t c = better ? q.less : q.greater, d = better ? q.greater : q.less;
 				int64_t a = c - d, b = c + d + q.equal;
-				if (pass == 0) {
+				if (ev) {
 					a += a1[p];
 					b += b1[p];
 				}
 				double infl = ((double)a - somers * (double)b) / np;
 				ksum_add(&acc, infl * infl);
-			}
-			if (pass == 0) {
-				for (size_t p = mid; p < e; p++) {
-					bit_add(bit, u, rank[idx[p]]);
-					inserted++;
-				}
 			}
 		}
 		s = e;

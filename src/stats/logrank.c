@@ -17,25 +17,25 @@
 
 #include "stats/stats_internal.h"
 
-static int cmp_time(size_t a, size_t b, const void *ctx)
+/* scratch layout: rec[n], tmp[n] (smx_rec), risk[k] (size_t), then a[r*r], b[r], dpiv[r]
+** (double) */
+static size_t double_offset(size_t n, size_t k)
 {
-	const double *time = ctx;
-	return (time[a] > time[b]) - (time[a] < time[b]);
+	size_t off = 2 * n * sizeof(smx_rec) + k * sizeof(size_t);
+	return (off + alignof(double) - 1) / alignof(double) * alignof(double);
 }
 
-/* scratch layout: idx[n], tmp[n], risk[k] (size_t), then a[r*r], b[r], dpiv[r] (double) */
 size_t sm_logrank_work_size(size_t n, size_t k)
 {
-	size_t words, kk, bytes, more;
-	if (n > SIZE_MAX / 2 - k || !smx_mul_size(k, k, &kk) || kk > SIZE_MAX - 2 * k)
+	size_t kk, more, off;
+	if (n > SIZE_MAX / 64 || k > SIZE_MAX / 64 || !smx_mul_size(k, k, &kk) ||
+	    kk > SIZE_MAX / 16 - 2 * k)
 		return 0;
-	words = 2 * n + k;
-	if (!smx_mul_size(words, sizeof(size_t), &bytes) ||
-	    !smx_mul_size(kk + 2 * k, sizeof(double), &more) || bytes > SIZE_MAX - more - 8)
+	more = (kk + 2 * k) * sizeof(double);
+	off = double_offset(n, k);
+	if (off > SIZE_MAX - more)
 		return 0;
-	bytes = (bytes + alignof(double) - 1) / alignof(double) * alignof(double);
-	bytes += more;
-	return bytes ? bytes : 1;
+	return (off + more) ? off + more : 1;
 }
 
 static sm_logrank_result *lr_alloc(size_t k, double **dbl, size_t **sz)
@@ -99,7 +99,8 @@ sm_status sm_logrank(const double *time, const int *event, const int *group, siz
                      void *work, size_t work_size, sm_logrank_result **out, size_t *bad_row)
 {
 	void *buf = NULL, *owned = NULL;
-	size_t *idx, *tmp, *risk, used = 0, need, kk;
+	smx_rec *rec, *tmp;
+	size_t *risk, used = 0, need, kk;
 	double *dbl, *mat, *vec, *dpiv;
 	size_t *sz;
 	sm_logrank_result *lr;
@@ -117,14 +118,10 @@ sm_status sm_logrank(const double *time, const int *event, const int *group, siz
 	st = smx_scratch(work, work_size, need, &buf, &owned);
 	if (st != SM_OK)
 		return st;
-	idx = buf;
-	tmp = idx + n;
-	risk = tmp + n;
-	{
-		size_t off = (2 * n + k) * sizeof(size_t);
-		off = (off + alignof(double) - 1) / alignof(double) * alignof(double);
-		mat = (double *)(void *)((unsigned char *)buf + off);
-	}
+	rec = buf;
+	tmp = rec + n;
+	risk = (size_t *)(void *)(tmp + n);
+	mat = (double *)(void *)((unsigned char *)buf + double_offset(n, k));
 	vec = mat + kk;
 	dpiv = vec + k;
 
@@ -137,7 +134,9 @@ sm_status sm_logrank(const double *time, const int *event, const int *group, siz
 			free(owned);
 			return SM_E_DOMAIN;
 		}
-		idx[used++] = i;
+		rec[used].key = smx_key_double(time[i]);
+		rec[used].val = ((uint64_t)group[i] << 1) | (uint64_t)event[i];
+		used++;
 	}
 	lr = lr_alloc(k, &dbl, &sz);
 	if (lr == NULL) {
@@ -147,19 +146,19 @@ sm_status sm_logrank(const double *time, const int *event, const int *group, siz
 	double *obs = dbl, *expct = dbl + k, *var = dbl + 2 * k;
 	size_t *ngroup = sz;
 
-	smx_sort_index(idx, tmp, used, cmp_time, time);
+	smx_radix_sort(rec, tmp, used);
 	for (size_t i = 0; i < used; i++)
-		ngroup[group[idx[i]]]++;
+		ngroup[rec[i].val >> 1]++;
 	memcpy(risk, ngroup, k * sizeof *risk);
 
 	size_t at_risk = used;
 	for (size_t i = 0; i < used;) {
 		size_t start = i, d = 0;
-		double t = time[idx[i]];
-		for (; i < used && time[idx[i]] == t; i++) {
-			if (event[idx[i]]) {
+		uint64_t key = rec[i].key;
+		for (; i < used && rec[i].key == key; i++) {
+			if (rec[i].val & 1) {
 				d++;
-				obs[group[idx[i]]] += 1.0;
+				obs[rec[i].val >> 1] += 1.0;
 			}
 		}
 		if (d > 0) {
@@ -179,7 +178,7 @@ sm_status sm_logrank(const double *time, const int *event, const int *group, siz
 			}
 		}
 		for (size_t p = start; p < i; p++)
-			risk[group[idx[p]]]--;
+			risk[rec[p].val >> 1]--;
 		at_risk -= i - start;
 	}
 	for (size_t g = 0; g < k; g++)

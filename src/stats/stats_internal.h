@@ -11,12 +11,19 @@
 
 #include "stats/survival.h"
 
-/* Ordering of row a before row b: negative, zero or positive, as strcmp. */
-typedef int (*smx_cmp_fn)(size_t a, size_t b, const void *ctx);
+/* A record of the radix sort: sorted by key; val travels with it. */
+typedef struct smx_rec {
+	uint64_t key;
+	uint64_t val;
+} smx_rec;
 
-/* Stable bottom-up merge sort of the row indices idx[0..n-1] by cmp; tmp is scratch of n
-** entries. O(n log n) comparisons; an already sorted input costs one pass. */
-void smx_sort_index(size_t *idx, size_t *tmp, size_t n, smx_cmp_fn cmp, const void *ctx);
+/* Stable ascending sort of a[0..n-1] by key; tmp is scratch of n records. O(n). */
+void smx_radix_sort(smx_rec *a, smx_rec *tmp, size_t n);
+
+/* A key whose unsigned order is the numeric order of x (x not NaN; -0 and +0 share one),
+** and its inverse. */
+uint64_t smx_key_double(double x);
+double smx_double_key(uint64_t key);
 
 /* Check one row's time and event (rule 1 of survival.h). */
 static inline int smx_row_ok(double t, int e)

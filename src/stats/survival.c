@@ -11,16 +11,10 @@
 
 #include "stats/stats_internal.h"
 
-static int cmp_time(size_t a, size_t b, const void *ctx)
-{
-	const double *time = ctx;
-	return (time[a] > time[b]) - (time[a] < time[b]);
-}
-
 size_t sm_km_work_size(size_t n)
 {
 	size_t bytes;
-	if (!smx_mul_size(n, 2 * sizeof(size_t), &bytes))
+	if (!smx_mul_size(n, 2 * sizeof(smx_rec), &bytes))
 		return 0;
 	return bytes ? bytes : 1;
 }
@@ -85,7 +79,8 @@ sm_status sm_km_fit(const double *time, const int *event, size_t n, const int *g
                     size_t *bad_row)
 {
 	void *buf = NULL, *owned = NULL;
-	size_t *idx, *tmp, used = 0, m = 0, need;
+	smx_rec *rec, *tmp;
+	size_t used = 0, m = 0, need;
 	double *dbl;
 	size_t *sz;
 	sm_km *km;
@@ -104,8 +99,8 @@ sm_status sm_km_fit(const double *time, const int *event, size_t n, const int *g
 	st = smx_scratch(work, work_size, need, &buf, &owned);
 	if (st != SM_OK)
 		return st;
-	idx = buf;
-	tmp = idx + n;
+	rec = buf;
+	tmp = rec + n;
 
 	for (size_t i = 0; i < n; i++) {
 		if (group != NULL && group[i] != which)
@@ -116,11 +111,13 @@ sm_status sm_km_fit(const double *time, const int *event, size_t n, const int *g
 			free(owned);
 			return SM_E_DOMAIN;
 		}
-		idx[used++] = i;
+		rec[used].key = smx_key_double(time[i]);
+		rec[used].val = (uint64_t)event[i];
+		used++;
 	}
-	smx_sort_index(idx, tmp, used, cmp_time, time);
+	smx_radix_sort(rec, tmp, used);
 	for (size_t i = 0; i < used; i++)
-		if (i == 0 || time[idx[i]] != time[idx[i - 1]])
+		if (i == 0 || rec[i].key != rec[i - 1].key)
 			m++;
 
 	km = km_alloc(m, &dbl, &sz);
@@ -136,10 +133,10 @@ sm_status sm_km_fit(const double *time, const int *event, size_t n, const int *g
 	size_t at_risk = used, j = 0, nev = 0;
 
 	for (size_t i = 0; i < used;) {
-		double t = time[idx[i]];
+		uint64_t key = rec[i].key;
 		size_t d = 0, c = 0;
-		for (; i < used && time[idx[i]] == t; i++) {
-			if (event[idx[i]])
+		for (; i < used && rec[i].key == key; i++) {
+			if (rec[i].val)
 				d++;
 			else
 				c++;
@@ -151,7 +148,7 @@ sm_status sm_km_fit(const double *time, const int *event, size_t n, const int *g
 			else
 				green = INFINITY; /* S reaches 0: R's std.err is Inf from here */
 		}
-		t_[j] = t;
+		t_[j] = smx_double_key(key);
 		nrisk[j] = at_risk;
 		nevent[j] = d;
 		ncens[j] = c;
