@@ -670,11 +670,14 @@ static void test_asia_normal_unknown(void **s)
 {
 	(void)s;
 	sm_result r;
-	/* everything points to D but the exam might be normal (E) */
-	asia(&r, "true", "true", "true", "10", "9", NULL, "true");
+	/* every key muscle >= 3 and sacral function: D, unless the exam is normal (E) */
+	asia(&r, "true", "true", "true", "10", "10", NULL, "true");
 	assert_int_equal(r.status, SM_RESULT_INCOMPLETE);
 	EXPECT_POSSIBLE(&r, "D", "E");
 	assert_true(T_has_missing(&r, "normal_exam"));
+	/* one key muscle below grade 3: the exam cannot be normal, so D */
+	asia(&r, "true", "true", "true", "10", "9", NULL, "true");
+	expect_grade(&r, "D", NULL);
 }
 
 int main(void)
