@@ -38,11 +38,14 @@ static bool close_enough(double got, double want)
 	return diff <= ABS_TOL || diff <= REL_TOL * fabs(want);
 }
 
-static size_t n_compared; /* numbers compared against R (reported in the log) */
+static size_t n_compared; /* numbers compared (reported in the log) */
+static double max_rel;    /* largest relative difference seen among them */
 
 static void check_close(double got, double want, const char *fmt, ...)
 {
 	n_compared++;
+	if (isfinite(got) && isfinite(want) && want != 0.0 && fabs(got - want) / fabs(want) > max_rel)
+		max_rel = fabs(got - want) / fabs(want);
 	if (close_enough(got, want))
 		return;
 	char what[256];
@@ -381,8 +384,16 @@ static void check_km(const cohort *c, const char *label, const int *group, int w
 static void test_cohort_km(void **state)
 {
 	cohort c;
+	sm_km *km;
 	cohort_load(&c, *state);
 	check_km(&c, "all", NULL, 0);
+	/* another confidence level: survfit(..., conf.int = 0.90) */
+	assert_int_equal(sm_km_fit(c.time, c.event, c.n, NULL, 0, 0.90, NULL, 0, &km, NULL), SM_OK);
+	check_array(&c, "km90.all.lower", km->lower, km->n_times);
+	check_array(&c, "km90.all.upper", km->upper, km->n_times);
+	double med[3] = {km->median, km->median_lower, km->median_upper};
+	check_array(&c, "km90.all.median", med, 3);
+	sm_km_free(km);
 	for (size_t g = 0; g < c.k; g++) {
 		char label[32];
 		snprintf(label, sizeof label, "%zu", g);
@@ -1069,7 +1080,9 @@ static void test_compared_count(void **state)
 {
 	(void)state;
 	/* guard against fixtures that silently compare nothing */
-	fprintf(stderr, "compared %zu numbers with R and the brute force\n", n_compared);
+	fprintf(stderr, "compared %zu numbers with R and the brute force; largest relative "
+	                "difference %.3g\n",
+	        n_compared, max_rel);
 	assert_true(n_compared > 5000);
 }
 
