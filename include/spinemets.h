@@ -142,8 +142,8 @@ typedef struct sm_histology {
 	int tokuhashi_points;       /* revised Tokuhashi primary-site points (0..5) */
 	bool tokuhashi_default;     /* true: "others" by implementation default (flagged) */
 	sm_tomita_growth tomita;    /* Tomita growth class, or NONE */
-	bool bauer_lung;            /* Bauer item 4 fails (lung cancer) */
-	bool bauer_favourable;      /* Bauer item 5: breast, kidney, lymphoma, myeloma */
+	int bauer_lung;             /* Bauer item 4 fails (lung cancer): 1 yes, 0 no, -1 not known */
+	int bauer_favourable;       /* Bauer item 5 (breast, kidney, lymphoma, myeloma): 1, 0, -1 not known */
 	bool bauer_default;         /* true: Bauer attributes by implementation default */
 	sm_katagiri_group katagiri; /* Katagiri 2014 primary group */
 	bool katagiri_default;      /* true: placed in "others" by default (flagged) */
@@ -274,6 +274,228 @@ typedef struct sm_result {
 /* Score `in` into `out`. Always fills `out` (status invalid when the input
 ** holds errors). Returns SM_OK, or SM_E_ARGUMENT for NULL arguments. */
 sm_status sm_score(const sm_input *in, sm_result *out);
+
+/* ======================================================================
+** The case (KEYS.md §5, schema "spinemets/case/1") and its assessment.
+** Every field may be unknown: unknown is never read as normal.
+** ==================================================================== */
+typedef enum sm_tri { SM_UNKNOWN = 0, SM_NO = 1, SM_YES = 2 } sm_tri;
+
+typedef struct sm_num {
+	bool known;
+	double v;
+} sm_num;
+
+/* Vocabulary lists of the case (index = stored value; -1 = unknown). */
+typedef enum sm_vocab {
+	SM_VOCAB_SEX = 0,        /* female, male, other */
+	SM_VOCAB_HISTORY,        /* known, none, suspected */
+	SM_VOCAB_AMBULATORY,     /* independent, assisted, non_ambulatory */
+	SM_VOCAB_VISCERAL,       /* none, present */
+	SM_VOCAB_PATTERN,        /* nodular, disseminated */
+	SM_VOCAB_EVENT,          /* symptom_onset ... death */
+	SM_VOCAB_FRANKEL,        /* A..E */
+	SM_VOCAB_ESCC,           /* 0, 1a, 1b, 1c, 2, 3 */
+	SM_VOCAB_COUNT
+} sm_vocab;
+size_t sm_vocab_size(sm_vocab v);
+const char *sm_vocab_word(sm_vocab v, size_t index);          /* NULL beyond */
+int sm_vocab_find(sm_vocab v, const char *word);               /* -1 if not a word */
+const char *sm_vocab_describe(sm_vocab v);                     /* "\"female\", \"male\" or \"other\"" */
+
+enum { SM_SEX_FEMALE = 0, SM_SEX_MALE = 1, SM_SEX_OTHER = 2 };
+enum { SM_HISTORY_KNOWN = 0, SM_HISTORY_NONE = 1, SM_HISTORY_SUSPECTED = 2 };
+enum { SM_AMB_INDEPENDENT = 0, SM_AMB_ASSISTED = 1, SM_AMB_NON_AMBULATORY = 2 };
+enum { SM_VISC_NONE = 0, SM_VISC_PRESENT = 1 };
+enum { SM_PATTERN_NODULAR = 0, SM_PATTERN_DISSEMINATED = 1 };
+enum { SM_ESCC_0 = 0, SM_ESCC_1A, SM_ESCC_1B, SM_ESCC_1C, SM_ESCC_2, SM_ESCC_3 };
+
+/* Symptom sets of REFERENCE §7.1 (set P: pain; set N: neurological). */
+enum {
+	SM_P_THORACIC_OR_CERVICAL = 0, SM_P_PROGRESSIVE_LUMBAR, SM_P_SEVERE_UNREMITTING_LOWER,
+	SM_P_ON_STRAINING, SM_P_LOCALISED_TENDERNESS, SM_P_NOCTURNAL, SM_P_MECHANICAL, SM_NPAIN
+};
+enum {
+	SM_N_RADICULAR_PAIN = 0, SM_N_LIMB_WEAKNESS, SM_N_DIFFICULTY_WALKING, SM_N_SENSORY_LOSS,
+	SM_N_BLADDER_BOWEL, SM_NNEURO
+};
+extern const char *const sm_pain_keys[SM_NPAIN];   /* "pain_thoracic_or_cervical", ... */
+extern const char *const sm_neuro_keys[SM_NNEURO]; /* "radicular_pain", ... */
+
+#define SM_MAX_LESIONS 30
+#define SM_MAX_EVENTS 64
+
+typedef struct sm_lesion {
+	sm_input sins;          /* level and the SINS items, as for `score sins` */
+	int escc;               /* SM_ESCC_*, or -1 */
+	sm_tri pathological_fracture, axial_load_pain, disc_space_involved,
+		adjacent_endplates_destroyed, epidural_soft_tissue, prior_radiotherapy, compressive;
+} sm_lesion;
+
+typedef struct sm_event {
+	int type;               /* index in SM_VOCAB_EVENT */
+	long long at;           /* seconds since 1970-01-01 UTC */
+	char text[40];          /* the ISO 8601 text as given */
+} sm_event;
+
+typedef struct sm_case {
+	struct { sm_num age_years; int sex; } patient;
+	struct {
+		int history;        /* SM_HISTORY_*, or -1 */
+		int primary;        /* histology catalogue index, or -1 */
+		sm_tri tissue_confirmed, hormone_dependent, targeted_therapy, previous_chemotherapy;
+		sm_num months_since_diagnosis;
+	} cancer;
+	struct {
+		sm_tri pain[SM_NPAIN];
+		sm_tri neuro[SM_NNEURO];
+		sm_num deficit_days;
+		sm_tri fever;
+	} symptoms;
+	struct {
+		int frankel;        /* 0..4 = A..E, or -1 */
+		int asia_grade;     /* 0..4 = A..E, or -1 (given as a grade) */
+		bool asia_items_given;
+		sm_input asia;      /* given as the asia items */
+		int ambulatory;     /* SM_AMB_*, or -1 */
+		sm_num complete_paraplegia_hours;
+		sm_tri myelopathy, radiculopathy, deteriorating;
+	} neurology;
+	struct { sm_num kps, ecog, lansky; } performance;
+	struct {
+		int visceral_metastases; /* SM_VISC_*, or -1 */
+		sm_tri visceral_removable, visceral_treatable;
+		int visceral_pattern;    /* SM_PATTERN_*, or -1 */
+		sm_tri brain_metastases;
+		sm_num extraspinal_bone_metastases;
+		sm_tri fit_for_surgery;
+		sm_num expected_survival_months;
+		sm_num albumin_g_dl, crp_mg_dl, ldh_iu_l, platelets_per_ul, calcium_mg_dl, bilirubin_mg_dl;
+	} systemic;
+	struct { sm_tri mri_contraindicated, mri_done; } imaging;
+	sm_lesion lesions[SM_MAX_LESIONS];
+	size_t nlesions;
+	sm_event events[SM_MAX_EVENTS];
+	size_t nevents;
+	struct {
+		sm_tri mri_available, ct_available, srs_available, spinal_surgery_available,
+			paediatric_oncology_available; /* unknown = available (KEYS.md §5) */
+	} setting;
+} sm_case;
+
+/* Set every field of `c` to unknown (and each lesion's SINS input to empty). */
+void sm_case_init(sm_case *c);
+/* Add a lesion (initialised, all unknown); NULL when SM_MAX_LESIONS are there. */
+sm_lesion *sm_case_add_lesion(sm_case *c);
+
+/* ---- The assessment ---- */
+typedef enum sm_urgency { SM_URG_ROUTINE = 0, SM_URG_URGENT = 1, SM_URG_EMERGENCY = 2 } sm_urgency;
+typedef enum sm_dex {
+	SM_DEX_NOT_ROUTINE = 0, SM_DEX_GIVE_16MG, SM_DEX_HAEMATOLOGY_FIRST, SM_DEX_PAEDIATRIC
+} sm_dex;
+
+typedef struct sm_rule {
+	const char *id;        /* e.g. "NG234-1.5.2", "NOMS-O-1" */
+	const char *section;   /* REFERENCE.md section, e.g. "§7.2" */
+	const char *source;    /* the paper or guideline */
+	const char *text;      /* what the rule says */
+} sm_rule;
+size_t sm_rule_count(void);
+const sm_rule *sm_rule_at(size_t index);
+const sm_rule *sm_rule_find(const char *id);
+
+typedef struct sm_reason {
+	const sm_rule *rule;   /* never NULL */
+	char text[200];        /* this case's reason */
+} sm_reason;
+
+#define SM_MAX_REASONS 12
+typedef struct sm_item_list {  /* a keyed output (option, work-up, differential, action) */
+	const char *key;
+	sm_reason reasons[SM_MAX_REASONS];
+	size_t nreasons;
+} sm_item_list;
+
+#define SM_MAX_OPTIONS 12
+#define SM_MAX_WORKUP 20
+#define SM_MAX_DIFF 8
+#define SM_MAX_ACTIONS 12
+#define SM_MAX_WARNINGS 16
+#define SM_MAX_FIRED 96
+
+typedef struct sm_patchell_criterion {
+	const char *criterion;   /* e.g. "age_18_or_over" */
+	sm_tri met;              /* SM_YES met, SM_NO not met, SM_UNKNOWN not known */
+	const char *text;
+} sm_patchell_criterion;
+
+typedef struct sm_assessment {
+	/* triage (REFERENCE §7, §14) */
+	sm_urgency urgency;
+	int contact_within_hours;      /* 0 = immediately, 24; -1 none */
+	int mri_within_hours;          /* 24, 168; -1 when routine */
+	sm_dex dexamethasone;
+	sm_item_list actions[SM_MAX_ACTIONS];
+	size_t nactions;
+	sm_reason triage_reasons[SM_MAX_REASONS];
+	size_t ntriage_reasons;
+	bool triage_complete;          /* false when symptom data were missing */
+
+	/* instruments */
+	sm_result sins[SM_MAX_LESIONS];
+	sm_result escc[SM_MAX_LESIONS];
+	size_t nlesions;
+	int index_lesion;              /* -1 without lesions */
+	bool adult_scores_computed;
+	const char *adult_scores_reason;
+	sm_result tokuhashi, tomita, bauer, bauer_modified, nesms, katagiri;
+
+	/* NOMS (REFERENCE §3) */
+	int noms_neurologic;           /* 0 low, 1 indeterminate, 2 high, -1 unknown */
+	int noms_oncologic;            /* sm_radiosensitivity: 0 unknown, 1 radiosensitive, 2 radioresistant */
+	int noms_mechanical;           /* 0 stable, 1 potentially unstable, 2 unstable, -1 unknown */
+	int noms_systemic;             /* 0 fit, 1 unfit, -1 unknown */
+	sm_reason noms_reasons[4][SM_MAX_REASONS];
+	size_t noms_nreasons[4];
+	sm_item_list options[SM_MAX_OPTIONS];
+	size_t noptions;
+	const char *referrals[6];
+	size_t nreferrals;
+
+	/* surgery (REFERENCE §7.4) */
+	bool patchell_eligible;
+	sm_patchell_criterion patchell[16];
+	size_t npatchell;
+
+	sm_item_list workup[SM_MAX_WORKUP];
+	size_t nworkup;
+	sm_item_list differential[SM_MAX_DIFF];
+	size_t ndifferential;
+	const char *primary_candidates[8];
+	size_t nprimary_candidates;
+
+	/* paediatric (REFERENCE §8) */
+	bool paediatric;
+	const char *perf_scale;        /* "lansky" or "kps" */
+	const char *paediatric_notes[12];
+	size_t npaediatric_notes;
+
+	const char *warnings[SM_MAX_WARNINGS];
+	size_t nwarnings;
+	const sm_rule *fired[SM_MAX_FIRED];
+	size_t nfired;
+} sm_assessment;
+
+const char *sm_urgency_name(sm_urgency u);  /* "routine", "urgent", "emergency" */
+const char *sm_dex_name(sm_dex d);          /* "not_routine", "give_16mg", ... */
+extern const char *const sm_noms_neurologic_names[3];  /* low, indeterminate, high */
+extern const char *const sm_noms_oncologic_names[3];   /* unknown, radiosensitive, radioresistant */
+extern const char *const sm_noms_mechanical_names[3];  /* stable, potentially_unstable, unstable */
+extern const char *const sm_noms_systemic_names[2];    /* fit, unfit */
+
+/* Assess a case: fills every part of `out`. `c` must have been filled
+** without errors (the adapters refuse invalid cases before this). */
+sm_status sm_assess(const sm_case *c, sm_assessment *out);
 
 #ifdef __cplusplus
 }

@@ -173,6 +173,11 @@ static void asia_score(const sm_input *in, sm_result *out)
 		                "key_muscles_grade3_below_nli cannot exceed key_muscles_below_nli (an integer from 0 to key_muscles_below_nli)");
 		return;
 	}
+	if (bv[3] && bv[3]->i && nm && n3 && n3->i < nm->i) {
+		sm_result_error(out, SM_E_CONFLICT, "/normal_exam",
+		                "normal_exam true contradicts key muscles below grade 3 (key_muscles_grade3_below_nli < key_muscles_below_nli)");
+		return;
+	}
 	if (bv[3] && bv[3]->i && ((bv[0] && !bv[0]->i) || (bv[1] && !bv[1]->i))) {
 		sm_result_error(out, SM_E_CONFLICT, "/normal_exam",
 		                "normal_exam true contradicts absent sacral sensation or absent voluntary anal contraction (a normal examination has both)");
@@ -180,6 +185,8 @@ static void asia_score(const sm_input *in, sm_result *out)
 	}
 	int half_known = nm && n3;
 	int half_val = half_known ? (n3->i * 2 >= nm->i) : 0;
+	/* a key muscle below grade 3 means the examination is not normal */
+	int weak_muscle = half_known && n3->i < nm->i;
 	unsigned seen = 0;
 	for (unsigned mask = 0; mask < 64; mask++) {
 		int val[6];
@@ -197,7 +204,7 @@ static void asia_score(const sm_input *in, sm_result *out)
 		if (!ok)
 			continue;
 		/* a normal examination has sacral sensation and anal contraction */
-		if (val[3] && (!val[0] || !val[1]))
+		if (val[3] && (!val[0] || !val[1] || weak_muscle))
 			continue;
 		seen |= 1u << ais_grade(val[0], val[1], val[2], val[5], val[3], val[4]);
 	}

@@ -68,8 +68,8 @@ static const sm_histology catalogue[] = {
 	 "tok §6.1 (0); tom §14 no class; kat §6.6 other urological rapid; rt §14 not listed (unknown)"},
 	{"uterus", "Uterus (endometrium)", "C54", 3, false, M, false, false, false, KM, false, RU, false, false, false,
 	 "tok §6.1 (3); tom §14 moderate; kat §6.6 endometrial moderate; rt §14 not listed (unknown)"},
-	{"cervix", "Cervix uteri", "C53", 2, false, N, false, false, false, KR, false, RU, false, false, false,
-	 "tok §6.1 others (2); tom §14 no class; kat §6.6 cervical rapid; rt §14 not listed (unknown)"},
+	{"cervix", "Cervix uteri", "C53", 2, true, N, false, false, false, KR, false, RU, false, false, false,
+	 "tok others (2) by default: Tokuhashi's 'uterus' (3) may or may not include the cervix, flagged; tom §14 no class; kat §6.6 cervical rapid; rt §14 not listed (unknown)"},
 	{"ovary", "Ovary", "C56", 2, false, N, false, false, false, KM, false, RS, false, false, false,
 	 "tok §6.1 others (2; ovary named there); tom §14 no class; kat §6.6 ovarian moderate; rt §14 sensitive"},
 	{"head_neck", "Head and neck", "C76.0", 2, false, N, false, false, false, KR, false, RU, false, false, false,
@@ -108,12 +108,12 @@ static const sm_histology catalogue[] = {
 	 "tok others (2); kat others (default); rt §14 not listed (unknown); paed §8 (drop metastases)"},
 	{"retinoblastoma", "Retinoblastoma", "M9510/3", 2, false, N, false, false, false, KM, true, RU, false, false, true,
 	 "tok others (2); kat others (default); rt §14 not listed (unknown); paed §8"},
-	{"teratoma", "Malignant teratoma", "M9080/3", 2, false, N, false, false, false, KM, true, RU, false, false, true,
-	 "tok others (2); kat others (default); rt §14 not listed (unknown); paed §8"},
+	{"teratoma", "Malignant teratoma", "M9080/3", 2, false, N, false, false, false, KM, true, RS, true, true, true,
+	 "tok others (2); kat others (default); rt §14 germ-cell tumours sensitive; patchell §7.4 germ cell; chemo §3.4(c), §8 germ cell; paed §8"},
 	{"other", "Other primary", "", 2, false, N, false, false, false, KM, false, RU, false, false, false,
 	 "tok §6.1 others (2); tom §14 no class; kat §6.6 others moderate; rt §14 unknown"},
-	{"unknown", "Unknown primary", "C80.9", 1, false, R, false, false, true, KR, false, RU, false, false, false,
-	 "tok §6.1 unidentified (1); tom §14 rapid; bau: not known to be lung, not favourable (default, flagged); kat §6.6 unknown origin rapid; rt §14 unknown"},
+	{"unknown", "Unknown primary", "C80.9", 1, false, R, -1, -1, false, KR, false, RU, false, false, false,
+	 "tok §6.1 unidentified (1); tom §14 rapid; bau: lung and favourable histology both still possible (items 4 and 5 scored as ranges, §0 rule 2); kat §6.6 unknown origin rapid; rt §14 unknown"},
 };
 
 size_t sm_histology_count(void) { return SM_COUNT(catalogue); }

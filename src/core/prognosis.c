@@ -307,11 +307,16 @@ static void bauer_components(const sm_input *in, sm_result *out, bool with_fract
 	}
 	if (pr) {
 		const sm_histology *h = sm_histology_at((size_t)pr->i);
-		int p4 = h->bauer_lung ? 0 : 1, p5 = h->bauer_favourable ? 1 : 0;
-		sm_component *c = sm_add_component(out, "primary_not_lung", pr, &in->instrument->items[ipr], p4, p4);
-		sm_component_text(c, p4 ? "primary is not lung cancer: 1 point" : "lung cancer: 0 points for 'not lung'");
-		c = sm_add_component(out, "primary_favourable", pr, &in->instrument->items[ipr], p5, p5);
-		sm_component_text(c, p5 ? "breast, kidney, lymphoma or myeloma: 1 point" : "not breast, kidney, lymphoma or myeloma: 0 points");
+		int lo4 = h->bauer_lung < 0 ? 0 : !h->bauer_lung, hi4 = h->bauer_lung < 0 ? 1 : !h->bauer_lung;
+		int lo5 = h->bauer_favourable < 0 ? 0 : h->bauer_favourable, hi5 = h->bauer_favourable < 0 ? 1 : h->bauer_favourable;
+		sm_component *c = sm_add_component(out, "primary_not_lung", pr, &in->instrument->items[ipr], lo4, hi4);
+		sm_component_text(c, lo4 != hi4 ? "primary not identified: lung cancer (0) is still possible, 0 or 1"
+		                     : hi4 ? "primary is not lung cancer: 1 point" : "lung cancer: 0 points for 'not lung'");
+		c = sm_add_component(out, "primary_favourable", pr, &in->instrument->items[ipr], lo5, hi5);
+		sm_component_text(c, lo5 != hi5 ? "primary not identified: breast, kidney, lymphoma or myeloma still possible, 0 or 1"
+		                     : hi5 ? "breast, kidney, lymphoma or myeloma: 1 point" : "not breast, kidney, lymphoma or myeloma: 0 points");
+		if (lo4 != hi4 || lo5 != hi5)
+			sm_add_note(out, "Unknown primary: the two Bauer primary items stay open (0 or 1 each) until the primary is identified.");
 		if (h->bauer_default) {
 			out->flags |= SM_FLAG_CATALOGUE_DEFAULT;
 			sm_add_note(out, "The Bauer primary items for this histology are an implementation default (see the histology catalogue).");
