@@ -227,6 +227,8 @@ sm_status sm_input_set_unknown(sm_input *in, const char *key);
 /* Set from text as found in a CSV cell or a command line ("true", "90",
 ** "3.4", "lytic"); an empty string means unknown. */
 sm_status sm_input_set_parsed(sm_input *in, const char *key, const char *text);
+/* The value of item `key`, or NULL when absent or unknown. */
+const sm_value *sm_input_get(const sm_input *in, const char *key);
 /* Record a value of a type the item cannot take (e.g. a JSON object or array);
 ** `given` describes it ("an object"). The message names the allowed values. */
 sm_status sm_input_reject(sm_input *in, const char *key, const char *given);

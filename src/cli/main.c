@@ -19,6 +19,8 @@ static void usage(FILE *f)
 	      "Commands:\n"
 	      "  score INSTRUMENT   score one instrument from a JSON object of item values\n"
 	      "  score --list       list the instruments, their definitions and citations\n"
+	      "  assess [FILE|-]    assess one case: triage, NOMS, surgery, work-up, paediatric\n"
+	      "  rules              list every decision rule with its REFERENCE.md section\n"
 	      "\n"
 	      "Run 'spinemets COMMAND --help' for a command's options; 'man spinemets' (docs/spinemets.1).\n", f);
 }
@@ -109,6 +111,10 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "score") == 0)
 		return sm_cmd_score(argc - 1, argv + 1);
+	if (strcmp(cmd, "assess") == 0)
+		return sm_cmd_assess(argc - 1, argv + 1);
+	if (strcmp(cmd, "rules") == 0)
+		return sm_cmd_rules(argc - 1, argv + 1);
 	fprintf(stderr, "spinemets: unknown command '%s'\n", cmd);
 	usage(stderr);
 	return SM_EXIT_USAGE;

@@ -638,6 +638,13 @@ const sm_value *sm_get(const sm_input *in, const char *key)
 	return &in->v[idx];
 }
 
+const sm_value *sm_input_get(const sm_input *in, const char *key)
+{
+	if (!in || !in->instrument || !key)
+		return NULL;
+	return sm_get(in, key);
+}
+
 sm_component *sm_add_component(sm_result *out, const char *item, const sm_value *vsrc,
                                const sm_item *item_def, int lo, int hi)
 {

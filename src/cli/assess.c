@@ -1,0 +1,275 @@
+/*
+** assess.c: `spinemets assess [FILE|-]` and `spinemets rules`.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "io/json_case.h"
+#include "io/json_score.h"
+#include "spinemets.h"
+
+#define MAX_CASE (4 * 1024 * 1024)
+
+static void assess_usage(FILE *f)
+{
+	fputs("usage: spinemets assess [--json] [FILE|-]\n"
+	      "\n"
+	      "Reads one case (schema spinemets/case/1, see docs/case-format.md) from FILE or\n"
+	      "standard input and prints a one-screen report for a person: triage first (urgency,\n"
+	      "time targets, dexamethasone, actions), then the NOMS assessments (neurologic,\n"
+	      "oncologic, mechanical, systemic) with the options and their reasons, surgery\n"
+	      "eligibility (Patchell), the work-up, differential cues, paediatric notes, warnings\n"
+	      "and the rules that fired with their REFERENCE.md sections.\n"
+	      "\n"
+	      "Options:\n"
+	      "  --json    print the whole assessment as JSON (KEYS.md §4)\n"
+	      "  --help    this help\n"
+	      "\n"
+	      "Exit status: 0 assessed, 1 invalid case (errors name the JSON path), 2 usage error.\n"
+	      "Decision support for qualified clinicians, never a diagnosis.\n", f);
+}
+
+static const char *js(const json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+	return s ? s : "";
+}
+
+static void print_reasons(const json_t *list, const char *indent)
+{
+	size_t i;
+	json_t *r;
+	json_array_foreach(list, i, r) printf("%s- %s [%s, REFERENCE %s]\n", indent, js(r, "text"), js(r, "rule"), js(r, "source"));
+}
+
+static void print_keyed(const char *title, const json_t *keys, const json_t *reasons)
+{
+	size_t i;
+	json_t *k;
+	if (!json_array_size(keys))
+		return;
+	printf("\n%s\n", title);
+	json_array_foreach(keys, i, k) {
+		printf("  * %s\n", json_string_value(k));
+		print_reasons(json_object_get(reasons, json_string_value(k)), "      ");
+	}
+}
+
+static void score_line(const char *name, const json_t *r)
+{
+	if (!r)
+		return;
+	const char *status = js(r, "status");
+	json_t *total = json_object_get(r, "total"), *range = json_object_get(r, "range");
+	printf("  %-18s ", name);
+	if (json_is_integer(total))
+		printf("%-8lld", (long long)json_integer_value(total));
+	else if (json_is_string(json_object_get(r, "grade")))
+		printf("%-8s", js(r, "grade"));
+	else if (range)
+		printf("%lld-%-5lld", (long long)json_integer_value(json_array_get(range, 0)), (long long)json_integer_value(json_array_get(range, 1)));
+	else
+		printf("%-8s", "-");
+	printf(" %-24s %s", json_is_string(json_object_get(r, "band")) ? js(r, "band") : "(band open)", strcmp(status, "ok") ? status : "");
+	json_t *flags = json_object_get(r, "flags");
+	size_t i;
+	json_t *f;
+	json_array_foreach(flags, i, f) printf(" [%s]", json_string_value(f));
+	printf("\n");
+}
+
+static void print_report(const json_t *a)
+{
+	const json_t *t = json_object_get(a, "triage");
+	size_t i;
+	json_t *x;
+	printf("SPINEMETS ASSESSMENT (engine %s): decision support, not a diagnosis\n", js(a, "engine_version"));
+	printf("======================================================================\n");
+	const char *urg = js(t, "urgency");
+	printf("TRIAGE: %s", strcmp(urg, "emergency") == 0 ? "EMERGENCY (suspected MSCC)" : strcmp(urg, "urgent") == 0 ? "URGENT (suspected spinal metastases)" : "routine");
+	json_t *contact = json_object_get(t, "contact_within_hours"), *mri = json_object_get(t, "mri_within_hours");
+	if (json_is_integer(contact))
+		printf("  | coordinator: %s", json_integer_value(contact) == 0 ? "now" : "within 24 h");
+	if (json_is_integer(mri))
+		printf("  | MRI: within %s", json_integer_value(mri) == 24 ? "24 h" : "1 week");
+	printf("\nDexamethasone: %s\n", js(t, "dexamethasone"));
+	print_keyed("Actions", json_object_get(t, "actions"), json_object_get(t, "action_reasons"));
+	printf("  why:\n");
+	print_reasons(json_object_get(t, "reasons"), "    ");
+
+	const json_t *n = json_object_get(a, "noms");
+	const json_t *nr = json_object_get(n, "assessment_reasons");
+	static const char *const dims[4] = {"neurologic", "oncologic", "mechanical", "systemic"};
+	static const char *const letters[4] = {"N", "O", "M", "S"};
+	printf("\nNOMS\n");
+	for (int d = 0; d < 4; d++) {
+		json_t *v = json_object_get(n, dims[d]);
+		printf("  %s %-11s %s\n", letters[d], dims[d], json_is_string(v) ? json_string_value(v) : "not known");
+		print_reasons(json_object_get(nr, dims[d]), "      ");
+	}
+	print_keyed("Options to discuss (with their reasons)", json_object_get(n, "options"), json_object_get(n, "reasons"));
+	json_t *refs = json_object_get(n, "referrals");
+	if (json_array_size(refs)) {
+		printf("  Referrals:");
+		json_array_foreach(refs, i, x) printf(" %s", json_string_value(x));
+		printf("\n");
+	}
+
+	const json_t *s = json_object_get(a, "surgery");
+	printf("\nSURGERY (Patchell 2005 criteria): %s\n", json_is_true(json_object_get(s, "patchell_eligible")) ? "all criteria hold"
+	       : json_is_true(json_object_get(s, "undetermined")) ? "not yet decidable" : "not all criteria hold");
+	json_array_foreach(json_object_get(s, "reasons"), i, x) printf("  [%-7s] %s\n", js(x, "status"), js(x, "text"));
+	printf("  %s\n", js(s, "note"));
+
+	const json_t *les = json_object_get(a, "lesions");
+	const json_t *sc = json_object_get(a, "scores");
+	printf("\nSCORES\n");
+	json_array_foreach(les, i, x) {
+		char name[64];
+		snprintf(name, sizeof name, "SINS %s%s", js(x, "level"), json_is_true(json_object_get(x, "index")) ? "*" : "");
+		score_line(name, json_object_get(x, "sins"));
+		snprintf(name, sizeof name, "ESCC %s", js(x, "level"));
+		score_line(name, json_object_get(x, "escc"));
+	}
+	if (json_is_true(json_object_get(sc, "computed"))) {
+		static const char *const names[] = {"tokuhashi_revised", "tomita", "bauer", "bauer_modified", "nesms", "katagiri"};
+		for (size_t k = 0; k < 6; k++)
+			score_line(names[k], json_object_get(sc, names[k]));
+	} else {
+		printf("  %s\n", js(sc, "reason"));
+	}
+	print_keyed("WORK-UP", json_object_get(a, "workup"), json_object_get(a, "workup_reasons"));
+	print_keyed("DIFFERENTIAL CUES", json_object_get(a, "differential"), json_object_get(a, "differential_reasons"));
+	json_t *pc = json_object_get(a, "primary_candidates");
+	if (json_array_size(pc)) {
+		printf("\nLikely primaries, most likely first:");
+		json_array_foreach(pc, i, x) printf(" %s", json_string_value(x));
+		printf("\n");
+	}
+	json_t *pd = json_object_get(a, "paediatric");
+	if (pd) {
+		printf("\nPAEDIATRIC (age under 18): performance scale %s\n", js(pd, "scale"));
+		json_array_foreach(json_object_get(pd, "notes"), i, x) printf("  - %s\n", json_string_value(x));
+	}
+	json_t *w = json_object_get(a, "warnings");
+	if (json_array_size(w)) {
+		printf("\nWARNINGS\n");
+		json_array_foreach(w, i, x) printf("  ! %s\n", json_string_value(x));
+	}
+	printf("\nRules that fired:");
+	json_array_foreach(json_object_get(a, "rules"), i, x) printf(" %s", json_string_value(x));
+	printf("\nSources: ../shared/clinical/REFERENCE.md sections as cited; spinemets rules lists every rule.\n");
+	printf("%s\n", js(a, "disclaimer"));
+}
+
+int sm_cmd_assess(int argc, char **argv)
+{
+	const char *input = NULL;
+	int as_json = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			assess_usage(stdout);
+			return SM_EXIT_OK;
+		} else if (strcmp(a, "--json") == 0) {
+			as_json = 1;
+		} else if (a[0] == '-' && a[1]) {
+			fprintf(stderr, "spinemets assess: unknown option '%s'\n", a);
+			assess_usage(stderr);
+			return SM_EXIT_USAGE;
+		} else if (!input) {
+			input = a;
+		} else {
+			fprintf(stderr, "spinemets assess: unexpected argument '%s'\n", a);
+			return SM_EXIT_USAGE;
+		}
+	}
+	char err[256];
+	size_t len = 0;
+	char *text = sm_read_all(input ? input : "-", MAX_CASE, &len, err, sizeof err);
+	if (!text) {
+		fprintf(stderr, "spinemets assess: %s\n", err);
+		return SM_EXIT_USAGE;
+	}
+	sm_case *c = malloc(sizeof *c);
+	sm_assessment *a = malloc(sizeof *a);
+	if (!c || !a) {
+		free(text);
+		free(c);
+		free(a);
+		fprintf(stderr, "spinemets assess: out of memory\n");
+		return SM_EXIT_USAGE;
+	}
+	json_t *errors = sm_json_read_case(text, len, c);
+	free(text);
+	int rc = SM_EXIT_OK;
+	json_t *out;
+	if (!errors) {
+		out = NULL;
+	} else if (json_array_size(errors)) {
+		out = sm_json_case_invalid(errors);
+		rc = SM_EXIT_INVALID;
+	} else {
+		json_decref(errors);
+		sm_assess(c, a);
+		out = sm_json_assessment(c, a);
+	}
+	free(c);
+	free(a);
+	if (!out) {
+		fprintf(stderr, "spinemets assess: out of memory\n");
+		return SM_EXIT_USAGE;
+	}
+	if (as_json) {
+		json_dumpf(out, stdout, SM_JSON_DUMP_FLAGS);
+		fputc('\n', stdout);
+	} else if (rc == SM_EXIT_INVALID) {
+		size_t i;
+		json_t *e;
+		printf("The case is not valid; nothing was assessed:\n");
+		json_array_foreach(json_object_get(out, "errors"), i, e)
+			printf("  %s: %s\n", *js(e, "path") ? js(e, "path") : "(document)", js(e, "message"));
+	} else {
+		print_report(out);
+	}
+	json_decref(out);
+	if (fflush(stdout) != 0)
+		return SM_EXIT_USAGE;
+	return rc;
+}
+
+int sm_cmd_rules(int argc, char **argv)
+{
+	int markdown = 0;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--markdown") == 0)
+			markdown = 1;
+		else if (strcmp(argv[i], "--help") == 0) {
+			printf("usage: spinemets rules [--markdown]\n\nLists every decision rule of `spinemets assess`: id, REFERENCE.md section, source, text.\n--markdown prints the table that docs/rules.md holds.\n");
+			return SM_EXIT_OK;
+		} else {
+			fprintf(stderr, "spinemets rules: unknown argument '%s'\n", argv[i]);
+			return SM_EXIT_USAGE;
+		}
+	}
+	if (markdown) {
+		printf("# spinemets decision rules\n\n"
+		       "Generated by `spinemets rules --markdown` from the rule table the engine uses\n"
+		       "(`src/core/rules.h`); do not edit by hand (`make check` verifies it is current).\n"
+		       "Every rule id that `spinemets assess --json` lists in `rules` is here, with the\n"
+		       "section of `../shared/clinical/REFERENCE.md` it comes from.\n\n"
+		       "| id | REFERENCE | source | rule |\n|---|---|---|---|\n");
+		for (size_t k = 0; k < sm_rule_count(); k++) {
+			const sm_rule *r = sm_rule_at(k);
+			printf("| `%s` | %s | %s | %s |\n", r->id, r->section, r->source, r->text);
+		}
+		return SM_EXIT_OK;
+	}
+	for (size_t k = 0; k < sm_rule_count(); k++) {
+		const sm_rule *r = sm_rule_at(k);
+		printf("%-16s %-16s %s\n%-16s %-16s %s\n", r->id, r->section, r->text, "", "", r->source);
+	}
+	return SM_EXIT_OK;
+}
