@@ -17,10 +17,13 @@
 #include "testutil.h"
 #include "spinemets.h"
 
+/* helpers may go unused in a suite (clang warns on unused static inline) */
+#define T_HELPER static inline __attribute__((unused))
+
 /* ------------------------------------------------------------------ */
 /* helpers (each suite carries its own copy so it stands alone)        */
 /* ------------------------------------------------------------------ */
-static inline const sm_instrument *T_inst(const char *name)
+T_HELPER const sm_instrument *T_inst(const char *name)
 {
 	const sm_instrument *i = sm_instrument_find(name);
 	if (!i)
@@ -29,7 +32,7 @@ static inline const sm_instrument *T_inst(const char *name)
 }
 
 /* Set `key` through the typed setter matching the item's declared type. */
-static inline sm_status T_set(sm_input *in, const char *key, const char *val)
+T_HELPER sm_status T_set(sm_input *in, const char *key, const char *val)
 {
 	const sm_item *it = sm_instrument_item_find(in->instrument, key, NULL);
 	char *end = NULL;
@@ -60,7 +63,7 @@ static inline sm_status T_set(sm_input *in, const char *key, const char *val)
 }
 
 /* Score `name` from a NULL-terminated array of key, value, key, value... */
-static inline void T_score_a(sm_result *r, const char *name, const char *const *kv)
+T_HELPER void T_score_a(sm_result *r, const char *name, const char *const *kv)
 {
 	sm_input in;
 	assert_int_equal(sm_input_init(&in, T_inst(name)), SM_OK);
@@ -75,7 +78,7 @@ static inline void T_score_a(sm_result *r, const char *name, const char *const *
 		T_score_a((r), (name), kv_);                                   \
 	} while (0)
 
-static inline const sm_component *T_comp(const sm_result *r, const char *item)
+T_HELPER const sm_component *T_comp(const sm_result *r, const char *item)
 {
 	for (size_t k = 0; k < r->ncomponents; k++)
 		if (r->components[k].item && strcmp(r->components[k].item, item) == 0)
@@ -83,7 +86,7 @@ static inline const sm_component *T_comp(const sm_result *r, const char *item)
 	return NULL;
 }
 
-static inline bool T_has_missing(const sm_result *r, const char *item)
+T_HELPER bool T_has_missing(const sm_result *r, const char *item)
 {
 	for (size_t k = 0; k < r->nmissing; k++)
 		if (r->missing[k] && strcmp(r->missing[k], item) == 0)
@@ -91,7 +94,7 @@ static inline bool T_has_missing(const sm_result *r, const char *item)
 	return false;
 }
 
-static inline void T_ok(const sm_result *r, int total, const char *band)
+T_HELPER void T_ok(const sm_result *r, int total, const char *band)
 {
 	if (r->status != SM_RESULT_OK)
 		fail_msg("status %s, expected ok with total %d [%s]", sm_result_status_name(r->status),
@@ -109,7 +112,7 @@ static inline void T_ok(const sm_result *r, int total, const char *band)
 }
 
 /* band == NULL: no band may be given (completions fall in different bands). */
-static inline void T_incomplete(const sm_result *r, int lo, int hi, const char *band)
+T_HELPER void T_incomplete(const sm_result *r, int lo, int hi, const char *band)
 {
 	if (r->status != SM_RESULT_INCOMPLETE)
 		fail_msg("status %s, expected incomplete %d..%d [%s]",
@@ -126,7 +129,7 @@ static inline void T_incomplete(const sm_result *r, int lo, int hi, const char *
 }
 
 /* Invalid, with an error at `path` whose message contains every word given. */
-static inline void T_invalid_v(const sm_result *r, const char *path, va_list ap)
+T_HELPER void T_invalid_v(const sm_result *r, const char *path, va_list ap)
 {
 	if (r->status != SM_RESULT_INVALID)
 		fail_msg("status %s, expected invalid at %s [%s]", sm_result_status_name(r->status), path,
@@ -149,7 +152,7 @@ static inline void T_invalid_v(const sm_result *r, const char *path, va_list ap)
 	}
 }
 
-static inline void T_invalid(const sm_result *r, const char *path, ...)
+T_HELPER void T_invalid(const sm_result *r, const char *path, ...)
 {
 	va_list ap;
 	va_start(ap, path);
@@ -157,7 +160,7 @@ static inline void T_invalid(const sm_result *r, const char *path, ...)
 	va_end(ap);
 }
 
-static inline int T_sum_components(const sm_result *r)
+T_HELPER int T_sum_components(const sm_result *r)
 {
 	int s = 0;
 	for (size_t k = 0; k < r->ncomponents; k++)
@@ -740,6 +743,63 @@ static void test_result_refilled(void **s)
 	assert_ptr_equal(r.instrument, sm_instrument_find("escc"));
 }
 
+/* The same item given twice is a duplicate in either order: an explicit
+** unknown (JSON null) and then a value, as much as a value and then null. */
+static void test_duplicate_unknown_then_value(void **s)
+{
+	(void)s;
+	sm_input in;
+	sm_result r;
+	assert_int_equal(sm_input_init(&in, sm_instrument_find("sins")), SM_OK);
+	assert_int_equal(sm_input_set_unknown(&in, "pain"), SM_OK);
+	assert_int_equal(sm_input_set_text(&in, "pain", "mechanical"), SM_E_DUPLICATE);
+	assert_int_equal(sm_score(&in, &r), SM_OK);
+	assert_int_equal(r.status, SM_RESULT_INVALID);
+	/* the CSV path: an empty cell, then a filled cell of the same column */
+	assert_int_equal(sm_input_init(&in, sm_instrument_find("sins")), SM_OK);
+	assert_int_equal(sm_input_set_parsed(&in, "collapse", ""), SM_OK);
+	assert_int_equal(sm_input_set_parsed(&in, "collapse", "over_50"), SM_E_DUPLICATE);
+}
+
+/* A decimal as printed by %.17g (a round-trip export) is still a number. */
+static void test_parsed_round_trip_decimal(void **s)
+{
+	(void)s;
+	char text[64];
+	snprintf(text, sizeof text, "%.17g", 0.4); /* "0.40000000000000002" */
+	sm_input in;
+	sm_result r;
+	assert_int_equal(sm_input_init(&in, sm_instrument_find("katagiri")), SM_OK);
+	assert_int_equal(sm_input_set_parsed(&in, "crp_mg_dl", text), SM_OK);
+	assert_int_equal(sm_score(&in, &r), SM_OK);
+	assert_int_not_equal(r.status, SM_RESULT_INVALID);
+	snprintf(text, sizeof text, "%.17g", 3.7);
+	assert_int_equal(sm_input_init(&in, sm_instrument_find("nesms")), SM_OK);
+	assert_int_equal(sm_input_set_parsed(&in, "albumin_g_dl", text), SM_OK);
+	assert_int_equal(sm_input_init(&in, sm_instrument_find("nesms")), SM_OK);
+	assert_int_equal(sm_input_set_parsed(&in, "albumin_g_dl", "3.50"), SM_OK);
+}
+
+/* REFERENCE §0 rule 1: the software never outputs an instruction such as "no
+** surgery"; it gives the score, the band and the band meaning as published. */
+static void test_no_instruction_no_surgery(void **s)
+{
+	(void)s;
+	int bad = 0;
+	for (size_t k = 0; k < sm_instrument_count(); k++) {
+		const sm_instrument *in = sm_instrument_at(k);
+		for (size_t b = 0; b < sm_instrument_band_count(in); b++) {
+			const char *m = sm_instrument_band(in, b)->meaning;
+			if (m && (strstr(m, "no surgery") || strstr(m, "No surgery") || strstr(m, "do not operate"))) {
+				print_message("MISMATCH %s band %s: \"%s\"\n", sm_instrument_name(in),
+				              sm_instrument_band(in, b)->key, m);
+				bad++;
+			}
+		}
+	}
+	assert_int_equal(bad, 0);
+}
+
 /* ======================= sm_input_set_parsed (CSV) ======================= */
 static void test_parsed_sins_row(void **s)
 {
@@ -1170,6 +1230,7 @@ int main(void)
 		cmocka_unit_test(test_out_of_domain),
 		cmocka_unit_test(test_histology_error_names_all_keys),
 		cmocka_unit_test(test_duplicates),
+		cmocka_unit_test(test_duplicate_unknown_then_value),
 		cmocka_unit_test(test_many_errors),
 		cmocka_unit_test(test_add_error),
 		cmocka_unit_test(test_set_unknown),
@@ -1178,6 +1239,8 @@ int main(void)
 		cmocka_unit_test(test_parsed_types),
 		cmocka_unit_test(test_parsed_bad_text),
 		cmocka_unit_test(test_parsed_empty_is_unknown),
+		cmocka_unit_test(test_parsed_round_trip_decimal),
+		cmocka_unit_test(test_no_instruction_no_surgery),
 		cmocka_unit_test(test_pointer_slash),
 		cmocka_unit_test(test_pointer_tilde),
 		cmocka_unit_test(test_pointer_tilde_slash_order),

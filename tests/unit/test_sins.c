@@ -15,10 +15,13 @@
 #include "testutil.h"
 #include "spinemets.h"
 
+/* helpers may go unused in a suite (clang warns on unused static inline) */
+#define T_HELPER static inline __attribute__((unused))
+
 /* ------------------------------------------------------------------ */
 /* helpers (each suite carries its own copy so it stands alone)        */
 /* ------------------------------------------------------------------ */
-static inline const sm_instrument *T_inst(const char *name)
+T_HELPER const sm_instrument *T_inst(const char *name)
 {
 	const sm_instrument *i = sm_instrument_find(name);
 	if (!i)
@@ -27,7 +30,7 @@ static inline const sm_instrument *T_inst(const char *name)
 }
 
 /* Set `key` through the typed setter matching the item's declared type. */
-static inline sm_status T_set(sm_input *in, const char *key, const char *val)
+T_HELPER sm_status T_set(sm_input *in, const char *key, const char *val)
 {
 	const sm_item *it = sm_instrument_item_find(in->instrument, key, NULL);
 	char *end = NULL;
@@ -58,7 +61,7 @@ static inline sm_status T_set(sm_input *in, const char *key, const char *val)
 }
 
 /* Score `name` from a NULL-terminated array of key, value, key, value... */
-static inline void T_score_a(sm_result *r, const char *name, const char *const *kv)
+T_HELPER void T_score_a(sm_result *r, const char *name, const char *const *kv)
 {
 	sm_input in;
 	assert_int_equal(sm_input_init(&in, T_inst(name)), SM_OK);
@@ -73,7 +76,7 @@ static inline void T_score_a(sm_result *r, const char *name, const char *const *
 		T_score_a((r), (name), kv_);                                   \
 	} while (0)
 
-static inline const sm_component *T_comp(const sm_result *r, const char *item)
+T_HELPER const sm_component *T_comp(const sm_result *r, const char *item)
 {
 	for (size_t k = 0; k < r->ncomponents; k++)
 		if (r->components[k].item && strcmp(r->components[k].item, item) == 0)
@@ -81,7 +84,7 @@ static inline const sm_component *T_comp(const sm_result *r, const char *item)
 	return NULL;
 }
 
-static inline bool T_has_missing(const sm_result *r, const char *item)
+T_HELPER bool T_has_missing(const sm_result *r, const char *item)
 {
 	for (size_t k = 0; k < r->nmissing; k++)
 		if (r->missing[k] && strcmp(r->missing[k], item) == 0)
@@ -89,7 +92,7 @@ static inline bool T_has_missing(const sm_result *r, const char *item)
 	return false;
 }
 
-static inline void T_ok(const sm_result *r, int total, const char *band)
+T_HELPER void T_ok(const sm_result *r, int total, const char *band)
 {
 	if (r->status != SM_RESULT_OK)
 		fail_msg("status %s, expected ok with total %d [%s]", sm_result_status_name(r->status),
@@ -107,7 +110,7 @@ static inline void T_ok(const sm_result *r, int total, const char *band)
 }
 
 /* band == NULL: no band may be given (completions fall in different bands). */
-static inline void T_incomplete(const sm_result *r, int lo, int hi, const char *band)
+T_HELPER void T_incomplete(const sm_result *r, int lo, int hi, const char *band)
 {
 	if (r->status != SM_RESULT_INCOMPLETE)
 		fail_msg("status %s, expected incomplete %d..%d [%s]",
@@ -124,7 +127,7 @@ static inline void T_incomplete(const sm_result *r, int lo, int hi, const char *
 }
 
 /* Invalid, with an error at `path` whose message contains every word given. */
-static inline void T_invalid_v(const sm_result *r, const char *path, va_list ap)
+T_HELPER void T_invalid_v(const sm_result *r, const char *path, va_list ap)
 {
 	if (r->status != SM_RESULT_INVALID)
 		fail_msg("status %s, expected invalid at %s [%s]", sm_result_status_name(r->status), path,
@@ -147,7 +150,7 @@ static inline void T_invalid_v(const sm_result *r, const char *path, va_list ap)
 	}
 }
 
-static inline void T_invalid(const sm_result *r, const char *path, ...)
+T_HELPER void T_invalid(const sm_result *r, const char *path, ...)
 {
 	va_list ap;
 	va_start(ap, path);
@@ -155,7 +158,7 @@ static inline void T_invalid(const sm_result *r, const char *path, ...)
 	va_end(ap);
 }
 
-static inline int T_sum_components(const sm_result *r)
+T_HELPER int T_sum_components(const sm_result *r)
 {
 	int s = 0;
 	for (size_t k = 0; k < r->ncomponents; k++)
