@@ -25,6 +25,8 @@ CORE_SRC := $(wildcard src/core/*.c)
 STATS_SRC := $(wildcard src/stats/*.c)
 IO_SRC := $(wildcard src/io/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
+HTTP_SRC := $(wildcard src/http/*.c)
+WEB_FILES := $(sort $(wildcard web/*.html web/*.js web/*.css web/*.json web/*.svg web/i18n/*.json))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
@@ -32,6 +34,8 @@ CORE_OBJ := $(call obj,$(CORE_SRC))
 STATS_OBJ := $(call obj,$(STATS_SRC))
 IO_OBJ := $(call obj,$(IO_SRC))
 CLI_OBJ := $(call obj,$(CLI_SRC))
+HTTP_OBJ := $(call obj,$(HTTP_SRC)) $(BUILD)/obj/gen/assets.o
+LDLIBS_HTTP := -lmicrohttpd -pthread
 LIB := $(BUILD)/libspinemets.a
 BIN := $(BUILD)/spinemets
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
@@ -48,7 +52,7 @@ $(DEPS_STAMP):
 	@touch $@
 
 $(BUILD)/obj/src/core/%.o $(BUILD)/obj/src/stats/%.o: EXTRA_CFLAGS += $(CORE_WARN)
-$(BUILD)/obj/%.o: %.c include/spinemets.h $(wildcard src/*/*.h) | $(DEPS_STAMP)
+$(BUILD)/obj/src/%.o: src/%.c include/spinemets.h $(wildcard src/*/*.h) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c $< -o $@
 
@@ -56,25 +60,38 @@ $(LIB): $(CORE_OBJ) $(STATS_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BIN): $(CLI_OBJ) $(IO_OBJ) $(LIB)
-	$(CC) $(SAN) -o $@ $(CLI_OBJ) $(IO_OBJ) $(LIB) $(LDLIBS_IO)
+$(BIN): $(CLI_OBJ) $(IO_OBJ) $(HTTP_OBJ) $(LIB)
+	$(CC) $(SAN) -o $@ $(CLI_OBJ) $(IO_OBJ) $(HTTP_OBJ) $(LIB) $(LDLIBS_IO) $(LDLIBS_HTTP)
+
+# the web page and the OpenAPI document, embedded at build time
+$(BUILD)/tools/embed: tools/embed.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O1 -Wall -Wextra -Werror -o $@ $<
+
+$(BUILD)/gen/assets.c: $(BUILD)/tools/embed $(WEB_FILES) src/http/openapi.json
+	@mkdir -p $(dir $@)
+	$(BUILD)/tools/embed $@ web $(WEB_FILES) src/http/openapi.json
+
+$(BUILD)/obj/gen/assets.o: $(BUILD)/gen/assets.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
 
 # ---- tests ----
 $(BUILD)/.deps-check: | $(DEPS_STAMP)
 	@scripts/deps.sh check
 	@touch $@
 
-$(BUILD)/tests/%: tests/unit/%.c $(IO_OBJ) $(LIB) tests/unit/testutil.h | $(BUILD)/.deps-check
+$(BUILD)/tests/%: tests/unit/%.c $(IO_OBJ) $(HTTP_OBJ) $(LIB) tests/unit/testutil.h | $(BUILD)/.deps-check
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -Itests/unit -o $@ $< $(IO_OBJ) $(LIB) -lcmocka $(LDLIBS_IO)
+	$(CC) $(CFLAGS_ALL) -Itests/unit -o $@ $< $(IO_OBJ) $(HTTP_OBJ) $(LIB) -lcmocka $(LDLIBS_IO) $(LDLIBS_HTTP)
 
 $(BUILD)/tests/vectors: tests/vectors.c $(IO_OBJ) $(LIB) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(IO_OBJ) $(LIB) $(LDLIBS_IO)
 
-$(BUILD)/tests/fuzz-replay-%: fuzz/%.c fuzz/replay.c $(IO_OBJ) $(LIB) | $(DEPS_STAMP)
+$(BUILD)/tests/fuzz-replay-%: fuzz/%.c fuzz/replay.c $(IO_OBJ) $(HTTP_OBJ) $(LIB) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -o $@ $< fuzz/replay.c $(IO_OBJ) $(LIB) $(LDLIBS_IO)
+	$(CC) $(CFLAGS_ALL) -o $@ $< fuzz/replay.c $(IO_OBJ) $(HTTP_OBJ) $(LIB) $(LDLIBS_IO) $(LDLIBS_HTTP)
 
 FUZZ_TARGETS := $(patsubst fuzz/%.c,%,$(filter-out fuzz/replay.c,$(wildcard fuzz/*.c)))
 TEST_PROGS = $(UNIT_BIN) $(BUILD)/tests/vectors $(patsubst %,$(BUILD)/tests/fuzz-replay-%,$(FUZZ_TARGETS))
@@ -97,8 +114,8 @@ fuzz:
 	@scripts/deps.sh build fuzz
 	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" OPT="-O1 -g" $(patsubst %,build/fuzz/%,$(FUZZ_TARGETS))
 
-build/fuzz/%: fuzz/%.c $(IO_OBJ) $(LIB)
-	$(CC) $(CFLAGS_ALL) -fsanitize=fuzzer -o $@ $< $(IO_OBJ) $(LIB) $(LDLIBS_IO)
+build/fuzz/%: fuzz/%.c $(IO_OBJ) $(HTTP_OBJ) $(LIB)
+	$(CC) $(CFLAGS_ALL) -fsanitize=fuzzer -o $@ $< $(IO_OBJ) $(HTTP_OBJ) $(LIB) $(LDLIBS_IO) $(LDLIBS_HTTP)
 
 fuzz-run: fuzz
 	@for t in $(FUZZ_TARGETS); do mkdir -p build/fuzz/corpus-$$t; \

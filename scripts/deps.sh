@@ -13,7 +13,7 @@ need() { # need PACKAGE: add it when dpkg does not list it as installed
 }
 for group in "$@"; do
   case "$group" in
-    build) need gcc; need make; need libc6-dev; need pkg-config; need libjansson-dev ;;
+    build) need gcc; need make; need libc6-dev; need pkg-config; need libjansson-dev; need libmicrohttpd-dev ;;
     check) need libcmocka-dev; need binutils ;;
     fuzz) need clang; need libclang-rt-14-dev ;;
     stats-ref) need r-base-core; need r-cran-survival ;;

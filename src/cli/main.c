@@ -21,6 +21,7 @@ static void usage(FILE *f)
 	      "  score --list       list the instruments, their definitions and citations\n"
 	      "  assess [FILE|-]    assess one case: triage, NOMS, surgery, work-up, paediatric\n"
 	      "  rules              list every decision rule with its REFERENCE.md section\n"
+	      "  serve              the web page and JSON API (default http://127.0.0.1:8080/)\n"
 	      "\n"
 	      "Run 'spinemets COMMAND --help' for a command's options; 'man spinemets' (docs/spinemets.1).\n", f);
 }
@@ -115,6 +116,8 @@ int main(int argc, char **argv)
 		return sm_cmd_assess(argc - 1, argv + 1);
 	if (strcmp(cmd, "rules") == 0)
 		return sm_cmd_rules(argc - 1, argv + 1);
+	if (strcmp(cmd, "serve") == 0)
+		return sm_cmd_serve(argc - 1, argv + 1);
 	fprintf(stderr, "spinemets: unknown command '%s'\n", cmd);
 	usage(stderr);
 	return SM_EXIT_USAGE;

@@ -1,0 +1,289 @@
+/*
+** api.c: routes of the JSON API (/api/v1/...) and the embedded web page.
+** Bodies and responses of score and assess are exactly those of the CLI
+** (ARCHITECTURE.md contracts 1 and 2). No clinical logic here.
+*/
+#include "http/api.h"
+#include "http/assets.h"
+#include "io/json_case.h"
+#include "io/json_score.h"
+#include "spinemets.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define JSON_CT "application/json"
+
+const sm_asset *sm_asset_find(const char *path)
+{
+	for (size_t k = 0; k < sm_nassets; k++)
+		if (strcmp(sm_assets[k].path, path) == 0)
+			return &sm_assets[k];
+	return NULL;
+}
+
+static void set_json(sm_api_response *r, unsigned status, json_t *doc)
+{
+	r->status = status;
+	r->content_type = JSON_CT;
+	r->body = doc ? json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)) : NULL;
+	r->owned = 1;
+	json_decref(doc);
+	if (!r->body) {
+		r->status = 500;
+		r->body = (char *)"{\"error\":{\"status\":500,\"message\":\"out of memory\"}}";
+		r->owned = 0;
+	}
+	r->len = strlen(r->body);
+}
+
+void sm_api_error(sm_api_response *r, unsigned status, const char *message)
+{
+	json_t *e = json_object(), *o = json_object();
+	json_object_set_new(e, "status", json_integer(status));
+	json_object_set_new(e, "message", json_string(message));
+	json_object_set_new(o, "error", e);
+	set_json(r, status, o);
+}
+
+void sm_api_response_free(sm_api_response *r)
+{
+	if (r && r->owned)
+		free(r->body);
+	if (r) {
+		r->body = NULL;
+		r->owned = 0;
+	}
+}
+
+static int is_json_type(const char *ct)
+{
+	if (!ct)
+		return 0;
+	while (*ct == ' ')
+		ct++;
+	size_t n = strlen("application/json");
+	return strncasecmp(ct, "application/json", n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+static json_t *instruments_doc(void)
+{
+	json_t *arr = json_array();
+	for (size_t k = 0; k < sm_instrument_count(); k++) {
+		const sm_instrument *in = sm_instrument_at(k);
+		json_t *o = json_object();
+		json_object_set_new(o, "name", json_string(sm_instrument_name(in)));
+		json_object_set_new(o, "title", json_string(sm_instrument_title(in)));
+		json_object_set_new(o, "definition", json_string(sm_instrument_definition(in)));
+		json_object_set_new(o, "citation", json_string(sm_instrument_citation(in)));
+		json_object_set_new(o, "reference", json_string(sm_instrument_reference(in)));
+		json_object_set_new(o, "direction", json_string(sm_direction_name(sm_instrument_direction(in))));
+		json_object_set_new(o, "result", json_string(sm_instrument_is_grade(in) ? "grade" : "total"));
+		json_t *items = json_array();
+		for (size_t i = 0; i < sm_instrument_item_count(in); i++) {
+			const sm_item *it = sm_instrument_item(in, i);
+			json_t *jo = json_object();
+			json_object_set_new(jo, "key", json_string(it->key));
+			json_object_set_new(jo, "help", json_string(it->help));
+			static const char *const types[] = {"enum", "integer", "number", "boolean", "histology", "level"};
+			json_object_set_new(jo, "type", json_string(types[it->type]));
+			if (it->type == SM_T_ENUM) {
+				json_t *ch = json_array();
+				for (size_t c = 0; c < it->nchoices; c++) {
+					json_t *co = json_object();
+					json_object_set_new(co, "value", json_string(it->choices[c].key));
+					json_object_set_new(co, "text", json_string(it->choices[c].text));
+					json_array_append_new(ch, co);
+				}
+				json_object_set_new(jo, "values", ch);
+			} else if (it->type == SM_T_INT || it->type == SM_T_NUMBER) {
+				json_object_set_new(jo, "min", json_real(it->min));
+				if (it->max < 1e9)
+					json_object_set_new(jo, "max", json_real(it->max));
+				if (it->step > 0)
+					json_object_set_new(jo, "step", json_real(it->step));
+			}
+			json_array_append_new(items, jo);
+		}
+		json_object_set_new(o, "items", items);
+		json_t *bands = json_array();
+		for (size_t b = 0; b < sm_instrument_band_count(in); b++) {
+			const sm_band_def *d = sm_instrument_band(in, b);
+			json_t *bo = json_object();
+			json_object_set_new(bo, "band", json_string(d->key));
+			if (!sm_instrument_is_grade(in)) {
+				json_object_set_new(bo, "min", json_integer(d->lo));
+				json_object_set_new(bo, "max", json_integer(d->hi));
+			}
+			json_object_set_new(bo, "meaning", json_string(d->meaning));
+			json_array_append_new(bands, bo);
+		}
+		json_object_set_new(o, "bands", bands);
+		json_array_append_new(arr, o);
+	}
+	json_t *doc = json_object();
+	json_object_set_new(doc, "engine_version", json_string(SM_ENGINE_VERSION));
+	json_object_set_new(doc, "instruments", arr);
+	json_t *h = json_array();
+	for (size_t k = 0; k < sm_histology_count(); k++) {
+		const sm_histology *x = sm_histology_at(k);
+		json_t *ho = json_object();
+		json_object_set_new(ho, "key", json_string(x->key));
+		json_object_set_new(ho, "name", json_string(x->name));
+		json_object_set_new(ho, "paediatric", json_boolean(x->paediatric));
+		json_array_append_new(h, ho);
+	}
+	json_object_set_new(doc, "histologies", h);
+	return doc;
+}
+
+static json_t *rules_doc(void)
+{
+	json_t *arr = json_array();
+	for (size_t k = 0; k < sm_rule_count(); k++) {
+		const sm_rule *r = sm_rule_at(k);
+		json_t *o = json_object();
+		json_object_set_new(o, "id", json_string(r->id));
+		json_object_set_new(o, "section", json_string(r->section));
+		json_object_set_new(o, "source", json_string(r->source));
+		json_object_set_new(o, "text", json_string(r->text));
+		json_array_append_new(arr, o);
+	}
+	json_t *doc = json_object();
+	json_object_set_new(doc, "rules", arr);
+	return doc;
+}
+
+static int method_is(const char *m, const char *want)
+{
+	return strcmp(m, want) == 0;
+}
+
+static void not_allowed(sm_api_response *r, const char *allow)
+{
+	sm_api_error(r, 405, "method not allowed on this resource");
+	r->allow = allow;
+}
+
+/* POST bodies: JSON only */
+static int post_ok(const char *method, const char *ct, sm_api_response *r)
+{
+	if (!method_is(method, "POST")) {
+		not_allowed(r, "POST");
+		return 0;
+	}
+	if (!is_json_type(ct)) {
+		sm_api_error(r, 415, "the body must be JSON: send Content-Type: application/json");
+		return 0;
+	}
+	return 1;
+}
+
+static int has_malformed(const json_t *errors)
+{
+	size_t i;
+	json_t *e;
+	json_array_foreach(errors, i, e) if (json_object_get(e, "line")) return 1;
+	return 0;
+}
+
+static void assess(const char *body, size_t len, sm_api_response *r)
+{
+	sm_case *c = malloc(sizeof *c);
+	sm_assessment *a = malloc(sizeof *a);
+	if (!c || !a) {
+		free(c);
+		free(a);
+		sm_api_error(r, 500, "out of memory");
+		return;
+	}
+	json_t *errors = sm_json_read_case(body, len, c);
+	if (!errors) {
+		sm_api_error(r, 500, "out of memory");
+	} else if (json_array_size(errors)) {
+		unsigned st = has_malformed(errors) ? 400 : 422;
+		set_json(r, st, sm_json_case_invalid(errors));
+	} else {
+		json_decref(errors);
+		sm_assess(c, a);
+		set_json(r, 200, sm_json_assessment(c, a));
+	}
+	free(c);
+	free(a);
+}
+
+void sm_api_handle(const char *method, const char *path, const char *ct, const char *body, size_t len,
+                   sm_api_response *r)
+{
+	memset(r, 0, sizeof *r);
+	int get = method_is(method, "GET") || method_is(method, "HEAD");
+	if (strncmp(path, "/api/", 5) == 0) {
+		if (strcmp(path, "/api/v1/health") == 0) {
+			if (!get)
+				return not_allowed(r, "GET, HEAD");
+			json_t *o = json_object();
+			json_object_set_new(o, "status", json_string("ok"));
+			json_object_set_new(o, "engine_version", json_string(SM_ENGINE_VERSION));
+			set_json(r, 200, o);
+			r->cache = "no-store";
+			return;
+		}
+		if (strcmp(path, "/api/v1/instruments") == 0) {
+			if (!get)
+				return not_allowed(r, "GET, HEAD");
+			return set_json(r, 200, instruments_doc());
+		}
+		if (strcmp(path, "/api/v1/rules") == 0) {
+			if (!get)
+				return not_allowed(r, "GET, HEAD");
+			return set_json(r, 200, rules_doc());
+		}
+		if (strcmp(path, "/api/v1/openapi.json") == 0) {
+			if (!get)
+				return not_allowed(r, "GET, HEAD");
+			const sm_asset *oa = sm_asset_find("/openapi.json");
+			if (!oa)
+				return sm_api_error(r, 500, "OpenAPI document not built in");
+			r->status = 200;
+			r->content_type = JSON_CT;
+			r->body = (char *)oa->data;
+			r->len = oa->len;
+			return;
+		}
+		if (strncmp(path, "/api/v1/score/", 14) == 0) {
+			const sm_instrument *inst = sm_instrument_find(path + 14);
+			if (!inst)
+				return sm_api_error(r, 404, "unknown instrument; GET /api/v1/instruments lists them");
+			if (!post_ok(method, ct, r))
+				return;
+			sm_result_status st = SM_RESULT_INVALID;
+			json_t *res = sm_json_score_text(inst, body ? body : "", len, &st);
+			unsigned code = 200;
+			if (st == SM_RESULT_INVALID) {
+				json_t *errs = json_object_get(res, "errors");
+				code = has_malformed(errs) ? 400 : 422;
+			}
+			return set_json(r, code, res);
+		}
+		if (strcmp(path, "/api/v1/assess") == 0) {
+			if (!post_ok(method, ct, r))
+				return;
+			return assess(body ? body : "", len, r);
+		}
+		return sm_api_error(r, 404, "no such API resource; see /api/v1/openapi.json");
+	}
+	/* the web page */
+	const char *p = strcmp(path, "/") == 0 ? "/index.html" : path;
+	const sm_asset *as = sm_asset_find(p);
+	if (!as)
+		return sm_api_error(r, 404, "not found");
+	if (!get)
+		return not_allowed(r, "GET, HEAD");
+	r->status = 200;
+	r->content_type = as->content_type;
+	r->body = (char *)as->data;
+	r->len = as->len;
+	r->cache = "no-cache";
+}
