@@ -74,31 +74,43 @@ static inline size_t scan_special(const unsigned char *b, size_t p, size_t end, 
 
 #define BLOCK 64
 
-/* Bit i set when s[i] (0 <= i < 64) is the delimiter, '"', CR or LF. */
-static inline uint64_t block_mask(const unsigned char *s, unsigned char d)
+/* Bit i of `any` set when s[i] (0 <= i < 64) is the delimiter, '"', CR or
+** LF; `delim` and `lf` single out the delimiters and the LFs (so the common
+** cases need no load of the byte). */
+typedef struct masks {
+	uint64_t any, delim, lf;
+} masks;
+
+static inline masks block_masks(const unsigned char *s, unsigned char d)
 {
+	masks m = {0, 0, 0};
 #if defined(__SSE2__)
 	const __m128i vd = _mm_set1_epi8((char)d), vq = _mm_set1_epi8('"');
 	const __m128i vr = _mm_set1_epi8('\r'), vn = _mm_set1_epi8('\n');
-	uint64_t m = 0;
 	int i;
 	for (i = 0; i < 4; i++) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + 16 * i));
-		__m128i e = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, vd), _mm_cmpeq_epi8(v, vq)),
-		                         _mm_or_si128(_mm_cmpeq_epi8(v, vr), _mm_cmpeq_epi8(v, vn)));
-		m |= (uint64_t)(unsigned)_mm_movemask_epi8(e) << (16 * i);
+		__m128i ed = _mm_cmpeq_epi8(v, vd), en = _mm_cmpeq_epi8(v, vn);
+		__m128i e = _mm_or_si128(_mm_or_si128(ed, _mm_cmpeq_epi8(v, vq)),
+		                         _mm_or_si128(_mm_cmpeq_epi8(v, vr), en));
+		m.any |= (uint64_t)(unsigned)_mm_movemask_epi8(e) << (16 * i);
+		m.delim |= (uint64_t)(unsigned)_mm_movemask_epi8(ed) << (16 * i);
+		m.lf |= (uint64_t)(unsigned)_mm_movemask_epi8(en) << (16 * i);
 	}
-	return m;
 #else
-	uint64_t m = 0;
 	unsigned i;
 	for (i = 0; i < BLOCK; i++) {
 		unsigned char c = s[i];
+		uint64_t bit = (uint64_t)1 << i;
+		if (c == d)
+			m.delim |= bit;
+		else if (c == '\n')
+			m.lf |= bit;
 		if (c == d || c == '"' || c == '\r' || c == '\n')
-			m |= (uint64_t)1 << i;
+			m.any |= bit;
 	}
-	return m;
 #endif
+	return m;
 }
 
 static inline unsigned ctz64(uint64_t m)
@@ -113,6 +125,25 @@ static inline unsigned ctz64(uint64_t m)
 	}
 	return n;
 #endif
+}
+
+/* Whether s[0..n) is all ASCII (a word at a time, no early exit). */
+static inline bool all_ascii(const unsigned char *s, size_t n)
+{
+	uint64_t acc = 0, w;
+	size_t i;
+	if (n >= 8) {
+		for (i = 0; n - i >= 8; i += 8) {
+			memcpy(&w, s + i, 8);
+			acc |= w;
+		}
+		memcpy(&w, s + n - 8, 8);
+		acc |= w;
+	} else {
+		for (i = 0; i < n; i++)
+			acc |= s[i];
+	}
+	return !(acc & HIGHS);
 }
 
 /* Offset of the first byte of s[0..n) that is not valid UTF-8, or n. */
@@ -180,16 +211,6 @@ enum { ST_FIELD, ST_UNQUOTED, ST_QUOTED };
 enum { P_DONE, P_MORE, P_ERROR };
 enum { HDR_UNREAD, HDR_READ, HDR_NONE };
 
-/* A field while its record is parsed: content at `off` from the record start
-** (for a collapsed field, the record offset of its raw content, the bytes
-** being the next ones in the arena), `len` bytes, ARENA_BIT set when
-** collapsed. Offsets survive the buffer moving. */
-typedef struct span {
-	size_t off;
-	size_t len;
-} span;
-#define ARENA_BIT (~(SIZE_MAX >> 1))
-
 struct sm_csv_reader {
 	/* source */
 	int kind;
@@ -208,13 +229,16 @@ struct sm_csv_reader {
 	/* parse state (absolute offsets into buf) */
 	int st;
 	size_t scan, fstart;
-	bool dq, rec_quoted;
+	bool dq, rec_nl; /* rec_nl: the record may hold a quoted line break */
 	size_t term, next; /* end of the record's content; start of the next record */
-	/* the record */
-	span *spans;
-	size_t nspans, spans_cap;
+	/* the record: fields point into buf, except collapsed ones (ptr NULL
+	** while parsing) whose (index, arena offset) pairs are in aref */
 	sm_csv_field *fields;
-	size_t fields_cap;
+	size_t nfields, fields_cap;
+	size_t *aref;
+	size_t naref, aref_cap;
+	size_t *tmp; /* field offsets while the buffer is reallocated */
+	size_t tmp_cap;
 	char *arena;
 	size_t arena_len, arena_cap;
 	bool raw_valid;
@@ -366,7 +390,8 @@ void sm_csv_reader_free(sm_csv_reader *r)
 	if (!r)
 		return;
 	free(r->buf);
-	free(r->spans);
+	free(r->aref);
+	free(r->tmp);
 	free(r->fields);
 	free(r->arena);
 	free(r->hdr_block);
@@ -461,7 +486,7 @@ static SM_CSV_PRINTF(7, 8) void set_error(sm_csv_reader *r, sm_csv_errcode code,
 static int syntax_error(sm_csv_reader *r, sm_csv_errcode code, size_t pos)
 {
 	unsigned long long line = r->cur_line + count_lines(r->buf, r->rec, pos);
-	size_t col = r->nspans + 1;
+	size_t col = r->nfields + 1;
 	unsigned char c;
 	switch (code) {
 	case SM_CSV_E_UNTERMINATED:
@@ -510,13 +535,16 @@ static int too_long(sm_csv_reader *r, size_t col)
 ** buffer or growing it. 1: got bytes; 0: end of input; -1: error (set). */
 static int fill(sm_csv_reader *r)
 {
-	size_t room, got = 0;
+	size_t room, got = 0, i;
 	if (r->eof)
 		return 0;
 	if (r->rec > 0) {
 		size_t keep = r->end - r->rec;
 		if (keep)
 			memmove(r->buf, r->buf + r->rec, keep);
+		for (i = 0; i < r->nfields; i++)
+			if (r->fields[i].ptr)
+				r->fields[i].ptr -= r->rec;
 		r->scan -= r->rec;
 		r->fstart -= r->rec;
 		r->next -= r->rec;
@@ -528,10 +556,21 @@ static int fill(sm_csv_reader *r)
 		size_t ncap;
 		unsigned char *nb;
 		if (r->cap >= r->max_cap) {
-			too_long(r, r->nspans + 1);
+			too_long(r, r->nfields + 1);
 			return -1;
 		}
 		ncap = r->cap > r->max_cap / 2 ? r->max_cap : r->cap * 2;
+		if (r->tmp_cap < r->nfields) {
+			size_t *nt = realloc(r->tmp, r->fields_cap * sizeof *nt);
+			if (!nt) {
+				nomem(r);
+				return -1;
+			}
+			r->tmp = nt;
+			r->tmp_cap = r->fields_cap;
+		}
+		for (i = 0; i < r->nfields; i++)
+			r->tmp[i] = r->fields[i].ptr ? (size_t)(r->fields[i].ptr - (const char *)r->buf) : SIZE_MAX;
 		nb = realloc(r->buf, ncap);
 		if (!nb) {
 			nomem(r);
@@ -539,6 +578,8 @@ static int fill(sm_csv_reader *r)
 		}
 		r->buf = nb;
 		r->cap = ncap;
+		for (i = 0; i < r->nfields; i++)
+			r->fields[i].ptr = r->tmp[i] == SIZE_MAX ? NULL : (const char *)nb + r->tmp[i];
 	}
 	room = r->cap - r->end;
 	switch (r->kind) {
@@ -580,36 +621,45 @@ static int fill(sm_csv_reader *r)
 	return 1;
 }
 
-static int grow_spans(sm_csv_reader *r)
+static int grow_fields(sm_csv_reader *r)
 {
-	size_t ncap = r->spans_cap ? r->spans_cap * 2 : 64;
-	span *ns = realloc(r->spans, ncap * sizeof *ns);
-	if (!ns)
+	size_t ncap = r->fields_cap ? r->fields_cap * 2 : 64;
+	sm_csv_field *nf = realloc(r->fields, ncap * sizeof *nf);
+	if (!nf)
 		return nomem(r);
-	r->spans = ns;
-	r->spans_cap = ncap;
+	r->fields = nf;
+	r->fields_cap = ncap;
 	return P_DONE;
 }
 
-/* Append a field whose content starts at absolute offset c0. */
+/* Append a field whose content is buf[c0, c0 + len). */
 static inline int push(sm_csv_reader *r, size_t c0, size_t len)
 {
-	span *sp;
-	if (r->nspans == r->spans_cap && grow_spans(r) != P_DONE)
+	sm_csv_field *f;
+	if (r->nfields == r->fields_cap && grow_fields(r) != P_DONE)
 		return P_ERROR;
-	sp = &r->spans[r->nspans++];
-	sp->off = c0 - r->rec;
-	sp->len = len;
+	f = &r->fields[r->nfields++];
+	f->ptr = (const char *)r->buf + c0;
+	f->len = len;
 	return P_DONE;
 }
 
-/* Append a quoted field with doubled quotes, collapsed into the arena. */
+/* Append a quoted field with doubled quotes, collapsed into the arena; its
+** pointer is set when the record is complete (the arena may still move). */
 static int push_collapsed(sm_csv_reader *r, size_t c0, size_t len)
 {
 	const unsigned char *src = r->buf + c0, *stop = src + len;
 	char *dst, *start;
-	if (r->nspans == r->spans_cap && grow_spans(r) != P_DONE)
+	if (r->nfields == r->fields_cap && grow_fields(r) != P_DONE)
 		return P_ERROR;
+	if (r->aref_cap - r->naref < 2) {
+		size_t ncap = r->aref_cap ? r->aref_cap * 2 : 32;
+		size_t *na = realloc(r->aref, ncap * sizeof *na);
+		if (!na)
+			return nomem(r);
+		r->aref = na;
+		r->aref_cap = ncap;
+	}
 	if (r->arena_cap - r->arena_len < len) {
 		size_t ncap = r->arena_cap ? r->arena_cap : 256;
 		char *na;
@@ -631,14 +681,22 @@ static int push_collapsed(sm_csv_reader *r, size_t c0, size_t len)
 		if (q)
 			src++; /* the second quote of the pair */
 	}
-	r->spans[r->nspans].off = c0 - r->rec;
-	r->spans[r->nspans].len = (size_t)(dst - start) | ARENA_BIT;
-	r->nspans++;
+	r->aref[r->naref++] = r->nfields;
+	r->aref[r->naref++] = r->arena_len;
+	r->fields[r->nfields].ptr = NULL;
+	r->fields[r->nfields].len = (size_t)(dst - start);
+	r->nfields++;
 	r->arena_len += (size_t)(dst - start);
 	return P_DONE;
 }
 
-/* Parse (or resume parsing) the record at r->rec. */
+/* Parse (or resume parsing) the record at r->rec.
+**
+** The fast path looks at 64 bytes at a time through a bit mask of the special
+** bytes and handles unquoted and quoted fields alike; near the end of the
+** buffered data, and for anything unusual (CR, a stray quote, bytes after a
+** closing quote), it hands over to the byte-exact path below it, which makes
+** every decision about errors and about the end of the input. */
 static int parse(sm_csv_reader *r)
 {
 	const unsigned char *b = r->buf;
@@ -656,46 +714,99 @@ static int parse(sm_csv_reader *r)
 			if (b[p] == '"') {
 				st = ST_QUOTED;
 				dq = false;
-				r->rec_quoted = true;
+				r->rec_nl = true; /* the exact path does not count lines */
 				p++;
 			} else {
 				st = ST_UNQUOTED;
 			}
 		}
-		if (st == ST_UNQUOTED) {
-			size_t q;
-			unsigned char c;
-			/* Fast path: 64 bytes at a time, one bit per special byte; a
-			** field boundary costs a count of trailing zeros. */
-			while (end - p >= BLOCK) {
-				uint64_t m = block_mask(b + p, d);
+		if (end - p >= BLOCK) {
+			bool inq = st == ST_QUOTED;
+			size_t skip = p; /* bits below this position are already handled */
+			do {
+				const masks bm = block_masks(b + p, d);
+				uint64_t m = bm.any;
+				if (skip > p)
+					m &= ~(uint64_t)0 << (skip - p);
 				while (m) {
-					q = p + ctz64(m);
+					const uint64_t bit = m & (~m + 1);
+					size_t q = p + ctz64(m);
+					unsigned char c2;
 					m &= m - 1;
-					c = b[q];
-					if (c == d) {
-						if (push(r, fs, q - fs) != P_DONE)
-							return P_ERROR;
-						fs = q + 1;
-					} else if (c == '\n') {
-						if (push(r, fs, q - fs) != P_DONE)
-							return P_ERROR;
-						r->term = q;
-						r->next = q + 1;
-						return P_DONE;
-					} else if (c == '"' && q == fs) {
-						p = q; /* a quoted field starts */
-						st = ST_FIELD;
-						goto next_state;
-					} else {
-						p = q; /* CR or a stray quote: the scalar path decides */
-						goto scalar;
+					if (!inq) {
+						if (bm.delim & bit) {
+							if (push(r, fs, q - fs) != P_DONE)
+								return P_ERROR;
+							fs = q + 1;
+							continue;
+						}
+						if (bm.lf & bit) {
+							if (push(r, fs, q - fs) != P_DONE)
+								return P_ERROR;
+							r->term = q;
+							r->next = q + 1;
+							return P_DONE;
+						}
+						if (b[q] == '"' && q == fs) {
+							inq = true;
+							dq = false;
+							continue;
+						}
+						p = q; /* CR, or a stray quote */
+						goto handoff;
 					}
+					if (bm.lf & bit) {
+						r->rec_nl = true;
+						continue;
+					}
+					if ((bm.delim & bit) || b[q] != '"')
+						continue; /* delimiter or CR inside quotes */
+					if (q + 1 >= end) {
+						p = q;
+						goto handoff;
+					}
+					c2 = b[q + 1];
+					if (c2 == '"') {
+						dq = true;
+					} else if (c2 == d) {
+						if ((dq ? push_collapsed(r, fs + 1, q - fs - 1)
+						        : push(r, fs + 1, q - fs - 1)) != P_DONE)
+							return P_ERROR;
+						inq = false;
+						fs = q + 2;
+					} else if (c2 == '\n') {
+						if ((dq ? push_collapsed(r, fs + 1, q - fs - 1)
+						        : push(r, fs + 1, q - fs - 1)) != P_DONE)
+							return P_ERROR;
+						r->term = q + 1;
+						r->next = q + 2;
+						return P_DONE;
+					} else {
+						p = q; /* CR or garbage after the closing quote */
+						goto handoff;
+					}
+					/* b[q + 1] is special too: its bit is the next one */
+					skip = q + 2;
+					if (q + 1 < p + BLOCK)
+						m &= m - 1;
 				}
 				p += BLOCK;
+			} while (end - p >= BLOCK);
+			if (skip > p)
+				p = skip;
+			st = inq ? ST_QUOTED : ST_UNQUOTED;
+			if (!inq && fs == p) { /* a field starts here: it may be quoted */
+				st = ST_FIELD;
+				continue;
 			}
-scalar:
-			q = scan_special(b, p, end, d);
+			goto exact;
+handoff:
+			st = inq ? ST_QUOTED : ST_UNQUOTED;
+		}
+exact:
+		if (st == ST_UNQUOTED) {
+			size_t q = scan_special(b, p, end, d);
+			unsigned char c;
 			if (q >= end) {
 				p = end;
 				break;
@@ -733,6 +844,7 @@ scalar:
 			const unsigned char *hit = memchr(b + p, '"', end - p);
 			size_t q;
 			unsigned char c;
+			r->rec_nl = true;
 			if (!hit) {
 				p = end;
 				break;
@@ -769,7 +881,6 @@ scalar:
 			r->next = q + (c == '\n' ? 2 : 3);
 			return P_DONE;
 		}
-next_state:;
 	}
 
 	/* Out of data. */
@@ -826,16 +937,7 @@ static int start(sm_csv_reader *r)
 	return 0;
 }
 
-/* Column of the field that holds record offset `off` (1-based). */
-static size_t column_at(const sm_csv_reader *r, size_t off)
-{
-	size_t i = r->nspans;
-	while (i > 1 && r->spans[i - 1].off > off)
-		i--;
-	return i;
-}
-
-/* Read the next record into r->spans / r->fields. */
+/* Read the next record into r->fields. */
 static int next_record(sm_csv_reader *r)
 {
 	size_t i, n, bad;
@@ -856,8 +958,9 @@ static int next_record(sm_csv_reader *r)
 		}
 		r->st = ST_FIELD;
 		r->scan = r->fstart = r->term = r->rec;
-		r->dq = r->rec_quoted = false;
-		r->nspans = 0;
+		r->dq = r->rec_nl = false;
+		r->nfields = 0;
+		r->naref = 0;
 		r->arena_len = 0;
 		for (;;) {
 			int pr = parse(r);
@@ -866,7 +969,7 @@ static int next_record(sm_csv_reader *r)
 			if (pr == P_ERROR)
 				return SM_CSV_ERROR;
 			if (r->end - r->rec >= r->max_record) {
-				too_long(r, r->nspans + 1);
+				too_long(r, r->nfields + 1);
 				return SM_CSV_ERROR;
 			}
 			if (fill(r) < 0)
@@ -879,48 +982,37 @@ static int next_record(sm_csv_reader *r)
 		break;
 	}
 	if (r->next - r->rec > r->max_record) {
-		too_long(r, column_at(r, r->max_record));
+		/* the column where the limit is crossed (collapsed fields aside) */
+		size_t col = 1;
+		for (i = 1; i < r->nfields; i++)
+			if (r->fields[i].ptr && (size_t)(r->fields[i].ptr - (const char *)r->buf) - r->rec < r->max_record)
+				col = i + 1;
+		too_long(r, col);
 		return SM_CSV_ERROR;
 	}
 	r->rows++;
 	r->next_line = r->cur_line + 1 +
-	               (r->rec_quoted ? count_lines(r->buf, r->rec, r->term) : 0);
-	n = r->nspans;
-	if (r->fields_cap < n) {
-		size_t ncap = r->fields_cap ? r->fields_cap : 64;
-		sm_csv_field *nf;
-		while (ncap < n)
-			ncap *= 2;
-		nf = realloc(r->fields, ncap * sizeof *nf);
-		if (!nf) {
-			nomem(r);
-			return SM_CSV_ERROR;
-		}
-		r->fields = nf;
-		r->fields_cap = ncap;
-	}
-	{
-		const char *base = (const char *)r->buf + r->rec;
-		size_t aoff = 0;
-		for (i = 0; i < n; i++) {
-			const span *sp = &r->spans[i];
-			if (!(sp->len & ARENA_BIT)) {
-				r->fields[i].ptr = base + sp->off;
-				r->fields[i].len = sp->len;
-			} else {
-				r->fields[i].ptr = r->arena + aoff;
-				r->fields[i].len = sp->len & ~ARENA_BIT;
-				aoff += r->fields[i].len;
-			}
-		}
-	}
+	               (r->rec_nl ? count_lines(r->buf, r->rec, r->term) : 0);
+	n = r->nfields;
+	for (i = 0; i < r->naref; i += 2)
+		r->fields[r->aref[i]].ptr = r->arena + r->aref[i + 1];
 	r->raw_valid = true;
-	if (r->utf8 && (bad = utf8_invalid_at(r->buf + r->rec, r->term - r->rec)) < r->term - r->rec) {
-		unsigned long long line = r->cur_line + count_lines(r->buf, r->rec, r->rec + bad);
-		set_error(r, SM_CSV_E_UTF8, true, r->cur_row, line, column_at(r, bad),
-		          "invalid UTF-8 (byte 0x%02X); save the file as CSV in UTF-8",
-		          r->buf[r->rec + bad]);
-		return SM_CSV_ERROR;
+	/* A record is valid UTF-8 exactly when each of its fields is (the bytes
+	** in between are ASCII); look at fields only when the record is not ASCII. */
+	if (r->utf8 && !all_ascii(r->buf + r->rec, r->term - r->rec)) {
+		unsigned long long line = r->cur_line;
+		for (i = 0; i < n; i++) {
+			const unsigned char *f = (const unsigned char *)r->fields[i].ptr;
+			size_t len = r->fields[i].len;
+			bad = utf8_invalid_at(f, len);
+			if (bad < len) {
+				line += count_lines(f, 0, bad);
+				set_error(r, SM_CSV_E_UTF8, true, r->cur_row, line, i + 1,
+				          "invalid UTF-8 (byte 0x%02X); save the file as CSV in UTF-8", f[bad]);
+				return SM_CSV_ERROR;
+			}
+			line += count_lines(f, 0, len);
+		}
 	}
 	if (!r->have_expected) {
 		r->expected = n;
@@ -952,10 +1044,10 @@ static int read_header(sm_csv_reader *r)
 	}
 	raw_len = r->term - r->rec;
 	total = raw_len;
-	for (i = 0; i < r->nspans; i++)
+	for (i = 0; i < r->nfields; i++)
 		total += r->fields[i].len;
 	r->hdr_block = malloc(total ? total : 1);
-	r->hdr = malloc(r->nspans * sizeof *r->hdr);
+	r->hdr = malloc(r->nfields * sizeof *r->hdr);
 	if (!r->hdr_block || !r->hdr) {
 		nomem(r);
 		return SM_CSV_ERROR;
@@ -965,14 +1057,14 @@ static int read_header(sm_csv_reader *r)
 	r->hdr_raw = p;
 	r->hdr_raw_len = raw_len;
 	p += raw_len;
-	for (i = 0; i < r->nspans; i++) {
+	for (i = 0; i < r->nfields; i++) {
 		if (r->fields[i].len)
 			memcpy(p, r->fields[i].ptr, r->fields[i].len);
 		r->hdr[i].ptr = p;
 		r->hdr[i].len = r->fields[i].len;
 		p += r->fields[i].len;
 	}
-	r->nhdr = r->nspans;
+	r->nhdr = r->nfields;
 	r->hdr_state = HDR_READ;
 	r->raw_valid = false;
 	return SM_CSV_RECORD;
@@ -1024,7 +1116,7 @@ int sm_csv_read(sm_csv_reader *r, const sm_csv_field **fields, size_t *nfields)
 		if (fields)
 			*fields = r->fields;
 		if (nfields)
-			*nfields = r->nspans;
+			*nfields = r->nfields;
 	}
 	return rc;
 }
