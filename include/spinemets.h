@@ -106,7 +106,8 @@ typedef struct sm_item {
 
 /* A value as the core keeps it. */
 typedef struct sm_value {
-	bool present;
+	bool present;  /* a value is known */
+	bool given;    /* the item appeared in the input (a value or an explicit unknown) */
 	sm_item_type type;
 	int i;        /* ENUM: choice index; INT; BOOL: 0/1; HISTOLOGY: catalogue index */
 	double d;     /* NUMBER */
@@ -171,6 +172,7 @@ sm_status sm_level_parse(const char *text, int *lo, int *hi);
 #define SM_MAX_ERRORS 8
 #define SM_MAX_NOTES 8
 #define SM_MSG_SIZE 256
+#define SM_ERRMSG_SIZE 768 /* error messages list every allowed value (39 histology keys) */
 #define SM_TEXT_SIZE 1024
 
 typedef struct sm_instrument sm_instrument;
@@ -202,7 +204,7 @@ const sm_band_def *sm_instrument_band(const sm_instrument *in, size_t index);
 typedef struct sm_error {
 	sm_status code;
 	char path[64];              /* JSON pointer, e.g. "/collapse" */
-	char message[SM_MSG_SIZE];  /* names the allowed values */
+	char message[SM_ERRMSG_SIZE]; /* names the allowed values */
 } sm_error;
 
 /* ---- Input: item values for one instrument ---- */

@@ -389,7 +389,7 @@ static void prognostic_scores(const facts *f, sm_assessment *a)
 	const char *primary = f->h ? f->h->key : NULL;
 	/* shared derivations */
 	int visc = c->systemic.visceral_metastases;
-	int brain = c->systemic.brain_metastases;
+	sm_tri brain = c->systemic.brain_metastases;
 	sm_tri visceral_any = SM_UNKNOWN; /* visceral or brain */
 	if (visc == SM_VISC_PRESENT || brain == SM_YES)
 		visceral_any = SM_YES;

@@ -5,6 +5,7 @@
 #include "internal.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- small string helpers (no printf in the core) ---- */
@@ -307,7 +308,7 @@ static void pointer_token(sm_sb *sb, const char *key)
 static sm_status bad_value(sm_input *in, sm_status code, const sm_item *it, const char *key,
                            const char *what)
 {
-	char path[64], msg[SM_MSG_SIZE];
+	char path[64], msg[SM_ERRMSG_SIZE];
 	sm_sb p, m;
 	sm_sb_init(&p, path, sizeof path);
 	pointer_token(&p, key);
@@ -334,7 +335,7 @@ static sm_value *slot(sm_input *in, const char *key, const sm_item **it)
 
 static sm_status unknown_key(sm_input *in, const char *key)
 {
-	char path[64], msg[SM_MSG_SIZE];
+	char path[64], msg[SM_ERRMSG_SIZE];
 	sm_sb p, m;
 	if (!in || !in->instrument)
 		return SM_E_ARGUMENT;
@@ -366,8 +367,9 @@ static sm_status wrong_type(sm_input *in, const sm_item *it, const char *key, co
 
 static sm_status dup_check(sm_input *in, sm_value *v, const sm_item *it, const char *key)
 {
-	if (v->present)
+	if (v->given)
 		return bad_value(in, SM_E_DUPLICATE, it, key, "given twice");
+	v->given = true;
 	return SM_OK;
 }
 
@@ -459,8 +461,10 @@ sm_status sm_input_set_int(sm_input *in, const char *key, long long value)
 		return unknown_key(in, key);
 	if (dup_check(in, v, it, key))
 		return SM_E_DUPLICATE;
-	if (it->type == SM_T_NUMBER)
+	if (it->type == SM_T_NUMBER) {
+		v->given = false;
 		return sm_input_set_number(in, key, (double)value);
+	}
 	if (it->type != SM_T_INT)
 		return wrong_type(in, it, key, "an integer");
 	double x = (double)value;
@@ -489,8 +493,10 @@ sm_status sm_input_set_number(sm_input *in, const char *key, double value)
 		return SM_E_DUPLICATE;
 	if (it->type == SM_T_INT) {
 		/* A real with no fraction (e.g. 90.0) is accepted as the integer. */
-		if (isfinite(value) && value == floor(value) && fabs(value) < 1e15)
+		if (isfinite(value) && value == floor(value) && fabs(value) < 1e15) {
+			v->given = false;
 			return sm_input_set_int(in, key, (long long)value);
+		}
 		return wrong_type(in, it, key, "a number with a fraction");
 	}
 	if (it->type != SM_T_NUMBER)
@@ -556,28 +562,37 @@ static int parse_ll(const char *s, long long *out)
 
 static int parse_num(const char *s, double *out)
 {
-	/* decimal number: [sign] digits [. digits] (no exponent, no locale) */
-	double v = 0, scale = 1;
-	int neg = 0, digits = 0, frac = 0;
-	if (*s == '-' || *s == '+')
-		neg = *s++ == '-';
-	for (;; s++) {
-		if (*s >= '0' && *s <= '9') {
-			if (frac)
-				scale /= 10;
-			v = v * 10 + (*s - '0');
-			digits++;
-			if (digits > 17)
-				return 0;
-		} else if (*s == '.' && !frac) {
-			frac = 1;
-		} else {
-			break;
-		}
+	/* a plain decimal number, optionally with an exponent ("3.4", "-0.5",
+	** "0.40000000000000002", "1e5"); no hex, inf or nan; the C locale */
+	const char *q = s;
+	int digits = 0;
+	if (*q == '-' || *q == '+')
+		q++;
+	while (*q >= '0' && *q <= '9')
+		q++, digits++;
+	if (*q == '.') {
+		q++;
+		while (*q >= '0' && *q <= '9')
+			q++, digits++;
 	}
-	if (!digits || *s)
+	if (!digits)
 		return 0;
-	*out = (neg ? -v : v) * scale;
+	if (*q == 'e' || *q == 'E') {
+		q++;
+		if (*q == '-' || *q == '+')
+			q++;
+		if (!(*q >= '0' && *q <= '9'))
+			return 0;
+		while (*q >= '0' && *q <= '9')
+			q++;
+	}
+	if (*q)
+		return 0;
+	char *end = NULL;
+	double v = strtod(s, &end);
+	if (end != q || !isfinite(v))
+		return 0;
+	*out = v;
 	return 1;
 }
 

@@ -264,7 +264,7 @@ static const sm_band_def bauer_bands[] = {
 	{4, 5, "good", "good (4-5): about 50% one-year survival (Bauer & Wedin 1995)."},
 };
 static const sm_band_def bauer_mod_bands[] = {
-	{0, 1, "poor", "poor (0-1): supportive care, no surgery (Leithner 2008)."},
+	{0, 1, "poor", "poor (0-1): the derivation associated this group with supportive care rather than surgery (Leithner 2008)."},
 	{2, 2, "moderate", "moderate (2): short-term palliation, posterior surgery (Leithner 2008)."},
 	{3, 4, "good", "good (3-4): medium-term local control, anterior-posterior surgery (Leithner 2008)."},
 };
