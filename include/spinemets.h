@@ -501,6 +501,95 @@ extern const char *const sm_noms_systemic_names[2];    /* fit, unfit */
 ** without errors (the adapters refuse invalid cases before this). */
 sm_status sm_assess(const sm_case *c, sm_assessment *out);
 
+/* ======================================================================
+** The pathway clock (REFERENCE §7.2, §14; KEYS.md §5 events): intervals
+** between the events of one case and the time targets that apply to it.
+** ==================================================================== */
+enum { /* indices in SM_VOCAB_EVENT */
+	SM_EV_SYMPTOM_ONSET = 0, SM_EV_PRESENTATION, SM_EV_REFERRAL, SM_EV_COORDINATOR_CONTACT,
+	SM_EV_MRI_REQUESTED, SM_EV_MRI_DONE, SM_EV_DEXAMETHASONE_STARTED, SM_EV_MDT_DECISION,
+	SM_EV_SURGERY, SM_EV_RADIOTHERAPY_START, SM_EV_SYSTEMIC_THERAPY_START, SM_EV_DISCHARGE,
+	SM_EV_FOLLOW_UP, SM_EV_DEATH, SM_NEVENT_TYPES
+};
+
+typedef enum sm_interval_id {
+	SM_IV_ONSET_TO_PRESENTATION = 0,
+	SM_IV_PRESENTATION_TO_CONTACT,
+	SM_IV_PRESENTATION_TO_MRI,
+	SM_IV_PRESENTATION_TO_PLAN,
+	SM_IV_PRESENTATION_TO_TREATMENT,
+	SM_IV_MRI_TO_PLAN,
+	SM_IV_PLAN_TO_TREATMENT,
+	SM_NINTERVALS
+} sm_interval_id;
+const char *sm_interval_name(sm_interval_id id); /* "presentation_to_mri", ... */
+
+typedef enum sm_target_id {
+	SM_TG_CONTACT = 0, /* MSCC coordinator contact */
+	SM_TG_MRI,         /* whole-spine MRI */
+	SM_TG_PLAN,        /* treatment plan agreed (mdt_decision) */
+	SM_NTARGETS
+} sm_target_id;
+const char *sm_target_name(sm_target_id id);     /* "contact", "mri", "plan" */
+
+typedef enum sm_target_state {
+	SM_TS_NOT_APPLICABLE = 0, /* routine case, or the clock has no start */
+	SM_TS_MET,                /* done within the target */
+	SM_TS_MISSED,             /* done, but late */
+	SM_TS_PENDING,            /* not done, still within the target */
+	SM_TS_BREACHED            /* not done and the target has passed */
+} sm_target_state;
+const char *sm_target_state_name(sm_target_state s);
+
+typedef struct sm_interval {
+	bool known;
+	double hours;
+} sm_interval;
+
+typedef struct sm_target {
+	sm_target_state state;
+	int within_hours;          /* the target: 24 or 168 */
+	long long due_at;          /* clock start + target (seconds since the epoch) */
+	long long done_at;         /* when done (0 when not) */
+	double hours_left;         /* due_at - now, in hours (negative when breached) */
+} sm_target;
+
+typedef struct sm_clock {
+	bool started;              /* a presentation (or referral) time is known */
+	long long start;           /* clock start: presentation, else referral */
+	sm_urgency urgency;        /* from the assessment's triage */
+	sm_interval intervals[SM_NINTERVALS];
+	sm_target targets[SM_NTARGETS];
+	bool treated;              /* a treatment has started */
+	bool closed;               /* death or discharge recorded */
+} sm_clock;
+
+/* Compute the clock of case `c` at time `now` (seconds since the epoch) for
+** the urgency its assessment gave. The first event of each type counts. */
+sm_status sm_pathway_clock(const sm_case *c, sm_urgency urgency, long long now, sm_clock *out);
+
+/* Monthly audit over many clocks (REFERENCE §7.2; NICE QS56-style). */
+typedef struct sm_interval_summary {
+	size_t n;                  /* cases with this interval known */
+	double median, q1, q3;     /* hours; NAN when n == 0 (quantiles: R type 7) */
+} sm_interval_summary;
+
+typedef struct sm_target_summary {
+	size_t denominator;        /* cases the target applies to and whose outcome is known or due */
+	size_t numerator;          /* met */
+	size_t pending;            /* not yet due (not counted in the denominator) */
+	double share;              /* numerator / denominator, NAN when 0 */
+} sm_target_summary;
+
+typedef struct sm_audit {
+	size_t cases, emergency, urgent, routine, treated;
+	sm_interval_summary intervals[SM_NINTERVALS];
+	sm_target_summary targets[SM_NTARGETS];
+} sm_audit;
+
+/* Summarise `n` clocks. `scratch` must hold `n` doubles (the caller owns it). */
+sm_status sm_audit_summarise(const sm_clock *clocks, size_t n, double *scratch, sm_audit *out);
+
 #ifdef __cplusplus
 }
 #endif
