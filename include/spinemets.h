@@ -383,7 +383,7 @@ typedef struct sm_case {
 	size_t nevents;
 	struct {
 		sm_tri mri_available, ct_available, srs_available, spinal_surgery_available,
-			paediatric_oncology_available; /* unknown = available (KEYS.md §5) */
+			paediatric_oncology_available, radiotherapy_available; /* unknown = available (KEYS.md §5) */
 	} setting;
 } sm_case;
 
@@ -468,6 +468,8 @@ typedef struct sm_assessment {
 
 	/* surgery (REFERENCE §7.4) */
 	bool patchell_eligible;
+	bool patchell_applicable;      /* false for children and when no cord compression is recorded */
+	const char *patchell_note;
 	sm_patchell_criterion patchell[16];
 	size_t npatchell;
 

@@ -94,10 +94,15 @@ static void print_report(const json_t *a)
 		printf("  | coordinator: %s", json_integer_value(contact) == 0 ? "now" : "within 24 h");
 	if (json_is_integer(mri))
 		printf("  | MRI: within %s", json_integer_value(mri) == 24 ? "24 h" : "1 week");
-	printf("\nDexamethasone: %s\n", js(t, "dexamethasone"));
+	const char *dex = js(t, "dexamethasone");
+	printf("\nDexamethasone: %s\n",
+	       strcmp(dex, "give_16mg") == 0 ? "give 16 mg as soon as possible (unless contraindicated)"
+	       : strcmp(dex, "seek_haematology_advice_first") == 0 ? "seek haematology advice and tissue first (give at once if neurology deteriorates)"
+	       : strcmp(dex, "per_paediatric_protocol") == 0 ? "per the paediatric oncology protocol (never a weight-scaled adult dose)"
+	       : "not routinely indicated");
+	printf("Why:\n");
+	print_reasons(json_object_get(t, "reasons"), "  ");
 	print_keyed("Actions", json_object_get(t, "actions"), json_object_get(t, "action_reasons"));
-	printf("  why:\n");
-	print_reasons(json_object_get(t, "reasons"), "    ");
 
 	const json_t *n = json_object_get(a, "noms");
 	const json_t *nr = json_object_get(n, "assessment_reasons");
@@ -118,9 +123,12 @@ static void print_report(const json_t *a)
 	}
 
 	const json_t *s = json_object_get(a, "surgery");
-	printf("\nSURGERY (Patchell 2005 criteria): %s\n", json_is_true(json_object_get(s, "patchell_eligible")) ? "all criteria hold"
+	printf("\nSURGERY (Patchell 2005 criteria): %s\n", !json_is_true(json_object_get(s, "applicable")) ? "not applicable"
+	       : json_is_true(json_object_get(s, "patchell_eligible")) ? "all criteria hold"
 	       : json_is_true(json_object_get(s, "undetermined")) ? "not yet decidable" : "not all criteria hold");
-	json_array_foreach(json_object_get(s, "reasons"), i, x) printf("  [%-7s] %s\n", js(x, "status"), js(x, "text"));
+	if (json_is_true(json_object_get(s, "applicable")))
+		json_array_foreach(json_object_get(s, "reasons"), i, x) printf("  [%-7s] %s\n",
+			strcmp(js(x, "status"), "not_met") == 0 ? "not met" : js(x, "status"), js(x, "text"));
 	printf("  %s\n", js(s, "note"));
 
 	const json_t *les = json_object_get(a, "lesions");

@@ -146,14 +146,15 @@ static void derive(const sm_case *c, facts *f)
 	f->age_known = c->patient.age_years.known;
 	f->age = c->patient.age_years.v;
 	f->child = f->age_known && f->age < 18;
-	if (c->cancer.history == SM_HISTORY_KNOWN || c->cancer.history == SM_HISTORY_SUSPECTED || f->h)
+	int specific_primary = f->h && strcmp(f->h->key, "unknown") != 0;
+	if (c->cancer.history == SM_HISTORY_KNOWN || c->cancer.history == SM_HISTORY_SUSPECTED || specific_primary)
 		f->cancer = SM_YES;
 	else if (c->cancer.history == SM_HISTORY_NONE)
 		f->cancer = SM_NO;
 	else
 		f->cancer = SM_UNKNOWN;
-	f->primary_unknown = (f->h && strcmp(f->h->key, "unknown") == 0) ||
-	                     (!f->h && c->cancer.history == SM_HISTORY_SUSPECTED);
+	f->primary_unknown = f->cancer == SM_YES && ((f->h && strcmp(f->h->key, "unknown") == 0) ||
+	                     (!f->h && c->cancer.history == SM_HISTORY_SUSPECTED));
 	int any = 0, all_no = 1;
 	for (int k = 0; k < SM_NPAIN; k++) {
 		if (yes(c->symptoms.pain[k]))
@@ -262,28 +263,52 @@ static void triage(const facts *f, sm_assessment *a)
 		warn(a, "Some triage symptoms were not recorded: the urgency rests on the features recorded as present; unrecorded features are not assumed absent.");
 
 	int mri_here = available(c->setting.mri_available);
+	int ct_here = available(c->setting.ct_available);
 	int mri_contra = yes(c->imaging.mri_contraindicated);
+	int mri_done = yes(c->imaging.mri_done);
 	if (u == SM_URG_EMERGENCY) {
 		a->contact_within_hours = 0;
 		a->mri_within_hours = 24;
-		ACTION("contact_mscc_coordinator_immediately", R_CONTACT_IMMEDIATE, "Suspected MSCC: contact the MSCC coordinator now.", NULL);
-		if (mri_contra)
-			ACTION("ct_whole_spine", R_MRI_CONTRA, "MRI contraindicated: CT of the whole spine within 24 hours; CT myelography only in a specialist centre.", NULL);
-		else if (!mri_here) {
-			ACTION("ct_whole_spine", R_SETTING_NO_MRI, "No MRI here: CT of the whole spine now, and transfer for whole-spine MRI within 24 hours.", NULL);
-			ACTION("whole_spine_mri_24h", R_MRI_24H, "Whole-spine MRI within 24 hours (at a centre that has MRI).", NULL);
+		if (f->child)
+			ACTION("contact_paediatric_oncology_immediately", R_PAED_ROUTE, "Suspected malignant cord compression in a child: contact the paediatric oncology team now (and the MSCC coordinator where the network routes children through it).", NULL);
+		else
+			ACTION("contact_mscc_coordinator_immediately", R_CONTACT_IMMEDIATE, "Suspected MSCC: contact the MSCC coordinator now.", NULL);
+		if (mri_done)
+			ACTION("review_mri_now", R_MRI_24H, "Whole-spine MRI recorded as done: grade ESCC and instability from it now.", NULL);
+		else if (mri_contra) {
+			ACTION("ct_whole_spine", R_MRI_CONTRA, "MRI contraindicated: CT of the whole spine within 24 hours; CT myelography only in a specialist centre.",
+			       ct_here ? NULL : " No CT here: transfer for CT within 24 hours.");
+			if (!ct_here)
+				referral(a, "imaging_centre");
+		} else if (!mri_here) {
+			if (ct_here)
+				ACTION("ct_whole_spine", R_SETTING_NO_MRI, "No MRI here: CT of the whole spine now, and transfer for whole-spine MRI within 24 hours.", NULL);
+			ACTION("whole_spine_mri_24h", R_MRI_24H, "Whole-spine MRI within 24 hours (at a centre that has MRI): arrange transfer now.", NULL);
 			referral(a, "mri_centre");
 		} else
 			ACTION("whole_spine_mri_24h", R_MRI_24H, "Whole-spine MRI as soon as possible and always within 24 hours.", NULL);
 		ACTION("treatment_plan_24h", R_MRI_24H, "Agree a definitive treatment plan within 24 hours of suspecting MSCC.", NULL);
+		if (!f->child && !available(c->setting.spinal_surgery_available)) {
+			ACTION("refer_spinal_surgery", R_SETTING_NO_SURGERY, "No spinal surgery here: discuss with the nearest spinal surgical centre now, so that decompression or stabilisation is not delayed if the MRI shows it is needed.", NULL);
+			referral(a, "spinal_surgery_centre");
+		}
+		if (!available(c->setting.radiotherapy_available))
+			referral(a, "radiotherapy_centre");
 	} else if (u == SM_URG_URGENT) {
 		a->contact_within_hours = 24;
 		a->mri_within_hours = 168;
-		ACTION("contact_mscc_coordinator_24h", R_CONTACT_24H, "Suspected spinal metastases: contact the MSCC coordinator within 24 hours.", NULL);
-		if (mri_contra)
-			ACTION("ct_whole_spine", R_MRI_CONTRA, "MRI contraindicated: CT of the whole spine within 1 week.", NULL);
-		else {
-			ACTION("whole_spine_mri_1_week", R_MRI_1W, "Whole-spine MRI within 1 week.", NULL);
+		if (f->child)
+			ACTION("contact_paediatric_oncology_24h", R_PAED_ROUTE, "Suspected spinal malignancy in a child: contact the paediatric oncology team within 24 hours.", NULL);
+		else
+			ACTION("contact_mscc_coordinator_24h", R_CONTACT_24H, "Suspected spinal metastases: contact the MSCC coordinator within 24 hours.", NULL);
+		if (mri_done)
+			ACTION("review_mri", R_MRI_1W, "Whole-spine MRI recorded as done: stage the spine from it.", NULL);
+		else if (mri_contra) {
+			ACTION("ct_whole_spine", R_MRI_CONTRA, "MRI contraindicated: CT of the whole spine within 1 week.", ct_here ? NULL : " No CT here: refer.");
+			if (!ct_here)
+				referral(a, "imaging_centre");
+		} else {
+			ACTION("whole_spine_mri_1_week", R_MRI_1W, "Whole-spine MRI within 1 week.", mri_here ? NULL : " No MRI here: refer.");
 			if (!mri_here)
 				referral(a, "mri_centre");
 		}
@@ -305,7 +330,7 @@ static void triage(const facts *f, sm_assessment *a)
 	if (haem_suspected && N && !deteriorating) {
 		a->dexamethasone = SM_DEX_HAEMATOLOGY_FIRST;
 		ACTION("seek_haematology_advice", R_DEX_HAEM_SUSPECTED, "Lymphoma or leukaemia suspected, not confirmed, neurology stable: haematology advice and tissue before steroids; give steroids at once if neurology deteriorates.", NULL);
-	} else if (f->child) {
+	} else if (f->child && u != SM_URG_ROUTINE) {
 		a->dexamethasone = SM_DEX_PAEDIATRIC;
 		fire(a, R_DEX_PAED);
 		if (haem_suspected && N && deteriorating)
@@ -323,7 +348,6 @@ static void triage(const facts *f, sm_assessment *a)
 		fire(a, R_DEX_NOT_ROUTINE);
 	}
 	if (f->child && u != SM_URG_ROUTINE) {
-		ACTION("paediatric_oncology_referral", R_PAED_ROUTE, "Child with suspected malignant spinal disease: route to paediatric oncology now.", NULL);
 		if (!available(c->setting.paediatric_oncology_available)) {
 			fire(a, R_SETTING_NO_PAED);
 			referral(a, "paediatric_oncology_centre");
@@ -379,6 +403,11 @@ static void prognostic_scores(const facts *f, sm_assessment *a)
 		a->adult_scores_computed = false;
 		a->adult_scores_reason = "Age under 18: the adult prognostic scores (revised Tokuhashi, Tomita, Bauer, modified Bauer, NESMS, Katagiri) were derived in adults and are not computed (REFERENCE §8).";
 		fire(a, R_PAED_SUPPRESS);
+		return;
+	}
+	if (f->cancer == SM_NO) {
+		a->adult_scores_computed = false;
+		a->adult_scores_reason = "No cancer recorded: the prognostic scores for spinal metastases do not apply.";
 		return;
 	}
 	a->adult_scores_computed = true;
@@ -529,8 +558,11 @@ static void noms(const facts *f, sm_assessment *a)
 	if (a->index_lesion >= 0 && c->lesions[a->index_lesion].escc >= 0) {
 		int g = c->lesions[a->index_lesion].escc;
 		a->noms_neurologic = g >= SM_ESCC_2 ? 2 : g == SM_ESCC_1C ? 1 : 0;
+		const sm_result *er = &a->escc[a->index_lesion];
+		/* children: the grade's definition, not the adult treatment meaning */
 		add_reason(a, a->noms_reasons[0], &a->noms_nreasons[0], R_NOMS_N,
-		           a->escc[a->index_lesion].band_meaning, NULL);
+		           f->child && er->ncomponents ? er->components[0].explain : er->band_meaning,
+		           f->child ? " (descriptive in children: the adult NOMS treatment rules do not apply)" : NULL);
 	} else {
 		add_reason(a, a->noms_reasons[0], &a->noms_nreasons[0], R_NOMS_N,
 		           "No ESCC grade recorded: the neurologic assessment needs whole-spine MRI.", NULL);
@@ -608,7 +640,11 @@ static void noms(const facts *f, sm_assessment *a)
 		if (N == 1) {
 			OPTION("mdt_review", R_NOMS_1C, "ESCC 1c: SRS with cord-sparing fractionation versus separation surgery is debated; MDT decision.", NULL);
 		}
-		if (O == SM_RT_SENSITIVE) {
+		if (N == -1 && !a->nlesions) {
+			/* nothing imaged yet: no treatment option before MRI grades the spine */
+			OPTION("mdt_review", R_OPT_N_UNKNOWN, "No imaging recorded yet: the MDT chooses treatment once whole-spine MRI has graded the spine",
+			       O == SM_RT_SENSITIVE ? " (the histology is radiosensitive: conventional EBRT is the likely option if MRI confirms spinal disease)." : ".");
+		} else if (O == SM_RT_SENSITIVE) {
 			OPTION("cebrt", R_OPT_RS, f->h->name, N == 2 ? ": radiosensitive, conventional EBRT (urgent) whatever the ESCC grade." : ": radiosensitive, conventional EBRT.");
 			if (chemo)
 				OPTION("systemic_therapy", R_OPT_RS_SYSTEMIC, f->h->name, ": chemosensitive, add systemic therapy (MDT).");
@@ -660,7 +696,11 @@ static void noms(const facts *f, sm_assessment *a)
 			OPTION("systemic_therapy", R_OPT_CHEMO_FIRST, f->h->name, ": chemosensitive; systemic therapy may come first (MDT).");
 	}
 	/* M, independent of N and O */
-	if (a->noms_mechanical == 2) {
+	if (f->child) {
+		/* SINS is not validated in children: only gross instability prompts an opinion */
+		if (a->noms_mechanical == 2)
+			OPTION("surgical_opinion", R_OPT_M_UNSTABLE, "Mechanically unstable on the SINS items (descriptive only in children): paediatric spinal surgical opinion.", NULL);
+	} else if (a->noms_mechanical == 2) {
 		if (S == 1) {
 			OPTION("supportive_care", R_OPT_M_UNSTABLE, "Mechanically unstable but not fit for surgery: orthosis, radiotherapy and symptomatic care.", NULL);
 		} else if (surgery_here) {
@@ -677,13 +717,19 @@ static void noms(const facts *f, sm_assessment *a)
 	} else if (a->noms_mechanical == -1 && a->nlesions) {
 		OPTION("surgical_opinion", R_OPT_M_UNKNOWN, "SINS incomplete: instability cannot be excluded; surgical opinion until the missing items are known.", NULL);
 	}
-	for (size_t k = 0; k < c->nlesions; k++) {
+	for (size_t k = 0; k < c->nlesions && !f->child; k++) {
 		const sm_lesion *l = &c->lesions[k];
 		if (yes(l->pathological_fracture) && yes(l->axial_load_pain) && lesion_choice(l, "alignment") != 0 &&
 		    band_rank(a->sins[k].band) < 2) {
 			OPTION("cement_augmentation", R_OPT_M_CEMENT, "Pathological body fracture with axial-load pain and no gross instability: vertebroplasty or kyphoplasty.", NULL);
 			break;
 		}
+	}
+	if (!available(c->setting.radiotherapy_available) &&
+	    (has_item(a->options, a->noptions, "cebrt") || has_item(a->options, a->noptions, "srs") ||
+	     has_item(a->options, a->noptions, "separation_surgery_then_srs"))) {
+		fire(a, R_SETTING_NO_RT);
+		referral(a, "radiotherapy_centre");
 	}
 	(void)level_text;
 }
@@ -802,6 +848,14 @@ static void patchell(const facts *f, sm_assessment *a)
 		if (a->patchell[k].met != SM_YES)
 			all = 0;
 	a->patchell_eligible = all;
+	a->patchell_applicable = true;
+	if (f->child) {
+		a->patchell_applicable = false;
+		a->patchell_note = "The Patchell trial enrolled adults only: its criteria do not apply to children. The paediatric oncology MDT decides; decompression is kept for rapid or progressive deterioration (REFERENCE §8).";
+	} else if (!ncomp && any_escc_known) {
+		a->patchell_applicable = false;
+		a->patchell_note = "No cord compression recorded on imaging (ESCC below 2): the Patchell criteria concern MSCC and do not apply now; reassess if compression develops.";
+	}
 	fire(a, R_PATCHELL_OTHER);
 }
 
@@ -819,7 +873,7 @@ static void workup(const facts *f, sm_assessment *a)
 				WORKUP("ct_whole_spine", R_SETTING_NO_MRI, "No MRI here: CT of the whole spine while MRI is arranged elsewhere.", NULL);
 		}
 	}
-	for (size_t k = 0; k < c->nlesions; k++) {
+	for (size_t k = 0; k < c->nlesions && !f->child; k++) {
 		const sm_lesion *l = &c->lesions[k];
 		if (!sm_get(&l->sins, "bone_lesion") || !sm_get(&l->sins, "posterolateral") || !sm_get(&l->sins, "collapse")) {
 			WORKUP("ct_whole_spine", R_WU_CT_SINS, "CT to complete the SINS bone items (bone quality, collapse, posterolateral elements).", NULL);
@@ -838,7 +892,10 @@ static void workup(const facts *f, sm_assessment *a)
 			WORKUP("thyroid_examination", R_WU_UNKNOWN_PRIMARY, "Unknown primary: thyroid examination.", NULL);
 			WORKUP("urinalysis", R_WU_UNKNOWN_PRIMARY, "Unknown primary: urinalysis for haematuria (kidney, bladder).", NULL);
 			WORKUP("calcium_alp_ldh", R_WU_UNKNOWN_PRIMARY, "Unknown primary: calcium, alkaline phosphatase and LDH.", NULL);
-			WORKUP("biopsy", R_WU_BIOPSY, "No primary known: CT-guided biopsy of the most accessible lesion after staging.", NULL);
+			if (has_item(a->differential, a->ndifferential, "consider_spondylodiscitis"))
+				WORKUP("biopsy", R_WU_BIOPSY, "Disc-centred process: CT-guided biopsy of the disc/endplate for culture, TB testing (AFB, GeneXpert) and histology.", NULL);
+			else
+				WORKUP("biopsy", R_WU_BIOPSY, "No primary known: CT-guided biopsy of the most accessible lesion after staging (send for culture and TB testing as well as histology).", NULL);
 			fire(a, R_EPI_ADULT);
 		}
 	}
@@ -890,10 +947,9 @@ static void differential(const facts *f, sm_assessment *a)
 			}
 		}
 	}
-	if (f->cancer != SM_YES && c->nlesions > 1 && !discitis) {
-		/* non-contiguous levels without known cancer */
-		DIFF("consider_tuberculosis", R_DDX_TB, "Several levels involved without known cancer: consider tuberculosis (skip lesions; disc sparing does not exclude TB).", NULL);
-	}
+	if ((f->cancer != SM_YES || f->primary_unknown) && c->nlesions && !discitis)
+		DIFF("consider_tuberculosis", R_DDX_TB, c->nlesions > 1 ? "Several levels involved without a known primary: consider tuberculosis (skip lesions; disc sparing does not exclude TB)."
+		                                                         : "Spinal lesion without a known primary: tuberculosis remains possible (disc sparing does not exclude TB).", NULL);
 	if (!f->child && (f->primary_unknown || (f->cancer != SM_YES && c->nlesions)))
 		DIFF("consider_myeloma", R_DDX_MYELOMA, "Unknown primary in an adult: myeloma is over-represented among unknown-primary presentations.", NULL);
 	if (f->cancer != SM_YES && c->nlesions == 1) {

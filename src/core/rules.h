@@ -94,6 +94,8 @@
 	  "Spinal surgery not available at this centre: urgent referral for a surgical opinion.") \
 	X(R_SETTING_NO_MRI, "SETTING-3", "KEYS §5 setting, §7.2", "NICE", \
 	  "MRI not available at this centre: CT of the whole spine now and referral for whole-spine MRI within the target.") \
+	X(R_SETTING_NO_RT, "SETTING-5", "KEYS §5 setting", "spinemets", \
+	  "No radiotherapy at this centre: refer to a radiotherapy centre for the radiotherapy option.") \
 	X(R_SETTING_NO_PAED, "SETTING-4", "KEYS §5 setting, §8", "paediatric networks", \
 	  "No paediatric oncology at this centre: urgent referral to a paediatric oncology centre.") \
 	X(R_PATCHELL, "PATCHELL-1", "§7.4", "Patchell 2005 (Lancet)", \

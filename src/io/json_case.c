@@ -101,6 +101,7 @@ static const field f_setting[] = {
 	TRI("srs_available", setting.srs_available),
 	TRI("spinal_surgery_available", setting.spinal_surgery_available),
 	TRI("paediatric_oncology_available", setting.paediatric_oncology_available),
+	TRI("radiotherapy_available", setting.radiotherapy_available),
 };
 
 #define NF(a) (sizeof(a) / sizeof((a)[0]))
@@ -754,8 +755,9 @@ json_t *sm_json_assessment(const sm_case *c, const sm_assessment *a)
 		failed += a->patchell[k].met == SM_NO;
 		open += a->patchell[k].met == SM_UNKNOWN;
 	}
-	json_object_set_new(s, "undetermined", json_boolean(!failed && open));
-	json_object_set_new(s, "note", json_string(!failed && open
+	json_object_set_new(s, "undetermined", json_boolean(a->patchell_applicable && !failed && open));
+	json_object_set_new(s, "applicable", json_boolean(a->patchell_applicable));
+	json_object_set_new(s, "note", json_string(a->patchell_note ? a->patchell_note : !failed && open
 		? "Patchell eligibility cannot be decided yet: record the criteria marked unknown. Discuss with the MSCC coordinator and a spinal surgeon."
 		: a->patchell_eligible
 		? "All Patchell criteria hold: consider decompressive surgery plus postoperative radiotherapy; discuss with the MSCC coordinator and a spinal surgeon."
