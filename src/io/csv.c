@@ -700,7 +700,9 @@ static int push_collapsed(sm_csv_reader *r, size_t c0, size_t len)
 static int parse(sm_csv_reader *r)
 {
 	const unsigned char *b = r->buf;
-	const size_t end = r->end;
+	/* Never look past max_record bytes of a record, so that what is found
+	** (a record, an error, or "too long") does not depend on buffering. */
+	const size_t end = r->end - r->rec > r->max_record ? r->rec + r->max_record : r->end;
 	const unsigned char d = r->delim;
 	size_t p = r->scan, fs = r->fstart;
 	int st = r->st;
@@ -884,7 +886,7 @@ exact:
 	}
 
 	/* Out of data. */
-	if (!r->eof) {
+	if (!r->eof || end < r->end) {
 		r->scan = p;
 		r->fstart = fs;
 		r->st = st;
@@ -980,15 +982,6 @@ static int next_record(sm_csv_reader *r)
 			continue;
 		}
 		break;
-	}
-	if (r->next - r->rec > r->max_record) {
-		/* the column where the limit is crossed (collapsed fields aside) */
-		size_t col = 1;
-		for (i = 1; i < r->nfields; i++)
-			if (r->fields[i].ptr && (size_t)(r->fields[i].ptr - (const char *)r->buf) - r->rec < r->max_record)
-				col = i + 1;
-		too_long(r, col);
-		return SM_CSV_ERROR;
 	}
 	r->rows++;
 	r->next_line = r->cur_line + 1 +
