@@ -950,6 +950,8 @@ static int next_record(sm_csv_reader *r)
 		r->rec = r->next;
 		r->cur_line = r->next_line;
 		r->cur_row = r->rows + 1;
+		r->nfields = 0; /* the last record's fields go (fill() moves the live ones) */
+		r->naref = 0;
 		while (r->rec == r->end) {
 			int f;
 			if (r->eof)
@@ -961,8 +963,6 @@ static int next_record(sm_csv_reader *r)
 		r->st = ST_FIELD;
 		r->scan = r->fstart = r->term = r->rec;
 		r->dq = r->rec_nl = false;
-		r->nfields = 0;
-		r->naref = 0;
 		r->arena_len = 0;
 		for (;;) {
 			int pr = parse(r);
@@ -1188,6 +1188,7 @@ struct sm_csv_writer {
 	size_t cap, len;
 	unsigned char delim;
 	bool crlf;
+	unsigned char special[256]; /* 1 for the delimiter, '"', CR, LF */
 	size_t nfield;   /* fields in the current row */
 	bool row_bytes;  /* the current row has written any byte */
 	bool at_start;   /* nothing written at all yet */
@@ -1225,6 +1226,7 @@ static sm_csv_writer *writer_new(const sm_csv_writer_options *o)
 	}
 	w->cap = size;
 	w->delim = (unsigned char)d;
+	w->special[(unsigned char)d] = w->special['"'] = w->special['\r'] = w->special['\n'] = 1;
 	w->crlf = o && o->crlf;
 	w->at_start = true;
 	w->fd = -1;
@@ -1362,6 +1364,23 @@ bool sm_csv_needs_quotes(const char *s, size_t len, char delimiter)
 	return needs_quotes((const unsigned char *)s, len, (unsigned char)(delimiter ? delimiter : ','));
 }
 
+/* needs_quotes() for the writer: words for long fields, a branch-free table
+** walk for short ones and for the tail. */
+static inline bool writer_needs_quotes(const sm_csv_writer *w, const unsigned char *s, size_t len)
+{
+	unsigned acc = 0;
+	size_t i = 0;
+	if (len == 0)
+		return false;
+	if (s[0] == ' ' || s[0] == '\t' || s[len - 1] == ' ' || s[len - 1] == '\t')
+		return true;
+	if (len >= 16)
+		return scan_special(s, 0, len, w->delim) < len;
+	for (; i < len; i++)
+		acc |= w->special[s[i]];
+	return acc != 0;
+}
+
 sm_status sm_csv_write_field(sm_csv_writer *w, const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -1370,10 +1389,23 @@ sm_status sm_csv_write_field(sm_csv_writer *w, const char *str, size_t len)
 		return SM_E_ARGUMENT;
 	if (w->status != SM_OK)
 		return w->status;
+	quote = writer_needs_quotes(w, s, len) ||
+	        (w->at_start && len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF);
+	if (!quote && w->cap - w->len > len) { /* the common case: straight into the buffer */
+		unsigned char *o = w->buf + w->len;
+		if (w->nfield++ > 0)
+			*o++ = w->delim;
+		if (len)
+			memcpy(o, s, len);
+		w->len = (size_t)(o - w->buf) + len;
+		if (len || w->nfield > 1) {
+			w->row_bytes = true;
+			w->at_start = false;
+		}
+		return SM_OK;
+	}
 	if (w->nfield++ > 0)
 		put_byte(w, w->delim);
-	quote = needs_quotes(s, len, w->delim) ||
-	        (w->at_start && len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF);
 	if (!quote) {
 		if (len)
 			put(w, s, len);
