@@ -1195,8 +1195,17 @@ static void print_text(FILE *f, const sm_validation *v)
 				fprintf(f, "  %-14s %4zu %7g  %-22s %-24s %s\n", c->pub->band, v->cal_groups[c->group].km->n,
 				        c->pub->months, pub, obs, verdict_word(c));
 			}
-			fprintf(f, "  (survival_shorter_than / at_least: S at that time below / above 0.5;\n"
-			           "   sources: %s, %s)\n", v->cal[0].pub->source, v->cal[0].pub->reference);
+			bool pred = false;
+			for (size_t k = 0; k < v->ncal; k++)
+				pred |= v->cal[k].pub->kind != SM_CAL_SURVIVAL;
+			if (pred)
+				fprintf(f, "  (a prediction '< T' or '>= T months' is consistent when the CI of S(T) lies\n"
+				           "   below or above 0.5, that is the band's median below or at least T)\n");
+			bool prop = false;
+			for (size_t k = 0; k < v->ncal; k++)
+				prop |= v->cal[k].pub->kind == SM_CAL_SURVIVAL;
+			fprintf(f, "  (source: %s, %s%s)\n", v->cal[0].pub->source, v->cal[0].pub->reference,
+			        prop ? "; inside/outside: the published value against the observed CI" : "");
 		}
 		if (v->cal_note)
 			fprintf(f, "  %s\n", v->cal_note);
