@@ -336,8 +336,13 @@ static void round_trip(const uint8_t *d, size_t n, const sm_csv_options *ro, boo
 	}
 	check(sm_csv_writer_close(w) == SM_OK);
 	sm_csv_reader_free(r);
-	/* what was written reads back as the same records, without error */
-	r = sm_csv_reader_open_mem(out.s, out.len, ro);
+	/* what was written reads back as the same records, without error (quoting
+	** makes records longer: lift the cap) */
+	{
+		sm_csv_options ro2 = *ro;
+		ro2.max_record = out.len + 16;
+		r = sm_csv_reader_open_mem(out.s, out.len, &ro2);
+	}
 	lib_dump(r, &second, false, false);
 	check(sm_csv_reader_error(r)->code == SM_CSV_E_NONE);
 	sm_csv_reader_free(r);

@@ -2,8 +2,11 @@
 # deps.sh GROUP...: make sure the Debian packages a make target needs are present.
 # As root, missing packages are installed with apt-get; otherwise the exact
 # apt-get line is printed and the script fails.
-# Groups: build (compiler, jansson), check (cmocka), fuzz (clang + libFuzzer),
-#         stats-ref (R survival, only to regenerate fixtures), bench.
+# Groups: build (compiler, jansson, SQLite, libpq, libsodium), check (cmocka, PostgreSQL 15
+#         server for the store tests), fuzz (clang + libFuzzer),
+#         stats-ref (R survival, only to regenerate fixtures), bench,
+#         browser (Chromium + Node.js for tests/browser; npm only when no npm is on
+#         PATH, since NodeSource's nodejs ships its own and conflicts with Debian's).
 set -eu
 pkgs=""
 need() { # need PACKAGE: add it when dpkg does not list it as installed
@@ -13,12 +16,14 @@ need() { # need PACKAGE: add it when dpkg does not list it as installed
 }
 for group in "$@"; do
   case "$group" in
-    build) need gcc; need make; need libc6-dev; need pkg-config; need libjansson-dev; need libmicrohttpd-dev ;;
-    check) need libcmocka-dev; need binutils ;;
+    build) need gcc; need make; need libc6-dev; need pkg-config; need libjansson-dev; need libmicrohttpd-dev
+           need libsqlite3-dev; need libpq-dev; need libsodium-dev ;;
+    check) need libcmocka-dev; need binutils; need postgresql-15; need postgresql-client-15 ;;
     fuzz) need clang; need libclang-rt-14-dev ;;
     stats-ref) need r-base-core; need r-cran-survival ;;
     bench) need r-base-core; need r-cran-survival; need python3-pandas; need hyperfine ;;
-    *) echo "deps.sh: unknown group '$group' (build, check, fuzz, stats-ref, bench)" >&2; exit 2 ;;
+    browser) need chromium; command -v node >/dev/null 2>&1 || need nodejs; command -v npm >/dev/null 2>&1 || need npm ;;
+    *) echo "deps.sh: unknown group '$group' (build, check, fuzz, stats-ref, bench, browser)" >&2; exit 2 ;;
   esac
 done
 [ -z "$pkgs" ] && exit 0

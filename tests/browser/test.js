@@ -1,0 +1,504 @@
+/*
+ * Browser tests of the spinemets web page: Debian's chromium driven by
+ * playwright-core (no browser download). usage: node test.js BASE_URL OUTDIR
+ * Each test has its own page and a time limit; the whole run has a watchdog.
+ * Every request that does not go to 127.0.0.1 is blocked and recorded: the
+ * page must work with no internet. Last line: "N passed, M failed".
+ */
+'use strict';
+const { chromium } = require('playwright-core');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const BASE = process.argv[2];
+const OUT = process.argv[3] || '.';
+const TEST_MS = 45000;
+const RUN_MS = 240000;
+const EN = JSON.parse(fs.readFileSync(path.join(__dirname, '../../web/i18n/en.json'), 'utf8'));
+const EXAMPLES = JSON.parse(fs.readFileSync(path.join(__dirname, '../../web/examples.json'), 'utf8')).examples;
+
+if (!BASE) { console.error('usage: node test.js BASE_URL OUTDIR'); process.exit(2); }
+fs.mkdirSync(OUT, { recursive: true });
+
+const tests = [];
+function test(name, fn) { tests.push({ name, fn }); }
+function assert(cond, msg) { if (!cond) throw new Error(msg || 'assertion failed'); }
+function eq(a, b, msg) { if (a !== b) throw new Error((msg || 'values differ') + ': got ' + JSON.stringify(a) + ', want ' + JSON.stringify(b)); }
+
+const external = []; // requests that tried to leave the machine
+let ctx;
+
+async function openPage(opts) {
+  opts = opts || {};
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(10000);
+  const problems = [];
+  page.on('pageerror', (e) => problems.push('page error: ' + e.message));
+  page.on('console', (m) => {
+    /* an invalid case is answered 422 on purpose; the browser logs every 4xx */
+    if (m.type() === 'error' && !/status of 422/.test(m.text())) problems.push('console error: ' + m.text());
+  });
+  page.problems = problems;
+  const posts = [];
+  page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith('/api/v1/assess')) posts.push(r.postData()); });
+  page.posts = posts;
+  await page.setViewportSize({ width: opts.width || 1280, height: opts.height || 900 });
+  if (opts.routes) await opts.routes(page);
+  await page.goto(BASE + '/');
+  await page.waitForSelector('body[data-ready="true"]');
+  return page;
+}
+async function loadExample(page, id) {
+  await page.selectOption('#example-select', id);
+  await page.click('#example-load');
+  await page.waitForSelector('#triage');
+}
+async function triTo(page, fieldId, state) { /* click a tri-state box until it shows state */
+  const sel = '#' + fieldId;
+  for (let i = 0; i < 3; i++) {
+    if ((await page.getAttribute(sel, 'data-state')) === state) return;
+    await page.click(sel);
+  }
+  eq(await page.getAttribute(sel, 'data-state'), state, fieldId + ' state');
+}
+async function settle(page) { /* wait for the debounced request and its answer */
+  await page.waitForTimeout(350);
+  await page.waitForFunction(() => !document.getElementById('results').hasAttribute('aria-busy'));
+}
+function lastCase(page) { return JSON.parse(page.posts[page.posts.length - 1]); }
+async function shot(page, name, full) { await page.screenshot({ path: path.join(OUT, name + '.png'), fullPage: !!full }); }
+function noProblems(page) { assert(page.problems.length === 0, page.problems.join('; ')); }
+
+/* ---------------- the tests ---------------- */
+
+test('page loads from the server alone, strings from i18n/en.json, no errors', async () => {
+  const page = await openPage();
+  eq(await page.textContent('h1'), EN['app.title'], 'title');
+  eq(await page.textContent('#form-heading'), EN['form.heading'], 'form heading');
+  const notice = await page.textContent('.notice');
+  assert(notice.includes(EN['app.notice_short']), 'decision-support notice visible');
+  const langs = await page.$$eval('#lang-select option', (o) => o.map((x) => x.value));
+  assert(langs.includes('en'), 'language list has English');
+  const ex = await page.$$eval('#example-select option', (o) => o.map((x) => x.value).filter(Boolean));
+  eq(ex.length, EXAMPLES.length, 'example menu entries');
+  const primaries = await page.$$eval('#f-cancer-primary option', (o) => o.map((x) => x.value));
+  assert(primaries.includes('breast') && primaries.includes('neuroblastoma'), 'primary list comes from /api/v1/instruments');
+  eq(primaries[0], '', 'primary defaults to unknown');
+  /* every data-i18n key exists in en.json, and no raw key is shown */
+  const keys = await page.$$eval('[data-i18n]', (els) => els.map((e) => e.getAttribute('data-i18n')));
+  keys.forEach((k) => assert(EN[k] !== undefined, 'en.json lacks ' + k));
+  const body = await page.textContent('body');
+  assert(!/\b(field|section|tri|toolbar|app)\.[a-z_]+/.test(body), 'a raw i18n key is visible');
+  await shot(page, 'empty-1280');
+  noProblems(page);
+  await page.close();
+});
+
+test('suspected MSCC: known cancer + back pain + new leg weakness gives the emergency banner and 24 h targets', async () => {
+  const page = await openPage();
+  await page.selectOption('#f-cancer-history', 'known');
+  await triTo(page, 'f-symptoms-pain_thoracic_or_cervical', 'yes');
+  await triTo(page, 'f-symptoms-limb_weakness', 'yes');
+  await page.waitForSelector('#triage[data-urgency="emergency"]');
+  await settle(page);
+  const title = await page.textContent('#triage-h');
+  eq(title, EN['triage.emergency'], 'banner title');
+  eq(await page.textContent('[data-target="contact"] dd'), EN['triage.contact_0'], 'coordinator contact');
+  eq(await page.textContent('[data-target="mri"] dd'), EN['triage.mri_h'].replace('{h}', '24'), 'MRI target');
+  assert((await page.textContent('[data-target="dexamethasone"] dd')).includes('16 mg'), 'dexamethasone advice');
+  const bg = await page.$eval('#triage', (e) => getComputedStyle(e).backgroundColor);
+  eq(bg, 'rgb(163, 17, 31)', 'emergency colour');
+  assert(await page.isVisible('#actions li[data-key="whole_spine_mri_24h"]'), 'action MRI 24 h listed with reasons');
+  assert(await page.isVisible('#noms'), 'NOMS shown');
+  /* unknown tri-states are absent from the case sent, never false */
+  const sent = lastCase(page);
+  eq(JSON.stringify(sent.symptoms), JSON.stringify({ pain_thoracic_or_cervical: true, limb_weakness: true }), 'symptoms sent');
+  eq(sent.cancer.history, 'known', 'history sent');
+  eq(sent.schema, 'spinemets/case/1', 'schema');
+  await shot(page, 'mscc-1280');
+  noProblems(page);
+  await page.close();
+});
+
+test('tri-state checkbox cycles unknown -> yes -> no -> unknown and unknown is sent as absent', async () => {
+  const page = await openPage();
+  const id = '#f-symptoms-pain_nocturnal';
+  eq(await page.getAttribute(id, 'role'), 'checkbox', 'role');
+  eq(await page.getAttribute(id, 'aria-checked'), 'mixed', 'default is unknown');
+  await page.click(id);
+  eq(await page.getAttribute(id, 'aria-checked'), 'true', 'yes');
+  await settle(page);
+  eq(lastCase(page).symptoms.pain_nocturnal, true, 'yes sent');
+  await page.focus(id);
+  await page.keyboard.press('Space');
+  eq(await page.getAttribute(id, 'aria-checked'), 'false', 'no');
+  await settle(page);
+  eq(lastCase(page).symptoms.pain_nocturnal, false, 'no sent');
+  await page.keyboard.press('Space');
+  eq(await page.getAttribute(id, 'aria-checked'), 'mixed', 'unknown again');
+  await page.selectOption('#f-patient-sex', 'female'); /* keep the case non-empty so it is sent */
+  await settle(page);
+  const sent = lastCase(page);
+  assert(!sent.symptoms, 'symptoms absent when all unknown: ' + JSON.stringify(sent));
+  /* "mark the unknown ones no" fills only the unknown ones */
+  await triTo(page, 'f-symptoms-radicular_pain', 'yes');
+  await page.click('#grp-symptoms_n ~ .rest-no');
+  await settle(page);
+  const s = lastCase(page).symptoms;
+  eq(s.radicular_pain, true, 'yes kept');
+  eq(s.limb_weakness, false, 'unknown set to no');
+  noProblems(page);
+  await page.close();
+});
+
+test('clicking T7 on the spine adds a lesion and shows a SINS result for T7', async () => {
+  const page = await openPage();
+  const t7 = page.getByRole('button', { name: EN['spine.add'].replace('{level}', 'T7'), exact: true });
+  await t7.click();
+  await page.waitForSelector('#lesion-0');
+  assert((await page.textContent('#lesion-0 h4')).includes('T7'), 'lesion card for T7');
+  const name = await page.getAttribute('#spine .vert[data-level="T7"]', 'aria-label');
+  eq(name, EN['spine.has'].replace('{level}', 'T7'), 'vertebra name after adding');
+  await page.waitForSelector('#result-lesion-0[data-level="T7"] .score[data-instrument="sins"]');
+  /* fill the SINS items: the total is computed by the engine */
+  await page.selectOption('#f-lesions-0-pain', 'mechanical');
+  await page.selectOption('#f-lesions-0-bone_lesion', 'lytic');
+  await page.selectOption('#f-lesions-0-alignment', 'normal');
+  await page.selectOption('#f-lesions-0-collapse', 'under_50');
+  await page.selectOption('#f-lesions-0-posterolateral', 'unilateral');
+  await page.selectOption('#f-lesions-0-escc', '1c');
+  await page.waitForSelector('#result-lesion-0 .score[data-instrument="sins"][data-status="ok"]');
+  await settle(page);
+  const sins = await page.textContent('#result-lesion-0 .score[data-instrument="sins"] .score-value');
+  /* T7 semi-rigid 1 + mechanical 3 + lytic 2 + normal 0 + under 50% 2 + unilateral 1 = 9 */
+  assert(sins.includes('9'), 'SINS total 9 shown: ' + sins);
+  const band = await page.textContent('#result-lesion-0 .score[data-instrument="sins"] .band');
+  eq(band, EN['band.potentially_unstable'], 'SINS band');
+  assert(await page.isVisible('#result-lesion-0 .score[data-instrument="escc"]'), 'ESCC result');
+  const sent = lastCase(page);
+  eq(sent.lesions[0].level, 'T7', 'lesion level sent');
+  await page.click('#result-lesion-0 .score[data-instrument="sins"] summary');
+  const cite = await page.textContent('#result-lesion-0 .score[data-instrument="sins"] .cite');
+  assert(/Fisher/.test(cite), 'SINS citation shown');
+  assert((await page.$$('#result-lesion-0 .score[data-instrument="sins"] .comps tbody tr')).length >= 6, 'SINS components');
+  await shot(page, 'lesion-t7-1280');
+  noProblems(page);
+  await page.close();
+});
+
+test('keyboard: Tab reaches the spine, arrows move, Enter adds a lesion, the remove button returns focus', async () => {
+  const page = await openPage();
+  /* from the last imaging control, the next Tab stop is the spine */
+  await page.focus('#f-imaging-mri_contraindicated');
+  await page.keyboard.press('Tab');
+  eq(await page.evaluate(() => document.activeElement.getAttribute('data-level')), 'T7', 'spine tab stop');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#lesion-0');
+  eq(await page.evaluate(() => document.activeElement.id), 'f-lesions-0-pain', 'focus moves to the new lesion');
+  await page.waitForSelector('#result-lesion-0[data-level="T7"] .score[data-instrument="sins"]');
+  /* back to the spine, down two levels, add T9 with Space */
+  await page.focus('#spine .vert[tabindex="0"]');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  eq(await page.evaluate(() => document.activeElement.getAttribute('data-level')), 'T9', 'arrow moves');
+  await page.keyboard.press('Space');
+  await page.waitForSelector('#lesion-1');
+  await page.waitForSelector('#result-lesion-1[data-level="T9"] .score[data-instrument="sins"]');
+  eq(await page.evaluate(() => document.activeElement.id), 'f-lesions-1-pain', 'focus in the T9 lesion');
+  /* remove T9 from the keyboard */
+  await page.focus('#lesion-1 .lesion-head button');
+  eq(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), EN['lesion.remove'].replace('{level}', 'T9'), 'remove button name');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => !document.getElementById('lesion-1'));
+  eq(await page.evaluate(() => document.activeElement.getAttribute('data-level')), 'T9', 'focus back on the vertebra');
+  await settle(page);
+  eq(lastCase(page).lesions.length, 1, 'one lesion left');
+  noProblems(page);
+  await page.close();
+});
+
+test('an invalid value shows the API error next to its field, and clears when corrected', async () => {
+  const page = await openPage();
+  await page.fill('#f-performance-kps', '55');
+  await page.waitForSelector('#f-performance-kps-err:not([hidden])');
+  const msg = await page.textContent('#f-performance-kps-err');
+  assert(/55 is not allowed/.test(msg), 'API message shown: ' + msg);
+  eq(await page.getAttribute('#f-performance-kps', 'aria-invalid'), 'true', 'aria-invalid');
+  eq(await page.getAttribute('#f-performance-kps', 'aria-describedby'), 'f-performance-kps-err', 'described by the error');
+  assert(await page.isVisible('#error-summary a[href="#f-performance-kps"]'), 'error summary links to the field');
+  await shot(page, 'invalid-kps-1280');
+  await page.click('#error-summary a');
+  eq(await page.evaluate(() => document.activeElement.id), 'f-performance-kps', 'link focuses the field');
+  /* a lesion error lands on the lesion field; a contradiction on the primary */
+  await page.selectOption('#f-cancer-history', 'none');
+  await page.selectOption('#f-cancer-primary', 'breast');
+  await page.waitForSelector('#f-cancer-primary-err:not([hidden])');
+  assert(/contradicts/.test(await page.textContent('#f-cancer-primary-err')), 'contradiction shown on the primary');
+  await page.fill('#f-performance-kps', '50');
+  await page.selectOption('#f-cancer-history', 'known');
+  await page.waitForSelector('#triage');
+  await settle(page);
+  assert(await page.isHidden('#f-performance-kps-err'), 'error cleared');
+  eq(await page.getAttribute('#f-performance-kps', 'aria-invalid'), null, 'aria-invalid cleared');
+  assert(!(await page.$('#error-summary')), 'summary gone');
+  noProblems(page);
+  await page.close();
+});
+
+test('every built-in example loads and gives an assessment (child: paediatric notes)', async () => {
+  const page = await openPage();
+  for (const ex of EXAMPLES) {
+    await loadExample(page, ex.id);
+    await settle(page);
+    const sent = lastCase(page);
+    const want = Object.assign({}, ex.case, { schema: 'spinemets/case/1' });
+    eq(Object.keys(sent).sort().join(), Object.keys(want).sort().join(), ex.id + ' sections sent');
+    eq(JSON.stringify(sent.lesions || []), JSON.stringify((ex.case.lesions || [])), ex.id + ' lesions round-trip');
+    assert(!(await page.$('#error-summary')), ex.id + ' is valid');
+    const levels = (ex.case.lesions || []).length;
+    eq((await page.$$('#results .lesion-result')).length, levels, ex.id + ' lesion results');
+    if (ex.case.patient && ex.case.patient.age_years < 18) assert(await page.isVisible('#paediatric'), 'paediatric notes');
+  }
+  noProblems(page);
+  await page.close();
+});
+
+test('print view: no form chrome, report fits one A4 page', async () => {
+  const page = await openPage();
+  await loadExample(page, 'adult-suspected-mscc');
+  await settle(page);
+  await page.emulateMedia({ media: 'print' });
+  for (const sel of ['#case-form', '.top', '#print', '#quickbar']) {
+    assert(!(await page.isVisible(sel)), sel + ' hidden in print');
+  }
+  for (const sel of ['#print-head', '.ph-notice', '#triage', '#noms', '#print-case']) {
+    assert(await page.isVisible(sel), sel + ' printed');
+  }
+  await page.setViewportSize({ width: 794, height: 1123 });
+  await shot(page, 'print-mscc', true);
+  for (const id of ['adult-suspected-mscc', 'adult-noms-renal', 'district-no-mri', 'child-neuroblastoma']) {
+    await page.emulateMedia({ media: 'screen' });
+    await loadExample(page, id);
+    await settle(page);
+    await page.emulateMedia({ media: 'print' });
+    const pdf = await page.pdf({ format: 'A4', printBackground: true });
+    const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+    fs.writeFileSync(path.join(OUT, 'print-' + id + '.pdf'), pdf);
+    eq(pages, 1, id + ' printed pages');
+  }
+  noProblems(page);
+  await page.close();
+});
+
+test('360 px phone: nothing overflows horizontally', async () => {
+  const page = await openPage({ width: 360, height: 760 });
+  async function widths(label) {
+    const w = await page.evaluate(() => {
+      const out = { document: document.documentElement.scrollWidth, body: document.body.scrollWidth };
+      ['main', '#case-form', '#results', '.top', '.notice', '#spine-fig', '.lesion-list'].forEach((s) => {
+        const e = document.querySelector(s);
+        if (e) out[s] = Math.max(e.scrollWidth, Math.ceil(e.getBoundingClientRect().right));
+      });
+      return out;
+    });
+    Object.keys(w).forEach((k) => assert(w[k] <= 360, label + ': ' + k + ' is ' + w[k] + ' px wide'));
+  }
+  await widths('empty');
+  await shot(page, 'phone-360-empty');
+  for (const ex of EXAMPLES) {
+    await loadExample(page, ex.id);
+    await settle(page);
+    await page.$$eval('details', (ds) => ds.forEach((d) => { d.open = true; }));
+    await widths(ex.id);
+  }
+  await loadExample(page, 'adult-noms-renal');
+  await settle(page);
+  await shot(page, 'phone-360-renal', true);
+  await page.evaluate(() => document.getElementById('results').scrollIntoView());
+  await shot(page, 'phone-360-results');
+  noProblems(page);
+  await page.close();
+});
+
+test('offline: the page asks nothing of any host but 127.0.0.1', async () => {
+  const page = await openPage();
+  await loadExample(page, 'adult-noms-renal');
+  await settle(page);
+  await page.click('#lang-select');
+  await page.getByRole('button', { name: EN['spine.add'].replace('{level}', 'C5'), exact: true }).click();
+  await settle(page);
+  await page.emulateMedia({ media: 'print' });
+  await page.pdf({ format: 'A4' });
+  const perf = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
+  perf.forEach((u) => assert(u.startsWith(BASE), 'resource from elsewhere: ' + u));
+  eq(external.length, 0, 'requests leaving the machine: ' + external.join(', '));
+  noProblems(page);
+  await page.close();
+});
+
+test('a new language file works without code changes (fallback to English for missing keys)', async () => {
+  const page = await openPage({
+    routes: async (p) => {
+      await p.route('**/i18n/index.json', (r) => r.fulfill({ contentType: 'application/json', body: JSON.stringify({
+        languages: [{ code: 'en', name: 'English', file: 'en.json' }, { code: 'xx', name: 'Test language', file: 'xx.json' }] }) }));
+      await p.route('**/i18n/xx.json', (r) => r.fulfill({ contentType: 'application/json', body: JSON.stringify({
+        'form.heading': 'XX-Case', 'section.patient': 'XX-Patient', 'triage.emergency': 'XX-EMERGENCY',
+        'spine.add': 'XX-add {level}' }) }));
+    }
+  });
+  await page.selectOption('#lang-select', 'xx');
+  await page.waitForFunction(() => document.getElementById('form-heading').textContent === 'XX-Case');
+  eq(await page.textContent('#sec-patient'), 'XX-Patient', 'translated section');
+  eq(await page.textContent('#sec-cancer'), EN['section.cancer'], 'untranslated key falls back to English');
+  eq(await page.getAttribute('html', 'lang'), 'xx', 'html lang');
+  await loadExample(page, 'adult-suspected-mscc');
+  eq(await page.textContent('#triage-h'), 'XX-EMERGENCY', 'results translated');
+  assert(await page.getByRole('button', { name: 'XX-add T3', exact: true }).count() === 1, 'spine names translated');
+  await page.selectOption('#lang-select', 'en');
+  await page.waitForFunction((h) => document.getElementById('form-heading').textContent === h, EN['form.heading']);
+  noProblems(page);
+  await page.close();
+});
+
+test('accessibility: every control is labelled, names are unique per lesion, text contrast meets WCAG AA', async () => {
+  const page = await openPage();
+  await loadExample(page, 'adult-noms-renal');
+  await settle(page);
+  await page.$$eval('details', (ds) => ds.forEach((d) => { d.open = true; }));
+  const unlabelled = await page.evaluate(() => {
+    const bad = [];
+    document.querySelectorAll('input, select, textarea, button, [role="button"], [role="checkbox"]').forEach((el) => {
+      const labelled = (el.labels && el.labels.length) || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') ||
+        (el.textContent || '').trim();
+      if (!labelled) bad.push(el.outerHTML.slice(0, 80));
+    });
+    return bad;
+  });
+  eq(unlabelled.length, 0, 'unlabelled controls: ' + unlabelled.join(' | '));
+  const live = await page.$$eval('[aria-live]', (e) => e.map((x) => x.id));
+  assert(live.includes('results-live'), 'results live region');
+  const spineButtons = await page.$$eval('#spine [role="button"]', (e) => e.map((x) => x.getAttribute('aria-label')));
+  eq(spineButtons.length, 30, 'Occ, C1-C7, T1-T12, L1-L5, S1-S5');
+  const failures = await page.evaluate(() => {
+    function rgba(s) {
+      const m = s.match(/rgba?\(([^)]+)\)/);
+      if (!m) return [0, 0, 0, 0];
+      const p = m[1].split(',').map(Number);
+      return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
+    }
+    function over(top, under) {
+      const a = top[3];
+      return [0, 1, 2].map((i) => top[i] * a + under[i] * (1 - a)).concat([1]);
+    }
+    function background(el) {
+      const layers = [];
+      for (let e = el; e; e = e.parentElement) {
+        const c = rgba(getComputedStyle(e).backgroundColor);
+        if (c[3] > 0) layers.push(c);
+        if (c[3] === 1) break;
+      }
+      let bg = [255, 255, 255, 1];
+      for (let i = layers.length - 1; i >= 0; i--) bg = over(layers[i], bg);
+      return bg;
+    }
+    function lum(c) {
+      const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+      return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]);
+    }
+    const bad = [];
+    const seen = new Set();
+    document.querySelectorAll('body *').forEach((el) => {
+      if (!el.childNodes.length) return;
+      const direct = Array.prototype.some.call(el.childNodes, (n) => n.nodeType === 3 && n.textContent.trim());
+      if (!direct) return;
+      const r = el.getBoundingClientRect();
+      const cs = getComputedStyle(el);
+      if (!r.width || !r.height || cs.visibility === 'hidden' || el.closest('.visually-hidden, [hidden], option, .stale')) return;
+      if (el.closest('svg')) return;
+      const fg = over(rgba(cs.color), background(el));
+      const bg = background(el);
+      const l1 = lum(fg), l2 = lum(bg);
+      const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+      const size = parseFloat(cs.fontSize), bold = parseInt(cs.fontWeight, 10) >= 700;
+      const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+      const key = el.className + '|' + cs.color + '|' + bg.join();
+      if (ratio < need && !seen.has(key)) { seen.add(key); bad.push(el.tagName + '.' + el.className + ' "' + el.textContent.trim().slice(0, 30) + '" ' + ratio.toFixed(2)); }
+    });
+    return bad;
+  });
+  eq(failures.length, 0, 'low contrast: ' + failures.join(' | '));
+  /* the urgent banner (dark text on amber) too */
+  await loadExample(page, 'unknown-primary');
+  await settle(page);
+  const urgent = await page.$eval('#triage', (e) => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]);
+  eq(urgent.join(' on '), 'rgb(26, 31, 36) on rgb(240, 176, 0)', 'urgent banner colours');
+  noProblems(page);
+  await page.close();
+});
+
+test('projector width 1280: results sit beside the form', async () => {
+  const page = await openPage({ width: 1280, height: 800 });
+  await loadExample(page, 'adult-noms-renal');
+  await settle(page);
+  const boxes = await page.evaluate(() => ['#case-form', '#results'].map((s) => document.querySelector(s).getBoundingClientRect().left));
+  assert(boxes[1] > boxes[0] + 400, 'two columns: ' + boxes.join());
+  eq(await page.evaluate(() => document.documentElement.scrollWidth), 1280, 'no horizontal scroll');
+  await shot(page, 'projector-1280-renal');
+  noProblems(page);
+  await page.close();
+});
+
+/* ---------------- runner ---------------- */
+function withTimeout(p, ms, what) {
+  let timer;
+  return Promise.race([p, new Promise((_, rej) => { timer = setTimeout(() => rej(new Error(what + ' timed out after ' + ms + ' ms')), ms); })])
+    .finally(() => clearTimeout(timer));
+}
+
+async function main() {
+  const watchdog = setTimeout(() => { console.log('browser tests: run exceeded ' + RUN_MS + ' ms, stopping'); console.log('0 passed, 1 failed'); process.exit(1); }, RUN_MS);
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'spinemets-chromium-'));
+  let passed = 0, failed = 0;
+  try {
+    ctx = await chromium.launchPersistentContext(profile, {
+      executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+        '--disable-sync', '--no-first-run'],
+      timeout: 30000
+    });
+    const local = new URL(BASE).hostname;
+    await ctx.route('**/*', (route) => {
+      const u = new URL(route.request().url());
+      if (u.hostname !== local && u.protocol !== 'data:' && u.protocol !== 'blob:') {
+        external.push(route.request().url());
+        return route.abort('blockedbyclient');
+      }
+      return route.continue();
+    });
+    for (const t of tests) {
+      const t0 = Date.now();
+      try {
+        await withTimeout(t.fn(), TEST_MS, t.name);
+        passed++;
+        console.log('ok - ' + t.name + ' (' + (Date.now() - t0) + ' ms)');
+      } catch (e) {
+        failed++;
+        console.log('FAIL - ' + t.name + ': ' + (e && e.message ? e.message.split('\n')[0] : e));
+        for (const p of ctx.pages()) await p.close().catch(() => {});
+      }
+    }
+    if (external.length) { failed++; console.log('FAIL - requests to other hosts: ' + external.join(', ')); }
+  } catch (e) {
+    failed++;
+    console.log('FAIL - browser: ' + (e && e.message ? e.message : e));
+  } finally {
+    if (ctx) await withTimeout(ctx.close(), 15000, 'closing chromium').catch(() => {});
+    fs.rmSync(profile, { recursive: true, force: true });
+    clearTimeout(watchdog);
+  }
+  console.log(passed + ' passed, ' + failed + ' failed');
+  process.exit(failed ? 1 : 0);
+}
+main();

@@ -1,0 +1,1018 @@
+/*
+ * app.js: the spinemets case form and assessment view. Plain browser
+ * JavaScript, no framework, nothing fetched from outside this server.
+ * The page holds no clinical rule: it sends the case to POST /api/v1/assess
+ * and shows what the engine returns. Every string shown comes from
+ * i18n/<lang>.json (see t()); value texts of the instruments come from
+ * GET /api/v1/instruments unless a translation overrides them.
+ */
+'use strict';
+(function () {
+  var API = '/api/v1';
+  var SCHEMA = 'spinemets/case/1';
+  var DEBOUNCE_MS = 300;
+  var LEVELS = ['Occ', 'C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7',
+    'T1', 'T2', 'T3', 'T4', 'T5', 'T6', 'T7', 'T8', 'T9', 'T10', 'T11', 'T12',
+    'L1', 'L2', 'L3', 'L4', 'L5', 'S1', 'S2', 'S3', 'S4', 'S5'];
+  var SINS_ITEMS = ['pain', 'bone_lesion', 'alignment', 'collapse', 'posterolateral'];
+  var LESION_BOOLS = ['epidural_soft_tissue', 'compressive', 'pathological_fracture', 'axial_load_pain',
+    'disc_space_involved', 'adjacent_endplates_destroyed', 'prior_radiotherapy'];
+  var MAX_LESIONS = 30;
+
+  var S = {
+    strings: {}, english: {}, lang: 'en', languages: [],
+    instruments: {}, histologies: [], rules: {}, version: '', examples: [],
+    kase: {}, last: null, errors: [], local: {}, seq: 0, timer: 0, ctrl: null,
+    announced: ''
+  };
+
+  /* ---------- small helpers ---------- */
+  function $(id) { return document.getElementById(id); }
+
+  function t(key, vars, fallback) {
+    var s = S.strings[key];
+    if (s === undefined) s = S.english[key];
+    if (s === undefined) s = fallback !== undefined ? fallback : key;
+    if (vars) s = s.replace(/\{(\w+)\}/g, function (m, k) { return vars[k] !== undefined ? vars[k] : m; });
+    return s;
+  }
+  function has(key) { return S.strings[key] !== undefined || S.english[key] !== undefined; }
+  function pretty(key) { return String(key).replace(/_/g, ' '); }
+
+  function h(tag, attrs) {
+    var el = document.createElement(tag);
+    setAttrs(el, attrs);
+    for (var i = 2; i < arguments.length; i++) add(el, arguments[i]);
+    return el;
+  }
+  function hs(tag, attrs) {
+    var el = document.createElementNS('http://www.w3.org/2000/svg', tag);
+    setAttrs(el, attrs);
+    for (var i = 2; i < arguments.length; i++) add(el, arguments[i]);
+    return el;
+  }
+  function setAttrs(el, attrs) {
+    if (!attrs) return;
+    Object.keys(attrs).forEach(function (k) {
+      var v = attrs[k];
+      if (v === undefined || v === null || v === false) return;
+      if (k === 'text') el.textContent = v;
+      else if (k.slice(0, 2) === 'on') el.addEventListener(k.slice(2), v);
+      else el.setAttribute(k, v === true ? '' : v);
+    });
+  }
+  function add(el, c) {
+    if (c === undefined || c === null || c === false) return;
+    if (Array.isArray(c)) { c.forEach(function (x) { add(el, x); }); return; }
+    el.appendChild(typeof c === 'string' || typeof c === 'number' ? document.createTextNode(String(c)) : c);
+  }
+  function clear(el) { while (el.firstChild) el.removeChild(el.firstChild); }
+
+  function getJSON(url) {
+    return fetch(url, { headers: { Accept: 'application/json' } }).then(function (r) {
+      if (!r.ok) throw new Error(url + ': HTTP ' + r.status);
+      return r.json();
+    });
+  }
+
+  /* ---------- the case object (the form's only state) ---------- */
+  function getPath(path) {
+    var o = S.kase, parts = path.split('.');
+    for (var i = 0; i < parts.length; i++) {
+      if (o === null || typeof o !== 'object') return undefined;
+      o = o[parts[i]];
+    }
+    return o;
+  }
+  function setPath(path, value) {
+    var parts = path.split('.'), o = S.kase, chain = [];
+    for (var i = 0; i < parts.length - 1; i++) {
+      if (o[parts[i]] === null || typeof o[parts[i]] !== 'object') {
+        if (value === undefined) return;
+        o[parts[i]] = {};
+      }
+      chain.push([o, parts[i]]);
+      o = o[parts[i]];
+    }
+    var last = parts[parts.length - 1];
+    if (value === undefined) delete o[last]; else o[last] = value;
+    for (var j = chain.length - 1; j >= 0; j--) { /* prune empty sections: absent means unknown */
+      var parent = chain[j][0], k = chain[j][1];
+      if (Object.keys(parent[k]).length === 0) delete parent[k]; else break;
+    }
+  }
+  function pointer(path) { return '/' + path.split('.').join('/'); }
+  function fieldId(path) { return 'f-' + path.replace(/[.\/]/g, '-'); }
+  function isEmptyCase() {
+    return Object.keys(S.kase).filter(function (k) { return k !== 'schema'; }).length === 0;
+  }
+
+  /* ---------- form definition (the case format, KEYS.md §5) ---------- */
+  function tri(path) { return { type: 'tri', path: path }; }
+  function num(path, o) { o = o || {}; o.type = 'num'; o.path = path; return o; }
+  function pick(path, values, prefix, o) {
+    o = o || {}; o.type = 'enum'; o.path = path; o.values = values; o.prefix = prefix; return o;
+  }
+  var FORM = [
+    { id: 'patient', fields: [num('patient.age_years', { min: 0, max: 130, step: 'any' }),
+      pick('patient.sex', ['female', 'male', 'other'], 'value.sex.')] },
+    { id: 'cancer', fields: [pick('cancer.history', ['known', 'suspected', 'none'], 'value.history.'),
+      { type: 'histology', path: 'cancer.primary' },
+      tri('cancer.tissue_confirmed'), tri('cancer.hormone_dependent'), tri('cancer.targeted_therapy'),
+      tri('cancer.previous_chemotherapy'), num('cancer.months_since_diagnosis', { min: 0, max: 1200, step: 'any' })] },
+    { id: 'symptoms', groups: [
+      { id: 'symptoms_p', restNo: true, fields: ['pain_thoracic_or_cervical', 'pain_progressive_lumbar',
+        'pain_severe_unremitting_lower', 'pain_on_straining', 'pain_localised_tenderness', 'pain_nocturnal',
+        'pain_mechanical'].map(function (k) { return tri('symptoms.' + k); }) },
+      { id: 'symptoms_n', restNo: true, fields: ['radicular_pain', 'limb_weakness', 'difficulty_walking',
+        'sensory_loss', 'bladder_bowel_dysfunction'].map(function (k) { return tri('symptoms.' + k); }) },
+      { id: 'symptoms_other', fields: [num('symptoms.deficit_days', { min: 0, step: 'any' }), tri('symptoms.fever')] }] },
+    { id: 'neurology', fields: [pick('neurology.frankel', ['A', 'B', 'C', 'D', 'E'], null, { api: ['frankel', 'grade'] }),
+      { type: 'asia', path: 'neurology.asia' },
+      pick('neurology.ambulatory', ['independent', 'assisted', 'non_ambulatory'], 'value.ambulatory.'),
+      tri('neurology.myelopathy'), tri('neurology.radiculopathy'), tri('neurology.deteriorating'),
+      num('neurology.complete_paraplegia_hours', { min: 0, step: 'any' })] },
+    { id: 'performance', fields: [num('performance.kps', { min: 0, max: 100, step: 10 }),
+      pick('performance.ecog', [0, 1, 2, 3, 4], 'value.ecog.', { numeric: true }),
+      num('performance.lansky', { min: 0, max: 100, step: 10 })] },
+    { id: 'systemic', groups: [
+      { id: null, fields: [pick('systemic.visceral_metastases', ['none', 'present'], 'value.visceral_metastases.'),
+        pick('systemic.visceral_pattern', ['nodular', 'disseminated'], 'value.visceral_pattern.'),
+        tri('systemic.visceral_removable'), tri('systemic.visceral_treatable'), tri('systemic.brain_metastases'),
+        num('systemic.extraspinal_bone_metastases', { min: 0, step: 1 }), tri('systemic.fit_for_surgery'),
+        num('systemic.expected_survival_months', { min: 0, step: 'any' })] },
+      { id: 'labs', fields: ['albumin_g_dl', 'crp_mg_dl', 'ldh_iu_l', 'platelets_per_ul', 'calcium_mg_dl',
+        'bilirubin_mg_dl'].map(function (k) { return num('systemic.labs.' + k, { min: 0, step: 'any' }); }) }] },
+    { id: 'imaging', fields: [tri('imaging.mri_done'), tri('imaging.mri_contraindicated')] },
+    { id: 'lesions', special: 'lesions' },
+    { id: 'setting', hint: 'section.setting_hint', fields: ['mri_available', 'ct_available', 'srs_available',
+      'spinal_surgery_available', 'paediatric_oncology_available'].map(function (k) { return tri('setting.' + k); }) }
+  ];
+
+  /* ---------- controls ---------- */
+  function errSlot(id) { return h('p', { class: 'err', id: id + '-err', hidden: true }); }
+
+  function triState(v) { return v === true ? 'yes' : v === false ? 'no' : 'unknown'; }
+  function paintTri(btn, v) {
+    var st = triState(v);
+    btn.setAttribute('aria-checked', st === 'yes' ? 'true' : st === 'no' ? 'false' : 'mixed');
+    btn.setAttribute('data-state', st);
+    btn.querySelector('.tri-state').textContent = t('tri.' + st);
+  }
+  /* a tri-state checkbox: unknown (sent as absent) -> yes -> no -> unknown */
+  function triControl(path, label, get, set) {
+    var id = fieldId(path);
+    var btn = h('button', { type: 'button', role: 'checkbox', class: 'tri', id: id, 'data-pointer': pointer(path),
+      'aria-describedby': id + '-err', title: t('tri.hint') },
+      h('span', { class: 'tri-box', 'aria-hidden': 'true' }),
+      h('span', { class: 'tri-label', text: label }),
+      h('span', { class: 'tri-state' }));
+    paintTri(btn, get());
+    btn.addEventListener('click', function () {
+      var v = get(), next = v === true ? false : v === false ? undefined : true;
+      set(next); paintTri(btn, next); changed(path);
+    });
+    btn.addEventListener('keydown', function (e) {
+      if (e.key === 'Delete' || e.key === 'Backspace') {
+        e.preventDefault(); set(undefined); paintTri(btn, undefined); changed(path);
+      }
+    });
+    return h('div', { class: 'field field-tri' }, btn, errSlot(id));
+  }
+
+  function numControl(f, path, label, get, set) {
+    var id = fieldId(path), v = get();
+    var input = h('input', { type: 'number', id: id, inputmode: f.step === 'any' ? 'decimal' : 'numeric',
+      step: f.step, min: f.min, max: f.max, 'data-pointer': pointer(path), 'aria-describedby': id + '-err',
+      autocomplete: 'off' });
+    if (typeof v === 'number') input.value = String(v);
+    else if (v !== undefined && v !== null) input.value = String(v);
+    input.addEventListener('input', function () {
+      delete S.local[pointer(path)];
+      if (input.value === '') {
+        if (input.validity && input.validity.badInput) S.local[pointer(path)] = t('error.not_a_number');
+        set(undefined);
+      } else {
+        set(Number(input.value));
+      }
+      changed(path);
+    });
+    return h('div', { class: 'field field-num' }, h('label', { for: id, text: label }), input, errSlot(id));
+  }
+
+  function enumOptions(f) {
+    if (f.api) {
+      var inst = S.instruments[f.api[0]], item = null;
+      (inst ? inst.items : []).forEach(function (it) { if (it.key === f.api[1]) item = it; });
+      return (item ? item.values : f.values.map(function (x) { return { value: x, text: '' }; })).map(function (o) {
+        var k = 'value.' + f.api[0] + '.' + f.api[1] + '.' + o.value;
+        return { value: o.value, text: has(k) ? t(k) : (o.text ? o.value + ': ' + o.text : o.value) };
+      });
+    }
+    return f.values.map(function (x) { return { value: x, text: t(f.prefix + x) }; });
+  }
+
+  function selectControl(path, label, options, get, set, numeric, extra) {
+    var id = fieldId(path), v = get();
+    var sel = h('select', { id: id, 'data-pointer': pointer(path), 'aria-describedby': id + '-err' },
+      h('option', { value: '', text: t('opt.unknown') }));
+    options.forEach(function (o) {
+      if (o.group) {
+        var g = h('optgroup', { label: o.group });
+        o.items.forEach(function (x) { g.appendChild(h('option', { value: String(x.value), text: x.text })); });
+        sel.appendChild(g);
+      } else {
+        sel.appendChild(h('option', { value: String(o.value), text: o.text }));
+      }
+    });
+    if (extra) sel.appendChild(extra);
+    if (v !== undefined && v !== null && typeof v !== 'object') {
+      sel.value = String(v);
+      if (sel.value !== String(v)) { /* a value the page does not list: keep it, the API judges it */
+        sel.appendChild(h('option', { value: String(v), text: String(v) }));
+        sel.value = String(v);
+      }
+    }
+    sel.addEventListener('change', function () {
+      if (sel.value === '__keep') return;
+      set(sel.value === '' ? undefined : numeric ? Number(sel.value) : sel.value);
+      changed(path);
+    });
+    return h('div', { class: 'field field-select' }, h('label', { for: id, text: label }), sel, errSlot(id));
+  }
+
+  function histologyOptions() {
+    var adult = [], child = [];
+    S.histologies.forEach(function (x) {
+      var o = { value: x.key, text: has('histology.' + x.key) ? t('histology.' + x.key) : x.name };
+      (x.paediatric ? child : adult).push(o);
+    });
+    return [{ group: t('primary.group_adult'), items: adult }, { group: t('primary.group_child'), items: child }];
+  }
+
+  function fieldControl(f) {
+    var label = t('field.' + f.path);
+    var get = function () { return getPath(f.path); };
+    var set = function (v) { setPath(f.path, v); };
+    switch (f.type) {
+    case 'tri': return triControl(f.path, label, get, set);
+    case 'num': return numControl(f, f.path, label, get, set);
+    case 'enum': return selectControl(f.path, label, enumOptions(f), get, set, f.numeric);
+    case 'histology': return selectControl(f.path, label, histologyOptions(), get, set);
+    case 'asia':
+      var cur = get(), extra = null;
+      if (cur && typeof cur === 'object') {
+        extra = h('option', { value: '__keep', text: t('field.neurology.asia_items'), selected: true });
+      }
+      var ctl = selectControl(f.path, label, ['A', 'B', 'C', 'D', 'E'].map(function (g) {
+        return { value: g, text: g };
+      }), get, set, false, extra);
+      if (extra) ctl.querySelector('select').value = '__keep';
+      return ctl;
+    }
+    return null;
+  }
+
+  /* ---------- form rendering ---------- */
+  function renderForm() {
+    var body = $('form-body');
+    clear(body);
+    FORM.forEach(function (sec) {
+      var hid = 'sec-' + sec.id;
+      var box = h('section', { class: 'sec sec-' + sec.id, 'aria-labelledby': hid },
+        h('h3', { id: hid, text: t('section.' + sec.id) }));
+      if (sec.hint) box.appendChild(h('p', { class: 'hint', text: t(sec.hint) }));
+      if (sec.special === 'lesions') {
+        box.appendChild(lesionsBlock());
+      } else if (sec.groups) {
+        sec.groups.forEach(function (g) {
+          var grid = h('div', { class: 'grid' }, g.fields.map(fieldControl));
+          if (!g.id) { box.appendChild(grid); return; }
+          var gid = 'grp-' + g.id;
+          var fs = h('div', { class: 'group', role: 'group', 'aria-labelledby': gid },
+            h('h4', { id: gid, text: t('section.' + g.id) }), grid);
+          if (g.restNo) {
+            fs.appendChild(h('button', { type: 'button', class: 'btn btn-small rest-no', text: t('tri.rest_no'),
+              onclick: function () {
+                g.fields.forEach(function (f) { if (getPath(f.path) === undefined) setPath(f.path, false); });
+                g.fields.forEach(function (f) { var b = $(fieldId(f.path)); if (b) paintTri(b, getPath(f.path)); });
+                changed(g.fields[0].path);
+              } }));
+          }
+          box.appendChild(fs);
+        });
+      } else {
+        box.appendChild(h('div', { class: 'grid' }, sec.fields.map(fieldControl)));
+      }
+      body.appendChild(box);
+    });
+    if (Array.isArray(S.kase.events) && S.kase.events.length) {
+      body.appendChild(h('section', { class: 'sec', 'aria-labelledby': 'sec-events' },
+        h('h3', { id: 'sec-events', text: t('section.events') }),
+        h('p', { class: 'hint', text: t('section.events_kept', { n: S.kase.events.length }) })));
+    }
+    showErrors();
+  }
+
+  /* ---------- spine diagram and lesions ---------- */
+  function levelIndex(l) { return LEVELS.indexOf(l); }
+  function lesionSpan(lesion) { /* [lo, hi] level indexes of a lesion's level or range */
+    var lv = lesion && typeof lesion.level === 'string' ? lesion.level : '';
+    var p = lv.split('-'), lo = levelIndex(p[0]), hi = p.length > 1 ? levelIndex(p[1]) : lo;
+    if (lo < 0) return null;
+    if (hi < lo) hi = lo;
+    return [lo, hi];
+  }
+  function lesionAt(level) {
+    var i = levelIndex(level), ls = S.kase.lesions || [];
+    for (var k = 0; k < ls.length; k++) {
+      var sp = lesionSpan(ls[k]);
+      if (sp && i >= sp[0] && i <= sp[1]) return k;
+    }
+    return -1;
+  }
+
+  function geometry(level) { /* body height and width of each vertebra in the drawing */
+    if (level === 'Occ') return [22, 76];
+    var r = level[0], n = +level.slice(1);
+    if (r === 'C') return [19, 50 + n * 1.5];
+    if (r === 'T') return [21, 62 + n * 1.2];
+    if (r === 'L') return [25, 80 + n * 1.6];
+    return [18, 82 - n * 11];
+  }
+
+  function spineSvg() {
+    var W = 210, cx = 124, gap = 3, y = 6, marks = {};
+    var svg = hs('svg', { viewBox: '0 0 ' + W + ' 0', class: 'spine', role: 'group', 'aria-label': t('spine.label'),
+      id: 'spine' });
+    var vs = hs('g', { class: 'verts' });
+    LEVELS.forEach(function (lv, i) {
+      var g = geometry(lv), bh = g[0], bw = g[1], x = cx - bw / 2, li = lesionAt(lv);
+      if (!marks[lv[0] === 'O' ? 'O' : lv[0]]) marks[lv[0] === 'O' ? 'O' : lv[0]] = [y, y];
+      marks[lv[0] === 'O' ? 'O' : lv[0]][1] = y + bh;
+      var label = li >= 0 ? t('spine.has', { level: lv }) : t('spine.add', { level: lv });
+      var shape;
+      if (lv === 'Occ') {
+        shape = hs('path', { class: 'body', d: 'M' + x + ',' + (y + bh) + ' Q' + x + ',' + y + ' ' + cx + ',' + y +
+          ' Q' + (x + bw) + ',' + y + ' ' + (x + bw) + ',' + (y + bh) + ' Z' });
+      } else if (lv[0] === 'S') {
+        var nw = geometry(i + 1 < LEVELS.length ? LEVELS[i + 1] : 'S6')[1];
+        if (lv === 'S5') nw = 14;
+        shape = hs('path', { class: 'body', d: 'M' + x + ',' + y + ' L' + (x + bw) + ',' + y + ' L' + (cx + nw / 2) +
+          ',' + (y + bh) + ' L' + (cx - nw / 2) + ',' + (y + bh) + ' Z' });
+      } else {
+        shape = hs('rect', { class: 'body', x: x, y: y, width: bw, height: bh, rx: 5 });
+      }
+      var parts = [];
+      if (lv[0] === 'T' || lv[0] === 'L' || (lv[0] === 'C' && lv !== 'C1' && lv !== 'C2')) {
+        var pw = lv[0] === 'L' ? 14 : lv[0] === 'T' ? 10 : 7;
+        parts.push(hs('rect', { class: 'process', x: x - pw + 2, y: y + bh * 0.3, width: pw, height: bh * 0.4, rx: 2 }));
+        parts.push(hs('rect', { class: 'process', x: x + bw - 2, y: y + bh * 0.3, width: pw, height: bh * 0.4, rx: 2 }));
+      }
+      var node = hs('g', { class: 'vert' + (li >= 0 ? ' has' : ''), role: 'button', tabindex: '-1',
+        'aria-label': label, 'data-level': lv },
+      hs('rect', { class: 'hit', x: 34, y: y - gap / 2, width: W - 40, height: bh + gap }),
+      parts, shape,
+      hs('rect', { class: 'ring', x: x - 3, y: y - 2, width: bw + 6, height: bh + 4, rx: 7 }),
+      hs('text', { class: 'lbl', x: cx, y: y + bh / 2 + 4, 'text-anchor': 'middle', text: lv }));
+      if (li >= 0) node.appendChild(hs('circle', { class: 'dot', cx: cx + bw / 2 + 14, cy: y + bh / 2, r: 4 }));
+      node.addEventListener('click', function () { vertebra(lv); });
+      node.addEventListener('keydown', spineKey);
+      vs.appendChild(node);
+      y += bh + gap;
+    });
+    /* region brackets */
+    var regions = [['C', 'spine.cervical'], ['T', 'spine.thoracic'], ['L', 'spine.lumbar'], ['S', 'spine.sacral']];
+    var deco = hs('g', { class: 'regions', 'aria-hidden': 'true' });
+    regions.forEach(function (r) {
+      var m = marks[r[0]], mid = (m[0] + m[1]) / 2;
+      deco.appendChild(hs('path', { class: 'bracket', d: 'M30,' + (m[0] + 1) + ' L24,' + (m[0] + 1) + ' L24,' +
+        (m[1] - 1) + ' L30,' + (m[1] - 1) }));
+      deco.appendChild(hs('text', { class: 'region', x: 14, y: mid, 'text-anchor': 'middle',
+        transform: 'rotate(-90 14 ' + mid + ')', text: t(r[1]) }));
+    });
+    svg.appendChild(deco);
+    svg.appendChild(vs);
+    svg.setAttribute('viewBox', '0 0 ' + W + ' ' + (y + 4));
+    /* one tab stop for the whole spine: the arrows move between vertebrae */
+    var first = vs.querySelector('.vert.has') || vs.querySelector('.vert[data-level="T7"]');
+    first.setAttribute('tabindex', '0');
+    return svg;
+  }
+
+  function spineKey(e) {
+    var all = Array.prototype.slice.call(document.querySelectorAll('#spine .vert'));
+    var i = all.indexOf(e.currentTarget), j = -1;
+    if (e.key === 'Enter' || e.key === ' ' || e.key === 'Spacebar') {
+      e.preventDefault(); vertebra(e.currentTarget.getAttribute('data-level')); return;
+    }
+    if (e.key === 'ArrowDown' || e.key === 'ArrowRight') j = Math.min(all.length - 1, i + 1);
+    else if (e.key === 'ArrowUp' || e.key === 'ArrowLeft') j = Math.max(0, i - 1);
+    else if (e.key === 'Home') j = 0;
+    else if (e.key === 'End') j = all.length - 1;
+    if (j < 0) return;
+    e.preventDefault();
+    focusVert(all[j]);
+  }
+  function focusVert(node) {
+    document.querySelectorAll('#spine .vert').forEach(function (v) { v.setAttribute('tabindex', '-1'); });
+    node.setAttribute('tabindex', '0');
+    node.focus();
+  }
+
+  function vertebra(level) {
+    var k = lesionAt(level);
+    if (k >= 0) { var c = $('lesion-' + k); if (c) { c.scrollIntoView({ block: 'nearest' }); c.focus(); } return; }
+    var ls = S.kase.lesions || [];
+    if (ls.length >= MAX_LESIONS) { say(t('lesion.max')); return; }
+    ls.push({ level: level });
+    ls.sort(function (a, b) {
+      var sa = lesionSpan(a), sb = lesionSpan(b);
+      return (sa ? sa[0] : 99) - (sb ? sb[0] : 99);
+    });
+    S.kase.lesions = ls;
+    renderLesions();
+    var n = lesionAt(level), sel = $(fieldId('lesions.' + n + '.pain'));
+    if (sel) sel.focus();
+    say(t('lesion.added', { level: level }));
+    changed('lesions');
+  }
+
+  function removeLesion(k) {
+    var ls = S.kase.lesions || [], lv = ls[k] && ls[k].level;
+    ls.splice(k, 1);
+    if (!ls.length) delete S.kase.lesions;
+    /* errors point at lesion indexes: they are stale now */
+    S.errors = S.errors.filter(function (e) { return e.path.indexOf('/lesions') !== 0; });
+    renderLesions();
+    var sp = lesionSpan({ level: lv }), node = sp && document.querySelector('#spine .vert[data-level="' + LEVELS[sp[0]] + '"]');
+    if (node) focusVert(node);
+    say(t('lesion.removed', { level: lv }));
+    changed('lesions');
+  }
+
+  function lesionsBlock() {
+    return h('div', { class: 'lesions-wrap' },
+      h('figure', { class: 'spine-fig', id: 'spine-fig' }, spineSvg(), h('figcaption', { class: 'hint', text: t('spine.hint') })),
+      h('div', { class: 'lesion-list', id: 'lesion-list' }, lesionCards()));
+  }
+  function renderLesions() {
+    var fig = $('spine-fig'), list = $('lesion-list');
+    if (!fig || !list) return;
+    fig.replaceChild(spineSvg(), $('spine'));
+    clear(list);
+    add(list, lesionCards());
+    showErrors();
+    paintLesionBadges();
+  }
+
+  function lesionCards() {
+    var ls = S.kase.lesions || [];
+    if (!ls.length) return h('p', { class: 'empty', text: t('lesion.none') });
+    return ls.map(function (lesion, k) {
+      var lv = typeof lesion.level === 'string' ? lesion.level : String(lesion.level);
+      var base = 'lesions.' + k;
+      var getter = function (key) { return function () { return lesion[key]; }; };
+      var setter = function (key) { return function (v) { if (v === undefined) delete lesion[key]; else lesion[key] = v; }; };
+      var sinsInst = S.instruments.sins;
+      var selects = SINS_ITEMS.map(function (item) {
+        var spec = null;
+        (sinsInst ? sinsInst.items : []).forEach(function (it) { if (it.key === item) spec = it; });
+        var opts = (spec ? spec.values : []).map(function (o) {
+          var key = 'value.sins.' + item + '.' + o.value;
+          return { value: o.value, text: has(key) ? t(key) : o.text };
+        });
+        return selectControl(base + '.' + item, t('field.lesion.' + item), opts, getter(item), setter(item));
+      });
+      if (lesion.location !== undefined) {
+        var locSpec = null;
+        (sinsInst ? sinsInst.items : []).forEach(function (it) { if (it.key === 'location') locSpec = it; });
+        selects.unshift(selectControl(base + '.location', t('field.lesion.location'), (locSpec ? locSpec.values : []).map(function (o) {
+          return { value: o.value, text: o.text };
+        }), getter('location'), setter('location')));
+      }
+      selects.push(selectControl(base + '.escc', t('field.lesion.escc'),
+        enumOptions({ api: ['escc', 'grade'], values: ['0', '1a', '1b', '1c', '2', '3'] }), getter('escc'), setter('escc')));
+      var bools = LESION_BOOLS.map(function (key) {
+        return triControl(base + '.' + key, t('field.lesion.' + key), getter(key), setter(key));
+      });
+      var anyBool = LESION_BOOLS.some(function (key) { return lesion[key] !== undefined && lesion[key] !== null; });
+      var hid = 'lesion-' + k + '-h';
+      return h('article', { class: 'lesion', id: 'lesion-' + k, tabindex: '-1', 'aria-labelledby': hid,
+        'data-pointer': '/lesions/' + k },
+      h('div', { class: 'lesion-head' },
+        h('h4', { id: hid }, t('lesion.title', { level: lv }), ' ', h('span', { class: 'badge', id: 'lesion-' + k + '-badge' })),
+        h('button', { type: 'button', class: 'btn btn-small btn-quiet', 'aria-label': t('lesion.remove', { level: lv }),
+          text: '✕', title: t('lesion.remove', { level: lv }), onclick: function () { removeLesion(k); } })),
+      h('p', { class: 'err', id: fieldId(base + '.level') + '-err', hidden: true }),
+      h('div', { class: 'grid' }, selects),
+      h('details', { class: 'more', open: anyBool || undefined },
+        h('summary', { text: t('lesion.more') }), h('div', { class: 'grid' }, bools)));
+    });
+  }
+
+  function paintLesionBadges() {
+    var res = S.last;
+    (S.kase.lesions || []).forEach(function (l, k) {
+      var b = $('lesion-' + k + '-badge');
+      if (!b) return;
+      var r = res && res.lesions && res.lesions[k];
+      b.textContent = r && r.sins ? scoreHeadline('sins', r.sins) : '';
+      b.className = 'badge' + (r && r.sins && r.sins.band ? ' sev-' + severity('sins', r.sins.band) : '');
+    });
+  }
+
+  /* ---------- talking to the engine ---------- */
+  function changed() {
+    clearTimeout(S.timer);
+    S.timer = setTimeout(assess, DEBOUNCE_MS);
+  }
+
+  function caseToSend() {
+    var c = JSON.parse(JSON.stringify(S.kase));
+    c.schema = SCHEMA;
+    return c;
+  }
+
+  function assess() {
+    clearTimeout(S.timer);
+    var localN = Object.keys(S.local).length;
+    if (localN) {
+      S.errors = Object.keys(S.local).map(function (p) { return { path: p, message: S.local[p] }; });
+      showErrors(); showInvalid(); return;
+    }
+    if (isEmptyCase()) {
+      S.errors = []; S.last = null; showErrors(); renderResults(); return;
+    }
+    if (S.ctrl) S.ctrl.abort();
+    var ctrl = typeof AbortController === 'function' ? new AbortController() : null;
+    S.ctrl = ctrl;
+    var seq = ++S.seq;
+    $('results').setAttribute('aria-busy', 'true');
+    $('results-status').textContent = t('results.updating');
+    fetch(API + '/assess', { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify(caseToSend()), signal: ctrl ? ctrl.signal : undefined })
+      .then(function (r) { return r.json().then(function (j) { return { status: r.status, body: j }; }); })
+      .then(function (r) {
+        if (seq !== S.seq) return;
+        $('results').removeAttribute('aria-busy');
+        if (r.status === 200 && r.body.status === 'ok') {
+          S.errors = []; S.last = r.body; showErrors(); renderResults();
+        } else if (r.body && Array.isArray(r.body.errors)) {
+          S.errors = r.body.errors; showErrors(); showInvalid();
+        } else {
+          throw new Error(r.body && r.body.error ? r.body.error.message : 'HTTP ' + r.status);
+        }
+      })
+      .catch(function (e) {
+        if (e && e.name === 'AbortError') return;
+        if (seq !== S.seq) return;
+        $('results').removeAttribute('aria-busy');
+        $('results-status').textContent = t('results.offline', { error: e.message || String(e) });
+        $('results-status').className = 'status status-bad';
+      });
+  }
+
+  /* ---------- errors next to the fields ---------- */
+  function findControl(path) { /* the control for a JSON pointer, or the nearest enclosing one */
+    var p = path;
+    while (p) {
+      var el = document.querySelector('[data-pointer="' + p.replace(/"/g, '\\"') + '"]');
+      if (el) return el;
+      p = p.slice(0, p.lastIndexOf('/'));
+    }
+    return null;
+  }
+  function showErrors() {
+    document.querySelectorAll('.err').forEach(function (e) { e.hidden = true; e.textContent = ''; });
+    document.querySelectorAll('[aria-invalid]').forEach(function (e) { e.removeAttribute('aria-invalid'); });
+    S.errors.forEach(function (err) {
+      var el = findControl(err.path);
+      if (!el) return;
+      var slot = el.tagName === 'ARTICLE' ? el.querySelector('.err') : $(el.id + '-err');
+      if (!slot) return;
+      el.setAttribute('aria-invalid', 'true');
+      slot.hidden = false;
+      slot.textContent = (slot.textContent ? slot.textContent + ' ' : '') + err.message;
+      var det = el.closest && el.closest('details');
+      if (det) det.open = true;
+    });
+  }
+  function labelFor(el) {
+    if (!el) return t('results.error_other');
+    var lab = el.id && document.querySelector('label[for="' + el.id + '"]');
+    if (lab) return lab.textContent;
+    var tl = el.querySelector && el.querySelector('.tri-label, h4');
+    return tl ? tl.textContent : t('results.error_other');
+  }
+  function showInvalid() {
+    var st = $('results-status');
+    st.textContent = S.last ? t('results.stale') : t('results.invalid');
+    st.className = 'status status-bad';
+    $('results-body').classList.add('stale');
+    if (!S.last) clear($('results-body'));
+    var box = $('error-summary');
+    if (box) box.parentNode.removeChild(box);
+    box = h('div', { class: 'card error-summary', id: 'error-summary' },
+      h('h3', { text: t('results.errors_heading') }),
+      h('ul', null, S.errors.map(function (err) {
+        var el = findControl(err.path);
+        var text = t('error.field', { field: labelFor(el), message: err.message });
+        if (!el) return h('li', null, h('code', { text: err.path || '/' }), ' ', text);
+        return h('li', null, h('a', { href: '#' + el.id, text: text, onclick: function (e) {
+          e.preventDefault(); var d = el.closest('details'); if (d) d.open = true; el.focus();
+        } }));
+      })));
+    $('results-body').parentNode.insertBefore(box, $('results-body'));
+    announce(t('results.announce_invalid', { n: S.errors.length }));
+  }
+
+  function say(msg) { var s = $('form-status'); s.textContent = ''; setTimeout(function () { s.textContent = msg; }, 30); }
+  function announce(msg) {
+    if (msg === S.announced) return;
+    S.announced = msg;
+    $('results-live').textContent = msg;
+  }
+
+  /* ---------- results ---------- */
+  var SEVERITY = {
+    sins: { stable: 'ok', potentially_unstable: 'warn', unstable: 'bad' },
+    escc: { low: 'ok', indeterminate: 'warn', high: 'bad' }
+  };
+  function severity(inst, band) { return (SEVERITY[inst] && SEVERITY[inst][band]) || 'none'; }
+
+  function rulesOf(reasons) {
+    return reasons.map(function (r) {
+      var rule = S.rules[r.rule];
+      return h('span', { class: 'rule', title: rule ? rule.text + ' (' + rule.source + ')' : null },
+        h('span', { class: 'visually-hidden', text: t('rules.label') + ' ' }), r.rule);
+    });
+  }
+  function reasonList(reasons) {
+    if (!reasons || !reasons.length) return null;
+    return h('ul', { class: 'reasons' }, reasons.map(function (r) {
+      return h('li', null, h('span', { text: r.text }), ' ', rulesOf([r]),
+        r.source ? h('span', { class: 'src', text: r.source }) : null);
+    }));
+  }
+  function keyedList(keys, reasons, prefix, cls) {
+    return h('ul', { class: 'keyed ' + (cls || '') }, keys.map(function (k) {
+      return h('li', { 'data-key': k }, h('strong', { text: t(prefix + k, null, pretty(k)) }), reasonList(reasons[k]));
+    }));
+  }
+  function card(id, title, body, cls) {
+    return h('section', { class: 'card ' + (cls || ''), id: id, 'aria-labelledby': id + '-h' },
+      h('h3', { id: id + '-h', text: title }), body);
+  }
+
+  function itemName(k) {
+    var keys = ['item.' + k, 'field.lesion.' + k];
+    for (var i = 0; i < keys.length; i++) if (has(keys[i])) return t(keys[i]);
+    return pretty(k);
+  }
+  function scoreHeadline(inst, r) {
+    var parts = [t('score.' + inst, null, inst)];
+    if (r.grade !== undefined && r.grade !== null) parts.push(t('score.grade', { grade: r.grade }));
+    else if (r.status === 'ok' && r.total !== undefined) parts.push(String(r.total));
+    else if (r.range) parts.push(r.range[0] + '–' + r.range[1]);
+    if (r.band) parts.push(t('band.' + r.band, null, pretty(r.band)));
+    return parts.join(' · ');
+  }
+
+  function scoreCard(inst, r, extraCls) {
+    var value;
+    if (r.grade !== undefined && r.grade !== null) value = t('score.grade', { grade: r.grade });
+    else if (r.status === 'ok' && r.total !== undefined) value = t('score.total', { total: r.total });
+    else if (r.range) value = t('score.range', { lo: r.range[0], hi: r.range[1] });
+    else value = t('score.status.' + r.status, null, r.status);
+    var band = r.band ? h('span', { class: 'band sev-' + severity(inst, r.band), text: t('band.' + r.band, null, pretty(r.band)) })
+      : h('span', { class: 'band band-pending', text: t('score.band_pending') });
+    var comps = (r.components || []).map(function (c) {
+      var pts = c.points !== null && c.points !== undefined ? String(c.points) : c.range ? c.range[0] + '–' + c.range[1] : '';
+      return h('tr', null, h('th', { scope: 'row', text: itemName(c.item) }), h('td', { text: c.explanation || String(c.value) }),
+        h('td', { class: 'pts', text: pts }));
+    });
+    var flags = (r.flags || []).map(function (f) { return h('span', { class: 'flag', text: t('score.flag.' + f, null, pretty(f)) }); });
+    return h('article', { class: 'score ' + (extraCls || ''), 'data-instrument': inst, 'data-status': r.status },
+      h('h4', null, h('span', { class: 'score-name', text: t('score.' + inst, null, inst) }), ' ', band),
+      h('p', { class: 'score-value' }, h('strong', { text: value }),
+        r.status !== 'ok' ? h('span', { class: 'muted', text: ' (' + t('score.status.' + r.status, null, r.status) + ')' }) : null, flags),
+      r.band_meaning ? h('p', { class: 'meaning', text: r.band_meaning }) : null,
+      r.missing && r.missing.length ? h('p', { class: 'missing', text: t('score.missing', {
+        items: r.missing.map(itemName).join(', ') }) }) : null,
+      (r.errors || []).length ? h('ul', { class: 'score-errors' }, r.errors.map(function (e) { return h('li', { text: e.message }); })) : null,
+      h('details', { class: 'score-details' }, h('summary', { text: t('score.details') }),
+        comps.length ? h('table', { class: 'comps' },
+          h('thead', null, h('tr', null, h('th', { scope: 'col', text: t('score.col_item') }),
+            h('th', { scope: 'col', text: t('score.col_detail') }), h('th', { scope: 'col', class: 'pts', text: t('score.col_points') }))),
+          h('tbody', null, comps)) : null,
+        (r.notes || []).length ? h('ul', { class: 'notes' }, r.notes.map(function (n) { return h('li', { text: n }); })) : null,
+        h('p', { class: 'cite' }, h('span', { class: 'muted', text: t('score.citation') + ': ' }), r.citation || '',
+          r.reference ? ' (' + r.reference + ')' : '')));
+  }
+
+  function triageCard(tr) {
+    var u = tr.urgency;
+    var dl = h('dl', { class: 'targets' });
+    function row(k, v, key) { dl.appendChild(h('div', { class: 'target', 'data-target': key }, h('dt', { text: k }), h('dd', { text: v }))); }
+    if (tr.contact_within_hours !== null && tr.contact_within_hours !== undefined) {
+      row(t('triage.contact'), tr.contact_within_hours === 0 ? t('triage.contact_0') : t('triage.contact_h', { h: tr.contact_within_hours }), 'contact');
+    }
+    if (tr.mri_within_hours !== undefined) {
+      row(t('triage.mri'), tr.mri_within_hours === 168 ? t('triage.mri_168') : t('triage.mri_h', { h: tr.mri_within_hours }), 'mri');
+    }
+    row(t('triage.dex'), t('dex.' + tr.dexamethasone, null, pretty(tr.dexamethasone)), 'dexamethasone');
+    return h('section', { class: 'triage triage-' + u, id: 'triage', 'data-urgency': u, 'aria-labelledby': 'triage-h' },
+      h('h3', { id: 'triage-h', class: 'triage-title', text: t('triage.' + u, null, u) }),
+      u === 'routine' ? h('p', { text: t('triage.routine_detail') }) : null,
+      dl,
+      tr.complete === false ? h('p', { class: 'triage-incomplete', text: t('triage.incomplete') }) : null);
+  }
+  function actionsCard(tr) {
+    if (!tr.actions || !tr.actions.length) return null;
+    return card('actions', t('triage.actions'), [keyedList(tr.actions, tr.action_reasons || {}, 'action.'),
+      tr.reasons && tr.reasons.length ? h('details', { class: 'triage-why' }, h('summary', { text: t('triage.why') }),
+        reasonList(tr.reasons)) : null], 'card-actions card-' + tr.urgency);
+  }
+
+  function nomsCard(n) {
+    var dims = ['neurologic', 'oncologic', 'mechanical', 'systemic'];
+    var tiles = h('div', { class: 'noms-dims' }, dims.map(function (d) {
+      var v = n[d];
+      return h('div', { class: 'noms-dim', 'data-dim': d },
+        h('span', { class: 'noms-letter', 'aria-hidden': 'true', text: t('noms.letter.' + d) }),
+        h('div', null, h('span', { class: 'noms-name', text: t('noms.' + d) }),
+          h('strong', { class: 'noms-value', text: v === null || v === undefined ? t('noms.value.null') : t('noms.value.' + v, null, pretty(v)) }),
+          reasonList((n.assessment_reasons || {})[d])));
+    }));
+    var opts = n.options && n.options.length ? keyedList(n.options, n.reasons || {}, 'option.', 'options')
+      : h('p', { class: 'muted', text: t('noms.no_options') });
+    return card('noms', t('noms.heading'), [tiles, h('h4', { text: t('noms.options') }), opts,
+      n.referrals && n.referrals.length ? h('p', { class: 'referrals' }, h('strong', { text: t('noms.referrals') + ': ' }),
+        n.referrals.map(function (r) { return t('referral.' + r, null, pretty(r)); }).join('; ')) : null]);
+  }
+
+  function surgeryCard(s) {
+    var st = s.patchell_eligible ? 'eligible' : s.undetermined ? 'undetermined' : 'not_eligible';
+    return card('surgery', t('surgery.heading'), [
+      h('p', { class: 'surgery-status surgery-' + st }, h('strong', { text: t('surgery.' + st) })),
+      h('p', { class: 'meaning', text: s.note }),
+      h('details', null, h('summary', { text: t('score.details') }),
+        h('ul', { class: 'criteria' }, (s.reasons || []).map(function (c) {
+          return h('li', { class: 'crit crit-' + c.status },
+            h('span', { class: 'crit-mark', text: t('surgery.' + c.status, null, c.status) }), ' ', c.text);
+        })))]);
+  }
+
+  function renderResults() {
+    var body = $('results-body'), st = $('results-status');
+    var box = $('error-summary');
+    if (box) box.parentNode.removeChild(box);
+    body.classList.remove('stale');
+    clear(body);
+    st.className = 'status';
+    var r = S.last;
+    paintLesionBadges();
+    renderQuickbar(r);
+    renderPrintCase();
+    if (!r) {
+      st.textContent = '';
+      body.appendChild(h('p', { class: 'empty', text: t('results.empty') }));
+      announce('');
+      return;
+    }
+    st.textContent = t('results.updated', { time: new Date().toLocaleTimeString(S.lang) });
+    body.appendChild(triageCard(r.triage));
+    add(body, actionsCard(r.triage));
+    body.appendChild(nomsCard(r.noms));
+    /* lesions */
+    var lesions = (r.lesions || []).map(function (l, k) {
+      var lv = l.level || '?';
+      return h('div', { class: 'lesion-result', 'data-level': lv, id: 'result-lesion-' + k },
+        h('h4', null, lv, l.index ? h('span', { class: 'tag', text: t('lesions.index') }) : null),
+        h('div', { class: 'score-pair' }, scoreCard('sins', l.sins), scoreCard('escc', l.escc)));
+    });
+    body.appendChild(card('lesions', t('lesions.heading'), lesions.length ? lesions : h('p', { class: 'muted', text: t('lesions.none') })));
+    if (r.surgery) body.appendChild(surgeryCard(r.surgery));
+    /* adult scores */
+    var sc = r.scores || {}, scoreEls;
+    if (sc.computed) {
+      scoreEls = h('div', { class: 'score-grid' }, ['tokuhashi_revised', 'tomita', 'bauer', 'bauer_modified', 'nesms', 'katagiri']
+        .filter(function (k) { return sc[k]; }).map(function (k) { return scoreCard(k, sc[k]); }));
+    } else {
+      scoreEls = h('p', null, h('strong', { text: t('scores.suppressed') + '. ' }), sc.reason || '');
+    }
+    body.appendChild(card('scores', t('scores.heading'), scoreEls));
+    body.appendChild(card('workup', t('workup.heading'), r.workup && r.workup.length
+      ? keyedList(r.workup, r.workup_reasons || {}, 'workup.') : h('p', { class: 'muted', text: t('workup.none') })));
+    if ((r.differential && r.differential.length) || (r.primary_candidates && r.primary_candidates.length)) {
+      body.appendChild(card('differential', t('differential.heading'), [
+        keyedList(r.differential || [], r.differential_reasons || {}, 'differential.'),
+        r.primary_candidates && r.primary_candidates.length ? h('p', null, h('strong', { text: t('differential.candidates') + ': ' }),
+          r.primary_candidates.map(histName).join(', ')) : null]));
+    }
+    if (r.paediatric) {
+      body.appendChild(card('paediatric', t('paediatric.heading'), [
+        h('p', null, t('paediatric.scale', { scale: r.paediatric.scale })),
+        h('ul', { class: 'notes' }, (r.paediatric.notes || []).map(function (n) { return h('li', { text: n }); }))], 'card-child'));
+    }
+    if (r.warnings && r.warnings.length) {
+      body.appendChild(card('warnings', t('warnings.heading'),
+        h('ul', { class: 'notes' }, r.warnings.map(function (w) { return h('li', { text: w }); })), 'card-warn'));
+    }
+    body.appendChild(card('rules', t('rules.heading'), h('p', { class: 'rule-list' }, rulesOf((r.rules || []).map(function (id) {
+      return { rule: id };
+    })))));
+    body.appendChild(h('p', { class: 'disclaimer', role: 'note', text: t('app.disclaimer') }));
+    var opts = (r.noms.options || []).map(function (o) { return t('option.' + o, null, pretty(o)); }).join(', ');
+    announce(t('results.announce', { urgency: t('triage.' + r.triage.urgency), options: opts }));
+  }
+
+  function histName(k) {
+    if (has('histology.' + k)) return t('histology.' + k);
+    for (var i = 0; i < S.histologies.length; i++) if (S.histologies[i].key === k) return S.histologies[i].name;
+    return k;
+  }
+
+  function renderQuickbar(r) {
+    var q = $('quickbar');
+    if (!r) { q.hidden = true; return; }
+    var u = r.triage.urgency, bits = [t('quick.' + u)];
+    if (r.triage.mri_within_hours !== undefined) {
+      bits.push(t('quick.mri', { when: r.triage.mri_within_hours === 168 ? t('triage.mri_168') : t('triage.mri_h', { h: r.triage.mri_within_hours }) }));
+    }
+    clear(q);
+    add(q, [bits.join(' · ') + ' ', h('span', { class: 'visually-hidden', text: t('quick.go') }), h('span', { 'aria-hidden': 'true', text: '↓' })]);
+    q.className = 'quickbar triage-' + u;
+    q.hidden = false;
+    watchTriage();
+  }
+  /* the bar repeats the triage banner: hide it while the banner itself is on screen */
+  var observer = null;
+  function watchTriage() {
+    if (typeof IntersectionObserver !== 'function') return;
+    if (!observer) {
+      observer = new IntersectionObserver(function (entries) {
+        entries.forEach(function (e) { $('quickbar').classList.toggle('covered', e.isIntersecting); });
+      });
+    }
+    observer.disconnect();
+    var tri = $('triage');
+    if (tri) observer.observe(tri);
+  }
+
+  /* ---------- print: report header and case summary ---------- */
+  function renderPrintHead() {
+    var ph = $('print-head');
+    clear(ph);
+    add(ph, [h('p', { class: 'ph-title', text: t('print.heading') }),
+      h('p', { class: 'ph-meta', text: t('print.printed', { date: new Date().toLocaleString(S.lang) }) + ' · ' +
+        t('print.engine', { version: S.version }) }),
+      h('p', { class: 'ph-notice', text: t('app.disclaimer') })]);
+  }
+  function describe(f, v) {
+    if (f.type === 'tri') return v ? t('tri.yes') : t('tri.no');
+    if (f.type === 'enum') {
+      var o = enumOptions(f).filter(function (x) { return String(x.value) === String(v); })[0];
+      return o ? (f.api ? String(v) : o.text) : String(v);
+    }
+    if (f.type === 'histology') return histName(v);
+    if (f.type === 'asia') return typeof v === 'object' ? t('field.neurology.asia_items') : String(v);
+    return String(v);
+  }
+  function renderPrintCase() {
+    var pc = $('print-case');
+    clear(pc);
+    if (isEmptyCase()) return;
+    var box = h('div', { class: 'case-summary' });
+    function line(title, text) { box.appendChild(h('p', null, h('strong', { text: title + ': ' }), text)); }
+    FORM.forEach(function (sec) {
+      if (sec.special) return;
+      var fields = sec.fields || [].concat.apply([], sec.groups.map(function (g) { return g.fields; }));
+      var bits = [], yes = [], no = [];
+      fields.forEach(function (f) {
+        var v = getPath(f.path);
+        if (v === undefined || v === null) return;
+        if (f.type === 'tri') (v ? yes : no).push(t('field.' + f.path));
+        else bits.push(t('field.' + f.path) + ' ' + describe(f, v));
+      });
+      if (yes.length) bits.push(t('print.yes') + ': ' + yes.join(', '));
+      if (no.length) bits.push(t('print.no') + ': ' + no.join(', '));
+      if (bits.length) line(t('section.' + sec.id), bits.join('; ') + '.');
+    });
+    var ls = S.kase.lesions || [];
+    if (ls.length) {
+      line(t('print.lesions'), ls.map(function (l) {
+        var items = Object.keys(l).filter(function (k) { return k !== 'level' && typeof l[k] !== 'boolean'; }).map(function (k) {
+          return itemName(k) + ' ' + l[k];
+        });
+        var yes = Object.keys(l).filter(function (k) { return l[k] === true; }).map(itemName);
+        if (yes.length) items.push(t('print.yes') + ': ' + yes.join(', '));
+        return l.level + (items.length ? ' (' + items.join('; ') + ')' : '');
+      }).join('. ') + '.');
+    }
+    add(pc, [h('h3', { text: t('print.case') }), box]);
+  }
+
+  /* ---------- language, examples, toolbar ---------- */
+  function applyStatic() {
+    document.querySelectorAll('[data-i18n]').forEach(function (el) { el.textContent = t(el.getAttribute('data-i18n')); });
+    document.querySelectorAll('[data-i18n-label]').forEach(function (el) {
+      el.setAttribute('aria-label', t(el.getAttribute('data-i18n-label')));
+    });
+    document.title = t('app.title') + ': ' + t('app.subtitle');
+    $('footer').textContent = t('app.footer', { version: S.version });
+    var ex = $('example-select'), keep = ex.value;
+    clear(ex);
+    ex.appendChild(h('option', { value: '', text: t('toolbar.example_choose') }));
+    S.examples.forEach(function (e) { ex.appendChild(h('option', { value: e.id, text: t('example.' + e.id, null, e.id) })); });
+    ex.value = keep;
+    renderPrintHead();
+  }
+
+  function loadLanguage(code) {
+    var meta = S.languages.filter(function (l) { return l.code === code; })[0] || S.languages[0];
+    var p = meta.code === 'en' ? Promise.resolve(S.english) : getJSON('/i18n/' + meta.file);
+    return p.then(function (strings) {
+      S.strings = strings; S.lang = meta.code;
+      document.documentElement.lang = meta.code;
+      document.documentElement.dir = meta.dir || 'ltr';
+      try { localStorage.setItem('spinemets.lang', meta.code); } catch (e) { /* private mode */ }
+      $('lang-select').value = meta.code;
+    });
+  }
+
+  function rerender() {
+    applyStatic();
+    renderForm();
+    renderResults();
+    if (S.errors.length) showInvalid();
+  }
+
+  function loadCase(c) {
+    S.kase = JSON.parse(JSON.stringify(c || {}));
+    delete S.kase.schema;
+    S.errors = []; S.local = {}; S.last = null;
+    renderForm();
+    renderResults();
+    assess();
+  }
+
+  function bindToolbar() {
+    $('example-load').addEventListener('click', function () {
+      var id = $('example-select').value;
+      var ex = S.examples.filter(function (e) { return e.id === id; })[0];
+      if (!ex) { $('example-select').focus(); return; }
+      loadCase(ex.case);
+      say(t('example.loaded', { title: t('example.' + id) }));
+    });
+    $('new-case').addEventListener('click', function () {
+      if (!isEmptyCase() && !window.confirm(t('toolbar.new_confirm'))) return;
+      $('example-select').value = '';
+      loadCase({});
+      var first = document.querySelector('#form-body input, #form-body select, #form-body button');
+      if (first) first.focus();
+    });
+    $('print').addEventListener('click', function () { renderPrintHead(); window.print(); });
+    window.addEventListener('beforeprint', renderPrintHead);
+    $('lang-select').addEventListener('change', function () {
+      loadLanguage($('lang-select').value).then(rerender);
+    });
+  }
+
+  function start() {
+    bindToolbar();
+    Promise.all([getJSON('/i18n/index.json'), getJSON('/i18n/en.json'), getJSON(API + '/instruments'),
+      getJSON(API + '/rules'), getJSON('/examples.json')])
+      .then(function (all) {
+        S.languages = all[0].languages;
+        S.english = all[1];
+        all[2].instruments.forEach(function (i) { S.instruments[i.name] = i; });
+        S.histologies = all[2].histologies;
+        S.version = all[2].engine_version;
+        all[3].rules.forEach(function (r) { S.rules[r.id] = r; });
+        S.examples = all[4].examples;
+        var ls = $('lang-select');
+        S.languages.forEach(function (l) { ls.appendChild(h('option', { value: l.code, text: l.name })); });
+        var want = null;
+        try { want = localStorage.getItem('spinemets.lang'); } catch (e) { /* ignore */ }
+        if (!want) {
+          var nav = (navigator.language || 'en').slice(0, 2);
+          want = S.languages.some(function (l) { return l.code === nav; }) ? nav : 'en';
+        }
+        return loadLanguage(want);
+      })
+      .then(function () {
+        applyStatic();
+        renderForm();
+        renderResults();
+        document.body.setAttribute('data-ready', 'true');
+      })
+      .catch(function (e) {
+        $('form-body').textContent = (S.english['app.load_failed'] || '{error}').replace('{error}', e.message || String(e));
+      });
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+})();
