@@ -377,6 +377,13 @@ static void lesion_instruments(const facts *f, sm_assessment *a)
 		if (l->escc >= 0)
 			sm_input_set_text(&ei, "grade", sm_vocab_word(SM_VOCAB_ESCC, (size_t)l->escc));
 		sm_score(&ei, &a->escc[k]);
+		const sm_value *lv = sm_get(&l->sins, "level");
+		if (l->escc >= 0 && lv && lv->lo > 20 /* below L1: cauda equina */) {
+			static const char below[] = "Below the conus the Bilsky scale was not designed for nerve roots: the standard grade is shown, but the scale is not validated below the conus (REFERENCE §2).";
+			if (a->escc[k].nnotes < SM_MAX_NOTES)
+				a->escc[k].notes[a->escc[k].nnotes++] = below;
+			warn(a, "An ESCC grade was recorded below the conus (cauda equina level): the Bilsky scale is not validated there (REFERENCE §2).");
+		}
 		if (f->child) {
 			a->sins[k].flags |= SM_FLAG_NOT_VALIDATED_IN_CHILDREN;
 			a->escc[k].flags |= SM_FLAG_NOT_VALIDATED_IN_CHILDREN;
@@ -660,7 +667,7 @@ static void noms(const facts *f, sm_assessment *a)
 				}
 			} else if (N == 1) {
 				OPTION(srs_here ? "srs" : "cebrt", srs_here ? R_NOMS_1C : R_SETTING_NO_SRS, "ESCC 1c: one option discussed at the MDT is radiation with cord-sparing fractionation.", NULL);
-				if (surgery_here)
+				if (surgery_here && S != 1)
 					OPTION("separation_surgery_then_srs", R_NOMS_1C, "ESCC 1c: the other option discussed at the MDT is separation surgery then SRS.", NULL);
 			} else if (N == 2) {
 				if (S != 1) {
@@ -720,6 +727,7 @@ static void noms(const facts *f, sm_assessment *a)
 	for (size_t k = 0; k < c->nlesions && !f->child; k++) {
 		const sm_lesion *l = &c->lesions[k];
 		if (yes(l->pathological_fracture) && yes(l->axial_load_pain) && lesion_choice(l, "alignment") != 0 &&
+		    lesion_choice(l, "posterolateral") != 0 /* bilateral: posterior-element compromise */ &&
 		    band_rank(a->sins[k].band) < 2) {
 			OPTION("cement_augmentation", R_OPT_M_CEMENT, "Pathological body fracture with axial-load pain and no gross instability: vertebroplasty or kyphoplasty.", NULL);
 			break;
@@ -899,6 +907,8 @@ static void workup(const facts *f, sm_assessment *a)
 			fire(a, R_EPI_ADULT);
 		}
 	}
+	if (a->noms_oncologic == SM_RT_UNKNOWN && f->cancer == SM_YES && !yes(c->cancer.tissue_confirmed) && !f->child)
+		WORKUP("biopsy", R_NOMS_O_UNKNOWN, "Histology unknown or not classed for radiotherapy: tissue diagnosis first (biopsy) to guide treatment.", NULL);
 	if (f->h && !f->primary_unknown && no(c->cancer.tissue_confirmed))
 		WORKUP("biopsy", R_WU_BIOPSY, "Cancer not tissue-proven: biopsy (histology changes the treatment).", NULL);
 	if (f->haem) {
