@@ -11,6 +11,7 @@ int sm_cmd_score(int argc, char **argv);
 int sm_cmd_assess(int argc, char **argv);
 int sm_cmd_rules(int argc, char **argv);
 int sm_cmd_serve(int argc, char **argv);
+int sm_cmd_batch(int argc, char **argv);
 int sm_cmd_validate(int argc, char **argv);
 
 /* Read a whole file ("-" = stdin) into a new NUL-terminated buffer, at most

@@ -22,6 +22,7 @@ static void usage(FILE *f)
 	      "  assess [FILE|-]    assess one case: triage, NOMS, surgery, work-up, paediatric\n"
 	      "  rules              list every decision rule with its REFERENCE.md section\n"
 	      "  serve              the web page and JSON API (default http://127.0.0.1:8080/)\n"
+	      "  batch FILE.csv     score every row of a CSV file (--instrument LIST; research cohorts)\n"
 	      "  validate FILE.csv  survival by score in a cohort: Kaplan-Meier, log-rank, C-index\n"
 	      "\n"
 	      "Run 'spinemets COMMAND --help' for a command's options; 'man spinemets' (docs/spinemets.1).\n", f);
@@ -119,6 +120,8 @@ int main(int argc, char **argv)
 		return sm_cmd_rules(argc - 1, argv + 1);
 	if (strcmp(cmd, "serve") == 0)
 		return sm_cmd_serve(argc - 1, argv + 1);
+	if (strcmp(cmd, "batch") == 0)
+		return sm_cmd_batch(argc - 1, argv + 1);
 	if (strcmp(cmd, "validate") == 0)
 		return sm_cmd_validate(argc - 1, argv + 1);
 	fprintf(stderr, "spinemets: unknown command '%s'\n", cmd);
