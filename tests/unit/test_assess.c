@@ -519,6 +519,21 @@ static void test_triage_unrecorded_symptoms(void **state)
 	EXPECT_BOOL(r, "triage.complete", false);
 }
 
+static void test_triage_no_history_unknown_primary(void **state)
+{
+	(void)state;
+	/* history "none" with primary "unknown" (no primary identified) is still no
+	** cancer history: N alone is not this pathway (§14), P and N together are */
+	run *r = AM(TRIAGE_BASE, "{'cancer':{'history':'none','primary':'unknown'},'symptoms':{'limb_weakness':true}}");
+	check_targets(r, "routine");
+	r = AM(TRIAGE_BASE, "{'cancer':{'history':'none','primary':'unknown'},'symptoms':{'limb_weakness':true,'pain_nocturnal':true}}");
+	check_targets(r, "emergency");
+	HAS(r, "workup", "ct_chest_abdomen_pelvis");
+	/* history not recorded, primary given: a cancer history */
+	r = AM(TRIAGE_BASE, "{'cancer':{'primary':'breast'},'symptoms':{'limb_weakness':true}}");
+	check_targets(r, "emergency");
+}
+
 static void test_triage_first_presentation_child(void **state)
 {
 	(void)state;
@@ -669,6 +684,7 @@ static void test_noms_escc_grades(void **state)
 		EXPECT_STR(r, "noms.mechanical", "stable");
 		EXPECT_STR(r, "noms.systemic", "fit");
 		EXPECT_STR(r, "lesions.0.escc.grade", rows[k].g);
+		EXPECT_STR(r, "lesions.0.escc.band", rows[k].n); /* KEYS §1 escc bands: low, indeterminate, high */
 		if (strcmp(rows[k].n, "low") == 0) {
 			/* §3.3 radioresistant, low grade, no myelopathy -> SRS */
 			HAS(r, "noms.options", "srs");
@@ -1593,6 +1609,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_triage_each_feature, free_runs),
 		cmocka_unit_test_teardown(test_triage_signs_count_as_N, free_runs),
 		cmocka_unit_test_teardown(test_triage_unrecorded_symptoms, free_runs),
+		cmocka_unit_test_teardown(test_triage_no_history_unknown_primary, free_runs),
 		cmocka_unit_test_teardown(test_triage_first_presentation_child, free_runs),
 		cmocka_unit_test_teardown(test_dexamethasone, free_runs),
 		cmocka_unit_test_teardown(test_mri_contraindicated_ct, free_runs),
