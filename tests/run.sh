@@ -49,6 +49,7 @@ for t in "$BUILD"/tests/fuzz-replay-*; do
   name=$(basename "$t"); corpus="fuzz/corpus/${name#fuzz-replay-}"
   run_suite "$name" "$t" "$corpus"
 done
+run_suite http "$BUILD/tests/http_test" "$BIN"
 for b in sqlite postgresql; do run_suite "store-$b" bash tests/store/run.sh "$b"; done
 for s in tests/cli/*.sh; do
   [ -f "$s" ] || continue
