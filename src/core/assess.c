@@ -893,10 +893,10 @@ static void workup(const facts *f, sm_assessment *a)
 			WORKUP("ct_chest_abdomen_pelvis", R_WU_UNKNOWN_PRIMARY, "Unknown primary: CT chest, abdomen and pelvis (lung, kidney, liver, colon).", NULL);
 			WORKUP("bone_scan_or_pet", R_WU_UNKNOWN_PRIMARY, "Unknown primary: whole-body bone scan or PET-CT for staging and a biopsy target.", NULL);
 			WORKUP("serum_protein_electrophoresis_free_light_chains", R_WU_UNKNOWN_PRIMARY, "Unknown primary: serum protein electrophoresis, immunofixation and free light chains (myeloma).", NULL);
-			if (c->patient.sex == SM_SEX_MALE || c->patient.sex < 0)
-				WORKUP("psa", R_WU_UNKNOWN_PRIMARY, "Unknown primary in a man: PSA (prostate).", NULL);
-			if (c->patient.sex == SM_SEX_FEMALE || c->patient.sex < 0)
-				WORKUP("breast_examination_mammography", R_WU_UNKNOWN_PRIMARY, "Unknown primary in a woman: breast examination and mammography.", NULL);
+			if (c->patient.sex != SM_SEX_FEMALE)
+				WORKUP("psa", R_WU_UNKNOWN_PRIMARY, "Unknown primary (male, or sex not recorded as female): PSA (prostate).", NULL);
+			if (c->patient.sex != SM_SEX_MALE)
+				WORKUP("breast_examination_mammography", R_WU_UNKNOWN_PRIMARY, "Unknown primary (female, or sex not recorded as male): breast examination and mammography.", NULL);
 			WORKUP("thyroid_examination", R_WU_UNKNOWN_PRIMARY, "Unknown primary: thyroid examination.", NULL);
 			WORKUP("urinalysis", R_WU_UNKNOWN_PRIMARY, "Unknown primary: urinalysis for haematuria (kidney, bladder).", NULL);
 			WORKUP("calcium_alp_ldh", R_WU_UNKNOWN_PRIMARY, "Unknown primary: calcium, alkaline phosphatase and LDH.", NULL);
