@@ -11,6 +11,11 @@ BIN="$BUILD/spinemets"
 export SPINEMETS_BIN="$BIN"
 logs="$BUILD/test-logs"
 mkdir -p "$logs"
+# Suites that start `spinemets serve` without --db get a throwaway registry
+# (never ./spinemets.db in the working tree).
+regtmp=$(mktemp -d "${TMPDIR:-/tmp}/spinemets-check.XXXXXX")
+trap 'rm -rf "$regtmp"' EXIT
+export SPINEMETS_DB="sqlite:$regtmp/registry.db"
 total_pass=0 total_fail=0
 
 run_suite() { # run_suite NAME COMMAND...

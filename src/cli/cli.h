@@ -13,6 +13,13 @@ int sm_cmd_rules(int argc, char **argv);
 int sm_cmd_serve(int argc, char **argv);
 int sm_cmd_batch(int argc, char **argv);
 int sm_cmd_validate(int argc, char **argv);
+int sm_cmd_db(int argc, char **argv);
+int sm_cmd_site(int argc, char **argv);
+int sm_cmd_user(int argc, char **argv);
+int sm_cmd_export(int argc, char **argv);
+
+/* The registry URL: `given` (--db), else $SPINEMETS_DB, else "sqlite:spinemets.db". */
+const char *sm_cli_db_url(const char *given);
 
 /* Read a whole file ("-" = stdin) into a new NUL-terminated buffer, at most
 ** `cap` bytes. Returns NULL with a message in `err` on failure. */

@@ -21,9 +21,13 @@ static void usage(FILE *f)
 	      "  score --list       list the instruments, their definitions and citations\n"
 	      "  assess [FILE|-]    assess one case: triage, NOMS, surgery, work-up, paediatric\n"
 	      "  rules              list every decision rule with its REFERENCE.md section\n"
-	      "  serve              the web page and JSON API (default http://127.0.0.1:8080/)\n"
+	      "  serve              the web page and JSON API with the registry (http://127.0.0.1:8080/)\n"
 	      "  batch FILE.csv     score every row of a CSV file (--instrument LIST; research cohorts)\n"
 	      "  validate FILE.csv  survival by score in a cohort: Kaplan-Meier, log-rank, C-index\n"
+	      "  db migrate|check   the registry database: schema migrations, integrity check\n"
+	      "  site add CODE NAME add a site (hospital); 'site list'\n"
+	      "  user add NAME ...  add a user with a role; 'user token NAME' prints an API token\n"
+	      "  export --deidentified  the registry as de-identified JSON Lines\n"
 	      "\n"
 	      "Run 'spinemets COMMAND --help' for a command's options; 'man spinemets' (docs/spinemets.1).\n", f);
 }
@@ -124,6 +128,14 @@ int main(int argc, char **argv)
 		return sm_cmd_batch(argc - 1, argv + 1);
 	if (strcmp(cmd, "validate") == 0)
 		return sm_cmd_validate(argc - 1, argv + 1);
+	if (strcmp(cmd, "db") == 0)
+		return sm_cmd_db(argc - 1, argv + 1);
+	if (strcmp(cmd, "site") == 0)
+		return sm_cmd_site(argc - 1, argv + 1);
+	if (strcmp(cmd, "user") == 0)
+		return sm_cmd_user(argc - 1, argv + 1);
+	if (strcmp(cmd, "export") == 0)
+		return sm_cmd_export(argc - 1, argv + 1);
 	fprintf(stderr, "spinemets: unknown command '%s'\n", cmd);
 	usage(stderr);
 	return SM_EXIT_USAGE;

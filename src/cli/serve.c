@@ -1,30 +1,46 @@
 /*
-** serve.c: `spinemets serve [--listen HOST:PORT]`.
+** serve.c: `spinemets serve [--listen HOST:PORT] [--db URL]`.
 */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "http/registry.h"
 #include "http/server.h"
+#include "store/store.h"
 
 static void serve_usage(FILE *f)
 {
-	fputs("usage: spinemets serve [--listen HOST:PORT] [--threads N] [--max-body BYTES]\n"
+	fputs("usage: spinemets serve [--listen HOST:PORT] [--db URL] [--threads N] [--max-body BYTES]\n"
 	      "                       [--max-connections N] [--idle-timeout SECONDS] [--quiet]\n"
+	      "                       [--session-idle SECONDS] [--cookie-secure]\n"
 	      "\n"
-	      "Serves the web page at / and the JSON API under /api/v1/ (health, instruments,\n"
-	      "rules, score/{instrument}, assess, openapi.json). Stops cleanly on SIGINT/SIGTERM.\n"
-	      "The access log (stderr) never holds patient data.\n"
+	      "Serves the web page at / and the JSON API under /api/v1/: public (health,\n"
+	      "instruments, rules, score/{instrument}, assess, openapi.json) and, behind\n"
+	      "authentication, the registry (login, cases, events, worklist, audit report,\n"
+	      "users, sites). Stops cleanly on SIGINT/SIGTERM. The access log (stderr) never\n"
+	      "holds patient data.\n"
+	      "\n"
+	      "The registry database is migrated at start-up. On an empty registry the first\n"
+	      "start creates site 'default' and user 'admin' and prints admin's one-time\n"
+	      "password once (it must be changed at first login).\n"
 	      "\n"
 	      "Options:\n"
 	      "  --listen HOST:PORT     default 127.0.0.1:8080; port 0 picks a free port\n"
-	      "  --threads N            worker threads (default: number of CPUs)\n"
+	      "  --db URL               the registry: sqlite:PATH or postgresql://... (default\n"
+	      "                         $SPINEMETS_DB, else sqlite:spinemets.db); several servers\n"
+	      "                         may share one PostgreSQL database\n"
+	      "  --threads N            worker threads and database connections (default: CPUs)\n"
 	      "  --max-body BYTES       largest request body (default 1048576)\n"
 	      "  --max-connections N    simultaneous connections (default 512)\n"
 	      "  --idle-timeout S       close idle connections after S seconds (default 30)\n"
-	      "  --quiet                no access log\n", f);
+	      "  --quiet                no access log\n"
+	      "  --session-idle S       a login session ends after S seconds unused (default 43200)\n"
+	      "  --cookie-secure        mark the session cookie Secure (when served over HTTPS,\n"
+	      "                         e.g. behind a TLS reverse proxy)\n", f);
 }
 
 static int parse_uint(const char *s, unsigned long long max, unsigned long long *out)
@@ -43,7 +59,9 @@ int sm_cmd_serve(int argc, char **argv)
 {
 	static char host[64] = "127.0.0.1";
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	sm_serve_options o = {host, 8080, (unsigned)(ncpu > 0 ? ncpu : 2), 512, 30, 1024 * 1024, 64 * 1024, 0};
+	sm_serve_options o = {host, 8080, (unsigned)(ncpu > 0 ? ncpu : 2), 512, 30, 1024 * 1024, 64 * 1024, 0, NULL, NULL};
+	sm_registry_options ro = {0};
+	const char *db = NULL;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		unsigned long long v;
@@ -52,6 +70,13 @@ int sm_cmd_serve(int argc, char **argv)
 			return SM_EXIT_OK;
 		} else if (!strcmp(a, "--quiet")) {
 			o.quiet = 1;
+		} else if (!strcmp(a, "--cookie-secure")) {
+			ro.cookie_secure = 1;
+		} else if (i + 1 < argc && !strcmp(a, "--db")) {
+			db = argv[++i];
+		} else if (i + 1 < argc && !strcmp(a, "--session-idle") && !parse_uint(argv[i + 1], 30 * 86400, &v) && v > 0) {
+			ro.session_idle = (unsigned)v;
+			i++;
 		} else if (i + 1 < argc && !strcmp(a, "--listen")) {
 			const char *hp = argv[++i], *colon = strrchr(hp, ':');
 			if (!colon || (size_t)(colon - hp) >= sizeof host || parse_uint(colon + 1, 65535, &v)) {
@@ -79,5 +104,44 @@ int sm_cmd_serve(int argc, char **argv)
 			return SM_EXIT_USAGE;
 		}
 	}
-	return sm_http_serve(&o);
+	/* the registry: migrated at start-up, one database handle per worker thread */
+	const char *url = sm_cli_db_url(db);
+	char err[SM_STORE_ERRMSG_SIZE];
+	sm_store_pool *pool = NULL;
+	if (sm_store_pool_open(url, o.threads, 0, &pool, err, sizeof err) != SM_STORE_OK) {
+		fprintf(stderr, "spinemets serve: cannot open the registry %s: %s\n", url, err);
+		return SM_EXIT_INVALID;
+	}
+	sm_store *st = sm_store_pool_checkout(pool);
+	int created = 0;
+	char pw[32];
+	sm_store_status rc = sm_registry_bootstrap(st, (int64_t)time(NULL), &created, pw, err, sizeof err);
+	sm_store_pool_checkin(pool, st);
+	if (rc != SM_STORE_OK) {
+		fprintf(stderr, "spinemets serve: first start failed: %s\n", err);
+		sm_store_pool_close(pool);
+		return SM_EXIT_INVALID;
+	}
+	char notice[512] = "";
+	if (created) {
+		snprintf(notice, sizeof notice,
+		         "spinemets serve: first start: created site \"default\" and user \"admin\"\n"
+		         "  one-time password for admin: %s\n"
+		         "  (shown once; log in and change it: POST /api/v1/login, then POST /api/v1/password)\n",
+		         pw);
+		o.notice = notice;
+	}
+	sm_registry *reg = sm_registry_new(pool, &ro);
+	if (!reg) {
+		fprintf(stderr, "spinemets serve: out of memory\n");
+		sm_store_pool_close(pool);
+		return SM_EXIT_INVALID;
+	}
+	o.registry = reg;
+	int status = sm_http_serve(&o);
+	memset(notice, 0, sizeof notice);
+	memset(pw, 0, sizeof pw);
+	sm_registry_free(reg);
+	sm_store_pool_close(pool);
+	return status;
 }

@@ -5,6 +5,7 @@
 */
 #include "http/api.h"
 #include "http/assets.h"
+#include "http/registry.h"
 #include "io/json_case.h"
 #include "io/json_score.h"
 #include "spinemets.h"
@@ -24,7 +25,7 @@ const sm_asset *sm_asset_find(const char *path)
 	return NULL;
 }
 
-static void set_json(sm_api_response *r, unsigned status, json_t *doc)
+void sm_api_set_json(sm_api_response *r, unsigned status, json_t *doc)
 {
 	r->status = status;
 	r->content_type = JSON_CT;
@@ -38,6 +39,8 @@ static void set_json(sm_api_response *r, unsigned status, json_t *doc)
 	}
 	r->len = strlen(r->body);
 }
+
+#define set_json sm_api_set_json
 
 void sm_api_error(sm_api_response *r, unsigned status, const char *message)
 {
@@ -58,7 +61,7 @@ void sm_api_response_free(sm_api_response *r)
 	}
 }
 
-static int is_json_type(const char *ct)
+int sm_api_is_json_type(const char *ct)
 {
 	if (!ct)
 		return 0;
@@ -161,11 +164,12 @@ static int method_is(const char *m, const char *want)
 	return strcmp(m, want) == 0;
 }
 
-static void not_allowed(sm_api_response *r, const char *allow)
+void sm_api_not_allowed(sm_api_response *r, const char *allow)
 {
 	sm_api_error(r, 405, "method not allowed on this resource");
 	r->allow = allow;
 }
+#define not_allowed sm_api_not_allowed
 
 /* POST bodies: JSON only */
 static int post_ok(const char *method, const char *ct, sm_api_response *r)
@@ -174,7 +178,7 @@ static int post_ok(const char *method, const char *ct, sm_api_response *r)
 		not_allowed(r, "POST");
 		return 0;
 	}
-	if (!is_json_type(ct)) {
+	if (!sm_api_is_json_type(ct)) {
 		sm_api_error(r, 415, "the body must be JSON: send Content-Type: application/json");
 		return 0;
 	}
@@ -212,6 +216,15 @@ static void assess(const char *body, size_t len, sm_api_response *r)
 	}
 	free(c);
 	free(a);
+}
+
+void sm_api_handle_request(struct sm_registry *reg, const sm_api_request *q, sm_api_response *r)
+{
+	if (sm_registry_owns(q->path)) {
+		memset(r, 0, sizeof *r);
+		return sm_registry_handle(reg, q, r);
+	}
+	sm_api_handle(q->method, q->path, q->content_type, q->body, q->len, r);
 }
 
 void sm_api_handle(const char *method, const char *path, const char *ct, const char *body, size_t len,

@@ -60,6 +60,12 @@ static enum MHD_Result respond(struct MHD_Connection *con, sm_api_response *r, c
 		MHD_add_response_header(resp, "Allow", r->allow);
 	if (r->cache)
 		MHD_add_response_header(resp, "Cache-Control", r->cache);
+	if (r->www_authenticate)
+		MHD_add_response_header(resp, "WWW-Authenticate", r->www_authenticate);
+	if (r->set_cookie[0])
+		MHD_add_response_header(resp, "Set-Cookie", r->set_cookie);
+	if (r->location[0])
+		MHD_add_response_header(resp, "Location", r->location);
 	enum MHD_Result ret = MHD_queue_response(con, r->status, resp);
 	MHD_destroy_response(resp);
 	if (!s->opt->quiet) {
@@ -73,6 +79,26 @@ static enum MHD_Result respond(struct MHD_Connection *con, sm_api_response *r, c
 		fprintf(stderr, "%s %s %u %zu %.1fms\n", method, path, r->status, r->len, q ? ms_since(&q->start) : 0.0);
 	}
 	return ret;
+}
+
+typedef struct args {
+	sm_api_arg v[SM_API_MAX_ARGS];
+	size_t n;
+	int overflow;
+} args;
+
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	args *a = cls;
+	(void)kind;
+	if (a->n == SM_API_MAX_ARGS) {
+		a->overflow = 1;
+		return MHD_NO;
+	}
+	a->v[a->n].name = key;
+	a->v[a->n].value = value;
+	a->n++;
+	return MHD_YES;
 }
 
 static enum MHD_Result handler(void *cls, struct MHD_Connection *con, const char *url, const char *method,
@@ -131,10 +157,25 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *con, const char
 		memset(&r, 0, sizeof r);
 		sm_api_error(&r, 413, msg);
 	} else {
-		const char *ct = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Content-Type");
 		if (q->body)
 			q->body[q->len] = '\0';
-		sm_api_handle(method, url, ct, q->body, q->len, &r);
+		args a;
+		a.n = 0;
+		a.overflow = 0;
+		MHD_get_connection_values(con, MHD_GET_ARGUMENT_KIND, collect_arg, &a);
+		sm_api_request rq = {
+			method, url, MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Content-Type"),
+			q->body, q->len,
+			MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Authorization"),
+			MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Cookie"),
+			a.v, a.n,
+		};
+		if (a.overflow) {
+			memset(&r, 0, sizeof r);
+			sm_api_error(&r, 400, "too many query parameters");
+		} else {
+			sm_api_handle_request(s->opt->registry, &rq, &r);
+		}
 	}
 	enum MHD_Result ret = respond(con, &r, method, url, q, s);
 	sm_api_response_free(&r);
@@ -191,6 +232,8 @@ int sm_http_serve(const sm_serve_options *opt)
 	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	unsigned port = info ? info->port : opt->port;
 	printf("spinemets %s: listening on http://%s:%u/ (Ctrl-C to stop)\n", "serve", opt->host, port);
+	if (opt->notice)
+		fputs(opt->notice, stdout);
 	fflush(stdout);
 	int sig = 0;
 	while (sigwait(&set, &sig) != 0)

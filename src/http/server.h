@@ -12,6 +12,8 @@ typedef struct sm_serve_options {
 	size_t max_body;         /* bytes */
 	size_t max_header;       /* per-connection memory for headers and buffers */
 	int quiet;               /* no access log */
+	struct sm_registry *registry; /* the registry routes (NULL: they answer 503) */
+	const char *notice;      /* printed to stdout after the "listening" line, or NULL */
 } sm_serve_options;
 
 /* Runs until SIGINT or SIGTERM. Returns the process exit status. */

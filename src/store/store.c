@@ -413,6 +413,7 @@ enum {
 	S_SITE_ADD, S_SITE_GET, S_SITE_GET_ID, S_SITE_LIST,
 	S_USER_ADD, S_USER_GET, S_USER_GET_ID, S_USER_SET_PW, S_USER_SET_ACTIVE, S_USER_LIST,
 	S_TOKEN_ADD, S_TOKEN_LOOKUP, S_TOKEN_DELETE, S_TOKEN_DELETE_EXPIRED, S_TOKEN_DELETE_USER,
+	S_TOKEN_TOUCH, S_SECRET_ADD, S_SECRET_GET,
 	S_CASE_INSERT, S_CASE_LOCK, S_CASE_BUMP, S_CASE_EXISTS, S_VERSION_INSERT, S_IDENT_INSERT,
 	S_AUDIT_INSERT, S_CASE_GET, S_IDENT_GET, S_VERSIONS, S_SEARCH, S_SEARCH_COUNT, S_EACH,
 	S_AUDIT_LIST,
@@ -421,9 +422,9 @@ enum {
 };
 
 #define USER_COLS "id, username, display_name, role, COALESCE(site_id, 0), active, password_hash, " \
-                  "created_at, updated_at"
+                  "created_at, updated_at, must_change_password"
 #define USER_COLS_U "u.id, u.username, u.display_name, u.role, COALESCE(u.site_id, 0), u.active, " \
-                    "u.password_hash, u.created_at, u.updated_at"
+                    "u.password_hash, u.created_at, u.updated_at, u.must_change_password"
 /* The latest identifiers of case c (joined as i). */
 #define LATEST_IDENT "LEFT JOIN case_identifiers i ON i.case_id = c.id AND i.version = " \
                      "(SELECT MAX(i2.version) FROM case_identifiers i2 WHERE i2.case_id = c.id) "
@@ -447,10 +448,12 @@ static const struct {
 	[S_SITE_LIST] = {"SELECT id, code, name, created_at FROM sites ORDER BY code", NULL},
 
 	[S_USER_ADD] = {"INSERT INTO users (username, display_name, role, site_id, password_hash, active, "
-	                "created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?) RETURNING id", NULL},
+	                "created_at, updated_at, must_change_password) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?) "
+	                "RETURNING id", NULL},
 	[S_USER_GET] = {"SELECT " USER_COLS " FROM users WHERE username = ?", NULL},
 	[S_USER_GET_ID] = {"SELECT " USER_COLS " FROM users WHERE id = ?", NULL},
-	[S_USER_SET_PW] = {"UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ? RETURNING id", NULL},
+	[S_USER_SET_PW] = {"UPDATE users SET password_hash = ?, must_change_password = ?, updated_at = ? "
+	                   "WHERE id = ? RETURNING id", NULL},
 	[S_USER_SET_ACTIVE] = {"UPDATE users SET active = ?, updated_at = ? WHERE id = ? RETURNING id", NULL},
 	[S_USER_LIST] = {"SELECT " USER_COLS " FROM users WHERE (CAST(? AS BIGINT) = 0 OR site_id = ?) "
 	                 "ORDER BY username", NULL},
@@ -463,6 +466,11 @@ static const struct {
 	[S_TOKEN_DELETE] = {"DELETE FROM tokens WHERE token_hash = ? RETURNING id", NULL},
 	[S_TOKEN_DELETE_EXPIRED] = {"DELETE FROM tokens WHERE expires_at <= ? RETURNING id", NULL},
 	[S_TOKEN_DELETE_USER] = {"DELETE FROM tokens WHERE user_id = ? RETURNING id", NULL},
+	[S_TOKEN_TOUCH] = {"UPDATE tokens SET expires_at = ? WHERE id = ? AND expires_at < ? RETURNING id",
+	                   NULL},
+	[S_SECRET_ADD] = {"INSERT INTO registry_secrets (name, value, created_at) VALUES (?, ?, ?) "
+	                  "ON CONFLICT (name) DO NOTHING", NULL},
+	[S_SECRET_GET] = {"SELECT value FROM registry_secrets WHERE name = ?", NULL},
 
 	[S_CASE_INSERT] = {"INSERT INTO cases (site_id, latest_version, deleted, created_at, updated_at) "
 	                   "VALUES (?, 1, 0, ?, ?) RETURNING id", NULL},
@@ -744,6 +752,21 @@ static const migration MIGRATIONS[] = {
 	 "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log"
 	 " FOR EACH STATEMENT EXECUTE FUNCTION spinemets_append_only();"
 	 "REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM PUBLIC;"},
+
+	{4, "password change at first login; registry secrets",
+	 "ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0"
+	 " CHECK (must_change_password IN (0, 1));"
+	 "CREATE TABLE registry_secrets ("
+	 " name TEXT PRIMARY KEY,"
+	 " value TEXT NOT NULL,"
+	 " created_at INTEGER NOT NULL) STRICT;",
+
+	 "ALTER TABLE users ADD COLUMN must_change_password SMALLINT NOT NULL DEFAULT 0"
+	 " CHECK (must_change_password IN (0, 1));"
+	 "CREATE TABLE registry_secrets ("
+	 " name TEXT PRIMARY KEY,"
+	 " value TEXT NOT NULL,"
+	 " created_at BIGINT NOT NULL);"},
 };
 #define NMIGRATIONS ((int)(sizeof MIGRATIONS / sizeof MIGRATIONS[0]))
 
@@ -1024,6 +1047,7 @@ static void fill_user(const smx_rows *r, size_t row, size_t c0, sm_store_user *u
 	copy_fixed(u->password_hash, sizeof u->password_hash, cell(r, row, c0 + 6));
 	u->created_at = cell_i64(r, row, c0 + 7);
 	u->updated_at = cell_i64(r, row, c0 + 8);
+	u->must_change_password = cell_i64(r, row, c0 + 9) != 0;
 }
 
 static sm_store_status check_pwhash(sm_store *st, const char *h)
@@ -1049,7 +1073,8 @@ sm_store_status sm_store_user_add(sm_store *st, const sm_store_user *u, int64_t 
 	if (rc != SM_STORE_OK)
 		return rc;
 	smx_param p[] = {PT(u->username), PT(u->display_name), PT(sm_store_role_name(u->role)),
-	                 PID(u->site_id), PT(u->password_hash), PI(now), PI(now)};
+	                 PID(u->site_id), PT(u->password_hash), PI(now), PI(now),
+	                 PI(u->must_change_password ? 1 : 0)};
 	smx_rows r = {0};
 	rc = q(st, S_USER_ADD, p, NP(p), &r);
 	if (rc == SM_STORE_EXISTS)
@@ -1090,11 +1115,17 @@ sm_store_status sm_store_user_get_id(sm_store *st, int64_t id, sm_store_user *ou
 sm_store_status sm_store_user_set_password(sm_store *st, int64_t id, const char *password_hash,
                                            int64_t now)
 {
+	return sm_store_user_set_password_ex(st, id, password_hash, false, now);
+}
+
+sm_store_status sm_store_user_set_password_ex(sm_store *st, int64_t id, const char *password_hash,
+                                              bool must_change, int64_t now)
+{
 	st->err[0] = 0;
 	sm_store_status rc = check_pwhash(st, password_hash);
 	if (rc != SM_STORE_OK)
 		return rc;
-	smx_param p[] = {PT(password_hash), PI(now), PI(id)};
+	smx_param p[] = {PT(password_hash), PI(must_change ? 1 : 0), PI(now), PI(id)};
 	smx_rows r = {0};
 	rc = q(st, S_USER_SET_PW, p, NP(p), &r);
 	if (rc == SM_STORE_OK && r.nrows == 0)
@@ -1340,6 +1371,52 @@ sm_store_status sm_store_token_delete(sm_store *st, const char *token_hash)
 sm_store_status sm_store_token_delete_expired(sm_store *st, int64_t now, size_t *n)
 {
 	return delete_tokens(st, S_TOKEN_DELETE_EXPIRED, PI(now), n);
+}
+
+sm_store_status sm_store_token_touch(sm_store *st, int64_t id, int64_t expires_at)
+{
+	st->err[0] = 0;
+	smx_param p[] = {PI(expires_at), PI(id), PI(expires_at)};
+	smx_rows r = {0};
+	sm_store_status rc = q(st, S_TOKEN_TOUCH, p, NP(p), &r);
+	smx_rows_free(&r);
+	if (rc != SM_STORE_OK)
+		return rc;
+	/* nothing updated: no such token, or it already lives that long */
+	return SM_STORE_OK;
+}
+
+sm_store_status sm_store_secret(sm_store *st, const char *name, int64_t now,
+                                char out[SM_STORE_TOKEN_SIZE])
+{
+	st->err[0] = 0;
+	size_t n = name ? strlen(name) : 0;
+	if (n < 1 || n > 64)
+		return fail(st, SM_STORE_INVALID, "secret name: 1 to 64 characters");
+	for (size_t k = 0; k < n; k++) {
+		char c = name[k];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.'))
+			return fail(st, SM_STORE_INVALID, "secret name: only a-z, 0-9, '_' and '.'");
+	}
+	char fresh[SM_STORE_TOKEN_SIZE];
+	sm_store_status rc = sm_store_token_generate(fresh);
+	if (rc != SM_STORE_OK)
+		return rc;
+	const char *value = fresh;
+	smx_param p[] = {PT(name), PT(value), PI(now)};
+	rc = q(st, S_SECRET_ADD, p, NP(p), NULL); /* the first writer wins */
+	sodium_memzero(fresh, sizeof fresh);
+	if (rc != SM_STORE_OK)
+		return rc;
+	smx_param g[] = {PT(name)};
+	smx_rows r = {0};
+	rc = q(st, S_SECRET_GET, g, NP(g), &r);
+	if (rc == SM_STORE_OK && (r.nrows != 1 || slen(cell(&r, 0, 0)) != SM_STORE_TOKEN_SIZE - 1))
+		rc = fail(st, SM_STORE_BACKEND, "secret %s: not stored", name);
+	if (rc == SM_STORE_OK)
+		memcpy(out, cell(&r, 0, 0), SM_STORE_TOKEN_SIZE);
+	smx_rows_free(&r);
+	return rc;
 }
 
 sm_store_status sm_store_token_delete_user(sm_store *st, int64_t user_id, size_t *n)

@@ -191,18 +191,27 @@ typedef struct sm_store_user {
 	sm_store_role role;
 	int64_t site_id;                  /* 0: not tied to a site */
 	bool active;
+	bool must_change_password;        /* the password was set by someone else (or is a
+	                                  ** one-time password): only a password change is
+	                                  ** allowed until the user sets their own */
 	char password_hash[SM_STORE_PWHASH_SIZE];
 	int64_t created_at, updated_at;
 } sm_store_user;
 
-/* Add a user from u->username, display_name, role, site_id and password_hash
-** (made by sm_store_password_hash; other fields ignored). EXISTS when the
+/* Add a user from u->username, display_name, role, site_id, password_hash
+** (made by sm_store_password_hash) and must_change_password (other fields
+** ignored). EXISTS when the
 ** username is taken; INVALID for an unknown site, a bad role or text. */
 sm_store_status sm_store_user_add(sm_store *st, const sm_store_user *u, int64_t now, int64_t *id);
 sm_store_status sm_store_user_get(sm_store *st, const char *username, sm_store_user *out);
 sm_store_status sm_store_user_get_id(sm_store *st, int64_t id, sm_store_user *out);
+/* Set the password; clears must_change_password (the user chose it). */
 sm_store_status sm_store_user_set_password(sm_store *st, int64_t id, const char *password_hash,
                                            int64_t now);
+/* Set the password and whether it must be changed at the next login (e.g. an
+** administrator's reset: must_change = true). */
+sm_store_status sm_store_user_set_password_ex(sm_store *st, int64_t id, const char *password_hash,
+                                              bool must_change, int64_t now);
 /* Deactivate (active = false: the user's tokens are deleted too) or reactivate. */
 sm_store_status sm_store_user_set_active(sm_store *st, int64_t id, bool active, int64_t now);
 /* Users of a site (site_id 0: all), by username; freed with sm_store_free. */
@@ -234,6 +243,9 @@ sm_store_status sm_store_token_add(sm_store *st, const char *token_hash, int64_t
 sm_store_status sm_store_token_lookup(sm_store *st, const char *token_hash, int64_t now,
                                       sm_store_user *user, sm_store_token *tok);
 sm_store_status sm_store_token_delete(sm_store *st, const char *token_hash);
+/* Push the expiry of token `id` forward to `expires_at` (never backward): a
+** session used again lives on (idle expiry). NOT_FOUND when no such token. */
+sm_store_status sm_store_token_touch(sm_store *st, int64_t id, int64_t expires_at);
 /* Delete tokens with expires_at <= now; *n (may be NULL) = how many. */
 sm_store_status sm_store_token_delete_expired(sm_store *st, int64_t now, size_t *n);
 sm_store_status sm_store_token_delete_user(sm_store *st, int64_t user_id, size_t *n);
@@ -355,6 +367,14 @@ sm_store_status sm_store_case_search(sm_store *st, const sm_store_actor *who,
 typedef int (*sm_store_case_fn)(void *ctx, const sm_store_case *c);
 sm_store_status sm_store_case_each(sm_store *st, const sm_store_actor *who, int64_t site_id,
                                    unsigned flags, sm_store_case_fn fn, void *ctx);
+
+/* ---- Registry secrets ---- */
+/* The secret named `name` (1..64 bytes, [a-z0-9_.]), 32 random bytes as 64 hex
+** digits: created on first use (by whichever server or command asks first;
+** later calls, from any process, get the same value). E.g. the key of the
+** pseudonymous case keys of a de-identified export. */
+sm_store_status sm_store_secret(sm_store *st, const char *name, int64_t now,
+                                char out[SM_STORE_TOKEN_SIZE]);
 
 /* ---- The audit log (append-only) ---- */
 typedef struct sm_store_audit_entry {

@@ -1377,7 +1377,9 @@ static void test_openapi(int port)
 			snprintf(path, sizeof path, "%.127s", keys[i]);
 		resp g;
 		int st = request(port, "GET", path, NULL, NULL, &g);
-		check(st == 200 || st == 405, "documented path %s answers GET with %d (want 200 or 405)", path, st);
+		/* the registry routes need credentials: 401 without them */
+		check(st == 200 || st == 405 || st == 401, "documented path %s answers GET with %d (want 200, 405 or 401)",
+		      path, st);
 		resp_free(&g);
 	}
 	resp_free(&r);
