@@ -56,6 +56,7 @@ for t in "$BUILD"/tests/fuzz-replay-*; do
 done
 run_suite http "$BUILD/tests/http_test" "$BIN"
 for b in sqlite postgresql; do run_suite "store-$b" bash tests/store/run.sh "$b"; done
+for b in sqlite postgresql; do run_suite "registry-$b" bash tests/registry/run.sh "$b"; done
 for s in tests/cli/*.sh; do
   [ -f "$s" ] || continue
   run_suite "$(basename "$s" .sh)" bash "$s"

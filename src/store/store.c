@@ -1411,7 +1411,7 @@ sm_store_status sm_store_secret(sm_store *st, const char *name, int64_t now,
 	smx_param g[] = {PT(name)};
 	smx_rows r = {0};
 	rc = q(st, S_SECRET_GET, g, NP(g), &r);
-	if (rc == SM_STORE_OK && (r.nrows != 1 || slen(cell(&r, 0, 0)) != SM_STORE_TOKEN_SIZE - 1))
+	if (rc == SM_STORE_OK && (r.nrows != 1 || !cell(&r, 0, 0) || strlen(cell(&r, 0, 0)) != SM_STORE_TOKEN_SIZE - 1))
 		rc = fail(st, SM_STORE_BACKEND, "secret %s: not stored", name);
 	if (rc == SM_STORE_OK)
 		memcpy(out, cell(&r, 0, 0), SM_STORE_TOKEN_SIZE);
