@@ -1,7 +1,9 @@
 # spinemets: GNU Make front door.
 #   make          build build/libspinemets.a and build/spinemets
 #   make check    build with AddressSanitizer + UndefinedBehaviorSanitizer, run every test
-#   make run      the main job (scores the examples in examples/)
+#   make run      the web page and API with the registry on http://127.0.0.1:8080/
+#                 (SQLite spinemets.db; RUN_DB=URL for another; first start prints admin's password)
+#   make examples score and assess the examples in examples/
 #   make fuzz     build the libFuzzer targets with clang (FUZZ_SECONDS=600 make fuzz-run)
 # Missing Debian packages are installed when run as root (scripts/deps.sh).
 
@@ -41,7 +43,7 @@ BIN := $(BUILD)/spinemets
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 DEPS_STAMP := $(BUILD)/.deps-build
 
-.PHONY: all check run fuzz fuzz-run clean deps tests bench
+.PHONY: all check run examples fuzz fuzz-run clean deps tests bench
 all: $(LIB) $(BIN)
 
 -include mk/*.mk
@@ -105,7 +107,11 @@ check:
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  BUILD=build/asan SHARED=$(SHARED) tests/run.sh
 
+RUN_DB ?= sqlite:spinemets.db
 run: $(LIB) $(BIN)
+	$(BIN) serve --listen 127.0.0.1:8080 --db '$(RUN_DB)'
+
+examples: $(LIB) $(BIN)
 	@scripts/run-examples.sh $(BIN)
 
 # ---- fuzzing (clang + libFuzzer) ----

@@ -1,5 +1,5 @@
 #!/bin/bash
-# run-examples.sh BIN: the main job for now: score every example in examples/score/
+# run-examples.sh BIN (`make examples`): score every example in examples/score/
 # (file name INSTRUMENT-description.json) and print the report for a person, then
 # assess every case in examples/cases/ and print its report. Exits non-zero if any
 # example fails.
