@@ -462,6 +462,65 @@ static void t_tokens(void **state)
 	IS(SM_STORE_INVALID, sm_store_token_lookup(g_st, "' OR 1=1 --", t0, &u, NULL));
 }
 
+/* migration 4: must-change passwords, session touch, registry secrets */
+static void t_must_change_touch_secret(void **state)
+{
+	(void)state;
+	int64_t site = new_site();
+	sm_store_user u = {0}, got;
+	snprintf(u.username, sizeof u.username, "otp%d", ++g_seq);
+	snprintf(u.display_name, sizeof u.display_name, "One-time");
+	u.role = SM_ROLE_CLINICIAN;
+	u.site_id = site;
+	u.must_change_password = true;
+	snprintf(u.password_hash, sizeof u.password_hash, "%s", pwhash());
+	int64_t uid = 0;
+	OK(sm_store_user_add(g_st, &u, tick(), &uid));
+	OK(sm_store_user_get_id(g_st, uid, &got));
+	assert_true(got.must_change_password);
+	OK(sm_store_user_authenticate(g_st, u.username, "correct horse", &got));
+	assert_true(got.must_change_password);
+	OK(sm_store_user_set_password(g_st, uid, pwhash(), tick())); /* the user's own choice */
+	OK(sm_store_user_get_id(g_st, uid, &got));
+	assert_false(got.must_change_password);
+	OK(sm_store_user_set_password_ex(g_st, uid, pwhash(), true, tick())); /* an admin's reset */
+	OK(sm_store_user_get_id(g_st, uid, &got));
+	assert_true(got.must_change_password);
+	IS(SM_STORE_NOT_FOUND, sm_store_user_set_password_ex(g_st, 987654321, pwhash(), true, tick()));
+	int64_t other = new_user(site, SM_ROLE_RESEARCHER);
+	OK(sm_store_user_get_id(g_st, other, &got));
+	assert_false(got.must_change_password);
+
+	/* touch: a session's expiry only moves forward */
+	char t[SM_STORE_TOKEN_SIZE], h[SM_STORE_TOKEN_HASH_SIZE];
+	OK(sm_store_token_generate(t));
+	OK(sm_store_token_hash(t, h));
+	int64_t t0 = tick(), id = 0;
+	OK(sm_store_token_add(g_st, h, uid, SM_TOKEN_SESSION, t0, t0 + 10, &id));
+	sm_store_token tok;
+	OK(sm_store_token_touch(g_st, id, t0 + 50));
+	OK(sm_store_token_lookup(g_st, h, t0 + 40, &got, &tok));
+	assert_int_equal(t0 + 50, tok.expires_at);
+	assert_true(got.must_change_password); /* the lookup carries the flag */
+	OK(sm_store_token_touch(g_st, id, t0 + 20)); /* never backward */
+	OK(sm_store_token_lookup(g_st, h, t0 + 40, &got, &tok));
+	assert_int_equal(t0 + 50, tok.expires_at);
+	IS(SM_STORE_NOT_FOUND, sm_store_token_lookup(g_st, h, t0 + 50, &got, NULL));
+
+	/* secrets: made once, the same for every later call and every handle */
+	char s1[SM_STORE_TOKEN_SIZE], s2[SM_STORE_TOKEN_SIZE], s3[SM_STORE_TOKEN_SIZE];
+	OK(sm_store_secret(g_st, "test.key_1", tick(), s1));
+	assert_int_equal(64, strlen(s1));
+	assert_int_equal(64, strspn(s1, "0123456789abcdef"));
+	OK(sm_store_secret(g_st, "test.key_1", tick(), s2));
+	assert_string_equal(s1, s2);
+	OK(sm_store_secret(g_st, "test.key_2", tick(), s3));
+	assert_string_not_equal(s1, s3);
+	IS(SM_STORE_INVALID, sm_store_secret(g_st, "", tick(), s3));
+	IS(SM_STORE_INVALID, sm_store_secret(g_st, "x'; DROP TABLE registry_secrets; --", tick(), s3));
+	assert_int_equal(2, count_sql("SELECT COUNT(*) FROM registry_secrets WHERE name LIKE 'test.%'"));
+}
+
 static void t_case_create_get(void **state)
 {
 	(void)state;
@@ -1370,6 +1429,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(t_users),
 		cmocka_unit_test(t_passwords),
 		cmocka_unit_test(t_tokens),
+		cmocka_unit_test(t_must_change_touch_secret),
 		cmocka_unit_test(t_case_create_get),
 		cmocka_unit_test(t_versioning),
 		cmocka_unit_test(t_tombstone),
