@@ -1952,19 +1952,6 @@ int sm_cmd_batch(int argc, char **argv)
 	if (rc != 0)
 		goto done;
 
-	b->out_fd = 1;
-	if (output && strcmp(output, "-") != 0) {
-		b->out_fd = open(output, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-		if (b->out_fd < 0) {
-			fprintf(stderr, "spinemets batch: cannot write '%s': %s\n", output, strerror(errno));
-			rc = SM_EXIT_USAGE;
-			goto done;
-		}
-	}
-	b->tty = isatty(2);
-
-	/* the output header */
-	buf oh = {0};
 	if (b->jsonl) {
 		b->jname_off = xcalloc(b->ncols, sizeof *b->jname_off);
 		b->jname_len = xcalloc(b->ncols, sizeof *b->jname_len);
@@ -1974,28 +1961,14 @@ int sm_cmd_batch(int argc, char **argv)
 			buf_addc(&b->jnames, ':');
 			b->jname_len[i] = b->jnames.len - b->jname_off[i];
 		}
-	} else {
-		if (bom)
-			buf_add(&oh, "\xEF\xBB\xBF", 3);
-		buf_add(&oh, hdr.p, hdr.len);
-		for (size_t j = 0; j < ninst; j++) {
-			static const char *const suffix[] = {"_total", "_band", "_status", "_reason"};
-			for (int k = 0; k < 4; k++) {
-				buf_addc(&oh, ',');
-				buf_adds(&oh, b->bi[j].name);
-				buf_adds(&oh, suffix[k]);
-			}
-		}
-		buf_adds(&oh, b->eol);
 	}
-	int werr = 0;
-	bool write_failed = oh.len && !write_all(b->out_fd, oh.p, oh.len, &werr);
-	free(oh.p);
+	b->tty = isatty(2);
+	b->out_fd = -1;
 
 	/* the pipeline */
 	if (!cache_open(&b->cache))
 		die_nomem();
-	b->npool = 2 * b->nthreads + 2;
+	b->npool = 4 * b->nthreads + 4;
 	b->pool = xcalloc(b->npool, sizeof *b->pool);
 	b->freel = xcalloc(b->npool, sizeof *b->freel);
 	b->work = xcalloc(b->npool, sizeof *b->work);
@@ -2008,7 +1981,7 @@ int sm_cmd_batch(int argc, char **argv)
 	pthread_cond_init(&b->cv_free, NULL);
 	pthread_cond_init(&b->cv_work, NULL);
 	pthread_cond_init(&b->cv_done, NULL);
-	atomic_init(&b->stop, write_failed);
+	atomic_init(&b->stop, false);
 	ws = xcalloc(b->nthreads, sizeof *ws);
 	pthread_t reader;
 	bool reader_started = pthread_create(&reader, NULL, reader_main, b) == 0;
@@ -2039,6 +2012,40 @@ int sm_cmd_batch(int argc, char **argv)
 		pthread_join(reader, NULL);
 		rc = SM_EXIT_INVALID;
 		goto done;
+	}
+
+	/* The output is opened only now: truncating a large earlier output can
+	** take a good fraction of a second, during which the threads already
+	** read and score the first chunks. */
+	int werr = 0;
+	bool write_failed = false, open_failed = false;
+	b->out_fd = 1;
+	if (output && strcmp(output, "-") != 0) {
+		b->out_fd = open(output, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+		if (b->out_fd < 0) {
+			fprintf(stderr, "spinemets batch: cannot write '%s': %s\n", output, strerror(errno));
+			open_failed = true;
+			atomic_store(&b->stop, true);
+		}
+	}
+	if (!open_failed && !b->jsonl) { /* the header */
+		buf oh = {0};
+		if (bom)
+			buf_add(&oh, "\xEF\xBB\xBF", 3);
+		buf_add(&oh, hdr.p, hdr.len);
+		for (size_t j = 0; j < ninst; j++) {
+			static const char *const suffix[] = {"_total", "_band", "_status", "_reason"};
+			for (int k = 0; k < 4; k++) {
+				buf_addc(&oh, ',');
+				buf_adds(&oh, b->bi[j].name);
+				buf_adds(&oh, suffix[k]);
+			}
+		}
+		buf_add(&oh, b->eol, b->eol_len);
+		write_failed = !write_all(b->out_fd, oh.p, oh.len, &werr);
+		free(oh.p);
+		if (write_failed)
+			atomic_store(&b->stop, true);
 	}
 
 	unsigned long long next = 0, rows = 0, bad = 0;
@@ -2141,13 +2148,23 @@ int sm_cmd_batch(int argc, char **argv)
 	if (b->tty && shown)
 		progress(b, rows, t0, true);
 
+	if (open_failed) {
+		rc = SM_EXIT_USAGE;
+		free(totals);
+		b->out_fd = -1;
+		pthread_mutex_destroy(&b->mu);
+		pthread_cond_destroy(&b->cv_free);
+		pthread_cond_destroy(&b->cv_work);
+		pthread_cond_destroy(&b->cv_done);
+		goto done;
+	}
 	if (b->read_failed && !fatal) {
 		fprintf(stderr, "spinemets batch: %s\n", b->read_err);
 		fatal = true;
 	}
 	if (write_failed)
 		fprintf(stderr, "spinemets batch: cannot write the output: %s\n", strerror(werr));
-	else if (b->out_fd != 1 && close(b->out_fd) != 0) {
+	else if (b->out_fd > 1 && close(b->out_fd) != 0) {
 		fprintf(stderr, "spinemets batch: cannot write the output: %s\n", strerror(errno));
 		write_failed = true;
 	}

@@ -144,6 +144,8 @@ has "--map conflict message" "both give item 'kps'; check the --map options" "$t
 run "unknown option" 2 -- "$BIN" batch "$FIX/basic.csv" --instrument $T --bogus
 run "option without value" 2 -- "$BIN" batch "$FIX/basic.csv" --instrument
 run "two files" 2 -- "$BIN" batch "$FIX/basic.csv" "$FIX/map.csv" --instrument $T
+run "unwritable output" 2 -- "$BIN" batch "$FIX/basic.csv" --instrument $T --output "$tmp/no/such/dir.csv"
+has "unwritable output message" 'cannot write' "$tmp/err"
 run "missing file" 2 -- "$BIN" batch "$tmp/nope.csv" --instrument $T
 has "missing file message" 'cannot open' "$tmp/err"
 run "--help" 0 -- "$BIN" batch --help
