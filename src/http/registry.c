@@ -77,7 +77,7 @@ void sm_registry_free(sm_registry *reg)
 ** ==================================================================== */
 typedef enum {
 	R_NONE, R_LOGIN, R_LOGOUT, R_PASSWORD, R_ME, R_CASES, R_CASE, R_VERSIONS, R_EVENTS,
-	R_WORKLIST, R_REPORT, R_AUDIT_LOG, R_USERS, R_USER_DEACTIVATE, R_USER_ACTIVATE,
+	R_WORKLIST, R_REPORT, R_AUDIT_LOG, R_USERS, R_USER, R_USER_DEACTIVATE, R_USER_ACTIVATE,
 	R_USER_PASSWORD, R_SITES
 } route_id;
 
@@ -150,6 +150,11 @@ static void match(const char *path, route *rt)
 	if (strncmp(p, "users/", 6) == 0) {
 		const char *s = p + 6;
 		const char *slash = strchr(s, '/');
+		if (!slash && *s && strlen(s) < sizeof rt->username) {
+			snprintf(rt->username, sizeof rt->username, "%s", s);
+			rt->id = R_USER;
+			return;
+		}
 		if (!slash || slash == s || (size_t)(slash - s) >= sizeof rt->username)
 			return;
 		memcpy(rt->username, s, (size_t)(slash - s));
@@ -169,7 +174,7 @@ static const char *allowed(route_id id)
 	switch (id) {
 	case R_CASES: case R_USERS: case R_SITES: return "GET, HEAD, POST";
 	case R_CASE: return "GET, HEAD, PUT, DELETE";
-	case R_ME: case R_VERSIONS: case R_WORKLIST: case R_REPORT: case R_AUDIT_LOG: return "GET, HEAD";
+	case R_ME: case R_VERSIONS: case R_WORKLIST: case R_REPORT: case R_AUDIT_LOG: case R_USER: return "GET, HEAD";
 	default: return "POST";
 	}
 }
@@ -1809,6 +1814,12 @@ static void do_user_action(ctx *c)
 		return fail(c, 404, "no such user");
 	if (rc != SM_STORE_OK)
 		return fail_store(c, rc, "user");
+	if (c->rt.id == R_USER) {
+		json_t *o = json_object();
+		json_object_set_new(o, "user", user_json(c, &u));
+		sodium_memzero(&u, sizeof u);
+		return reply(c, 200, o);
+	}
 	char otp[32] = "";
 	const char *action;
 	if (c->rt.id == R_USER_DEACTIVATE || c->rt.id == R_USER_ACTIVATE) {
@@ -1991,7 +2002,7 @@ void sm_registry_handle(sm_registry *reg, const sm_api_request *q, sm_api_respon
 			case R_REPORT: do_report(&c); break;
 			case R_AUDIT_LOG: do_audit_log(&c); break;
 			case R_USERS: get ? do_users_list(&c) : do_users_add(&c); break;
-			case R_USER_DEACTIVATE: case R_USER_ACTIVATE: case R_USER_PASSWORD: do_user_action(&c); break;
+			case R_USER: case R_USER_DEACTIVATE: case R_USER_ACTIVATE: case R_USER_PASSWORD: do_user_action(&c); break;
 			case R_SITES: do_sites(&c, !get); break;
 			default: fail(&c, 404, "no such API resource"); break;
 			}

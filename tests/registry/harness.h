@@ -131,7 +131,7 @@ typedef struct server {
 	char out[4096]; /* what it printed at start (the listening line, the first-start notice) */
 } server;
 
-/* BIN serve --listen 127.0.0.1:0 --db URL --quiet EXTRA...; stderr inherited */
+/* BIN serve --listen 127.0.0.1:0 --db URL --quiet --threads 4 EXTRA...; stderr inherited */
 static int server_start(server *s, const char *url, const char *const extra[])
 {
 	memset(s, 0, sizeof *s);
@@ -149,6 +149,8 @@ static int server_start(server *s, const char *url, const char *const extra[])
 	argv[ac++] = "--db";
 	argv[ac++] = url;
 	argv[ac++] = "--quiet";
+	argv[ac++] = "--threads"; /* bounded: a test cluster allows 100 connections */
+	argv[ac++] = "4";
 	for (int k = 0; extra && extra[k] && ac < 23; k++)
 		argv[ac++] = extra[k];
 	argv[ac] = NULL;

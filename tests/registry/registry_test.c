@@ -384,7 +384,7 @@ static long long C1; /* a north case with identifiers markers */
 enum {
 	E_LIST, E_CREATE, E_GET, E_PUT, E_DELETE, E_VERSIONS, E_EVENTS, E_WORKLIST, E_REPORT, E_REPORT_NORTH,
 	E_USERS, E_USER_ADD, E_DEACTIVATE, E_ACTIVATE, E_RESET, E_SITES, E_SITE_ADD, E_AUDIT_LOG, E_ME,
-	E_LIST_SOUTH, E_WORKLIST_SOUTH, E_GET_V1, E_PASSWORD, E_LOGOUT, E_SEARCH, NEP
+	E_LIST_SOUTH, E_WORKLIST_SOUTH, E_GET_V1, E_PASSWORD, E_LOGOUT, E_SEARCH, E_USER, NEP
 };
 static const struct {
 	const char *name;
@@ -415,6 +415,7 @@ static const struct {
 	[E_PASSWORD] = {"POST /password (wrong current)", {401, 422, 422, 422, 422, 422}},
 	[E_LOGOUT] = {"POST /logout (own session)", {401, 200, 200, 200, 200, 200}},
 	[E_SEARCH] = {"GET /cases?q=", {401, 200, 200, 200, 403, 403}},
+	[E_USER] = {"GET /users/victim", {401, 403, 403, 403, 403, 200}},
 };
 
 static char researcher_bodies[1 << 20];
@@ -500,6 +501,7 @@ static void test_matrix(int port)
 			case E_ME: snprintf(path, sizeof path, "/api/v1/me"); break;
 			case E_LIST_SOUTH: snprintf(path, sizeof path, "/api/v1/cases?site=south"); break;
 			case E_SEARCH: snprintf(path, sizeof path, "/api/v1/cases?q=Zebediah"); break;
+			case E_USER: snprintf(path, sizeof path, "/api/v1/users/victim"); break;
 			case E_PASSWORD:
 				method = "POST";
 				snprintf(path, sizeof path, "/api/v1/password");
@@ -1419,7 +1421,7 @@ static void test_openapi(int port)
 		{"/api/v1/cases", "get"}, {"/api/v1/cases", "post"}, {"/api/v1/cases/{id}", "get"}, {"/api/v1/cases/{id}", "put"},
 		{"/api/v1/cases/{id}", "delete"}, {"/api/v1/cases/{id}/versions", "get"}, {"/api/v1/cases/{id}/events", "post"},
 		{"/api/v1/worklist", "get"}, {"/api/v1/audit/report", "get"}, {"/api/v1/audit/log", "get"}, {"/api/v1/users", "get"},
-		{"/api/v1/users", "post"}, {"/api/v1/users/{username}/deactivate", "post"}, {"/api/v1/users/{username}/activate", "post"},
+		{"/api/v1/users", "post"}, {"/api/v1/users/{username}", "get"}, {"/api/v1/users/{username}/deactivate", "post"}, {"/api/v1/users/{username}/activate", "post"},
 		{"/api/v1/users/{username}/password", "post"}, {"/api/v1/sites", "get"}, {"/api/v1/sites", "post"},
 	};
 	for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
