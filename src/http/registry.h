@@ -7,7 +7,8 @@
 **   GET|POST cases; GET|PUT|DELETE cases/{id}; GET cases/{id}/versions;
 **   POST cases/{id}/events
 **   GET worklist; GET audit/report; GET audit/log
-**   GET|POST users; POST users/{username}/deactivate|activate|password
+**   GET|POST users; GET users/{username};
+**   POST users/{username}/deactivate|activate|password
 **   GET|POST sites
 **
 ** Authentication: "Authorization: Bearer TOKEN" (an API token from

@@ -1172,6 +1172,22 @@ static void test_report(int port)
 		}
 		free(doc);
 	}
+	/* By hand (quantiles of R type 7: x[(n-1)p], interpolated), March 2025, north:
+	** cases A1-A6, A9, A11 = 8 (emergency A1-A5, urgent A6 and A11, routine A9);
+	** treated A1 (surgery 30 h), A2 (radiotherapy 48 h), A5 (systemic 100 h).
+	**   presentation_to_contact {0.5, 1, 2, 3, 20, 30}: median (2+3)/2 = 2.5;
+	**     q1 at 1.25: 1 + 0.25 (2-1) = 1.25; q3 at 3.75: 3 + 0.75 (20-3) = 15.75
+	**   presentation_to_mri {2, 4, 10, 30, 50, 100}: median 20; q1 4 + 0.25*6 = 5.5;
+	**     q3 30 + 0.75*20 = 45
+	**   presentation_to_plan {20, 22, 30, 60, 150}: median 30, q1 22, q3 60
+	**   presentation_to_treatment {30, 48, 100}: median 48; q1 30 + 0.5*18 = 39;
+	**     q3 48 + 0.5*52 = 74
+	**   mri_to_plan {10, 12, 18, 26, 50}: 18, 12, 26; plan_to_treatment {10, 18, 40}:
+	**     18, 14, 29; onset_to_presentation {72}
+	** Targets (emergency 24/24/24 h, urgent 24/168/168 h, routine none):
+	**   contact: met A1 A2 A4 A5 A6, missed A3 (30 h), breached A11 -> 5/7
+	**   mri: met A1 A2 A3 A6 (100 <= 168), missed A4 A5, breached A11 -> 4/7
+	**   plan: met A1 A3 A6, missed A2 A5, breached A4 A11 -> 3/7 */
 	struct { const char *name; long long n; double med, q1, q3; } iv[] = {
 		{"onset_to_presentation", 1, 72, 72, 72},
 		{"presentation_to_contact", 6, 2.5, 1.25, 15.75},
