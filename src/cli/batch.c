@@ -287,10 +287,10 @@ typedef struct bmap {
 /* --------------------------------------------------------------- cache */
 
 typedef struct centry {
-	uint64_t hash;
-	uint32_t keylen, fraglen, reasonlen;
+	uint16_t keylen, fraglen, reasonlen; /* MAX_KEY, MAX_CACHED_FRAG, example text fit */
 	uint8_t status;
-	char data[]; /* key, fragment, plain reason */
+	uint8_t unused;
+	char data[]; /* key, fragment, plain reason (invalid rows, for the summary) */
 } centry;
 
 /* A slot holds an entry's address with the top 16 bits of its hash as a tag
@@ -382,11 +382,12 @@ static inline uint64_t hash_key(const unsigned char *p, size_t n)
 	return h ? h : 1;
 }
 
-/* Publish a fully built entry; an equal entry published meanwhile wins. */
-static void cache_insert(cache *c, centry *e)
+/* Publish a fully built entry under hash h; an equal entry published
+** meanwhile wins. */
+static void cache_insert(cache *c, centry *e, uint64_t h)
 {
-	uintptr_t want = slot_tag(e->hash) | (uintptr_t)e;
-	size_t i = (size_t)e->hash & c->mask;
+	uintptr_t want = slot_tag(h) | (uintptr_t)e;
+	size_t i = (size_t)h & c->mask;
 	if ((uintptr_t)e & ~ADDR_MASK)
 		return;
 	for (;;) {
@@ -395,7 +396,7 @@ static void cache_insert(cache *c, centry *e)
 		                                            memory_order_acquire))
 			return;
 		const centry *o = slot_entry(cur);
-		if (o->hash == e->hash && o->keylen == e->keylen && memcmp(o->data, e->data, e->keylen) == 0)
+		if ((cur & ~ADDR_MASK) == slot_tag(h) && o->keylen == e->keylen && memcmp(o->data, e->data, e->keylen) == 0)
 			return;
 		i = (i + 1) & c->mask;
 	}
@@ -1031,7 +1032,7 @@ static const centry *cache_lookup(cache *c, uint64_t h, const char *key, size_t 
 			return NULL;
 		if ((s & ~ADDR_MASK) == tag) {
 			const centry *e = slot_entry(s);
-			if (e->hash == h && e->keylen == klen && memcmp(e->data, key, klen) == 0)
+			if (e->keylen == klen && memcmp(e->data, key, klen) == 0)
 				return e;
 		}
 		i = (i + 1) & c->mask;
@@ -1064,18 +1065,20 @@ static const char *instrument_columns(worker *w, size_t j, const sm_csv_field *f
 	if (klen && w->frag.len <= MAX_CACHED_FRAG &&
 	    atomic_load_explicit(&b->cache.count, memory_order_relaxed) < CACHE_MAX_ENTRIES) {
 		size_t rl = w->res.status == SM_RESULT_INVALID ? w->reason.len : 0;
+		if (rl > sizeof ((example *)0)->text)
+			rl = sizeof ((example *)0)->text; /* only the summary's examples read it */
 		centry *e = cache_alloc(&b->cache, sizeof(centry) + klen + w->frag.len + rl);
 		if (e) {
-			e->hash = h;
-			e->keylen = (uint32_t)klen;
-			e->fraglen = (uint32_t)w->frag.len;
-			e->reasonlen = (uint32_t)rl;
+			e->keylen = (uint16_t)klen;
+			e->fraglen = (uint16_t)w->frag.len;
+			e->reasonlen = (uint16_t)rl;
 			e->status = (uint8_t)w->res.status;
+			e->unused = 0;
 			memcpy(e->data, key, klen);
 			memcpy(e->data + klen, w->frag.p, w->frag.len);
 			memcpy(e->data + klen + w->frag.len, w->reason.p, rl);
 			atomic_fetch_add_explicit(&b->cache.count, 1, memory_order_relaxed);
-			cache_insert(&b->cache, e);
+			cache_insert(&b->cache, e, h);
 		}
 	}
 	return w->frag.p;
