@@ -653,6 +653,7 @@ static void do_login(ctx *c)
 	char token[SM_STORE_TOKEN_SIZE], hash[SM_STORE_TOKEN_HASH_SIZE];
 	sm_store_token_generate(token);
 	sm_store_token_hash(token, hash);
+	c->now = (int64_t)time(NULL); /* the session starts now, after the (slow) password check */
 	int64_t exp = c->now + c->reg->o.session_idle;
 	rc = sm_store_token_add(c->st, hash, user.id, SM_TOKEN_SESSION, c->now, exp, NULL);
 	if (rc != SM_STORE_OK) {

@@ -1344,7 +1344,7 @@ static void test_report(int port)
 /* ---- expiry and deactivation ---- */
 static void test_expiry(int port)
 {
-	/* an API token that expires in 2 s, made in the store itself */
+	/* an API token that expires in 4 s, made in the store itself */
 	sm_store *st = NULL;
 	char err[SM_STORE_ERRMSG_SIZE];
 	int ok = sm_store_open(url, SM_STORE_NO_MIGRATE, &st, err, sizeof err) == SM_STORE_OK;
@@ -1357,13 +1357,13 @@ static void test_expiry(int port)
 	sm_store_token_generate(token);
 	sm_store_token_hash(token, hash);
 	int64_t now = (int64_t)time(NULL);
-	check(sm_store_token_add(st, hash, u.id, SM_TOKEN_API, now, now + 2, NULL) == SM_STORE_OK, "short token added");
+	check(sm_store_token_add(st, hash, u.id, SM_TOKEN_API, now, now + 4, NULL) == SM_STORE_OK, "short token added");
 	sm_store_close(st);
 	resp r;
 	api(port, token, "GET", "/api/v1/me", NULL, &r);
 	check(r.status == 200, "a fresh token works: %d", r.status);
 	resp_free(&r);
-	sleep_ms(3100);
+	sleep_ms(5100);
 	api(port, token, "GET", "/api/v1/me", NULL, &r);
 	check(r.status == 401 && error_shape(&r), "an expired token: 401 (%d)", r.status);
 	resp_free(&r);
@@ -1401,26 +1401,26 @@ static void test_expiry(int port)
 	check(cr.status == 1, "no token for an inactive user: %d", cr.status);
 	run_free(&cr);
 
-	/* session idle expiry on a server with --session-idle 3 (times are whole seconds) */
+	/* session idle expiry on a server with --session-idle 4 (times are whole seconds) */
 	server s;
-	if (server_start(&s, url, (const char *const[]){"--session-idle", "3", NULL})) {
-		check(0, "start the --session-idle 3 server");
+	if (server_start(&s, url, (const char *const[]){"--session-idle", "4", NULL})) {
+		check(0, "start the --session-idle 4 server");
 		return;
 	}
 	login(s.port, "co_n", PASS, &r);
 	char sess[80];
 	snprintf(sess, sizeof sess, "%s", jstr(r.json, "token"));
-	check(r.status == 200 && jint(r.json, "idle_timeout_seconds") == 3, "login on the idle server");
+	check(r.status == 200 && jint(r.json, "idle_timeout_seconds") == 4, "login on the idle server");
 	resp_free(&r);
-	for (int k = 0; k < 5; k++) {
+	for (int k = 0; k < 6; k++) {
 		sleep_ms(1000);
 		api(s.port, sess, "GET", "/api/v1/me", NULL, &r);
-		check(r.status == 200, "a session used every second lives on past its first 3 s (%d: %d)", k, r.status);
+		check(r.status == 200, "a session used every second lives on past its first 4 s (%d: %d)", k, r.status);
 		resp_free(&r);
 	}
-	sleep_ms(4500);
+	sleep_ms(6000);
 	api(s.port, sess, "GET", "/api/v1/me", NULL, &r);
-	check(r.status == 401, "a session idle for 4.5 s (idle limit 3 s) has ended: %d", r.status);
+	check(r.status == 401, "a session idle for 6 s (idle limit 4 s) has ended: %d", r.status);
 	resp_free(&r);
 	server_stop(&s, "idle server");
 }
