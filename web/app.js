@@ -914,6 +914,632 @@
     add(pc, [h('h3', { text: t('print.case') }), box]);
   }
 
+  /* ---------- the registry: login, cases, worklist, audit ---------- */
+  var EVENT_TYPES = ['symptom_onset', 'presentation', 'referral', 'coordinator_contact', 'mri_requested', 'mri_done',
+    'dexamethasone_started', 'mdt_decision', 'surgery', 'radiotherapy_start', 'systemic_therapy_start', 'discharge',
+    'follow_up', 'death'];
+  var TARGETS = ['contact', 'mri', 'plan'];
+  var INTERVALS = ['onset_to_presentation', 'presentation_to_contact', 'presentation_to_mri', 'presentation_to_plan',
+    'presentation_to_treatment', 'mri_to_plan', 'plan_to_treatment'];
+  var VIEWS = ['assess', 'cases', 'worklist', 'audit'];
+  var PAGE = 20;
+  var R = {
+    user: null, view: 'assess', open: null, ids: {}, conflict: null, versions: null,
+    q: '', offset: 0, list: null, work: null, hours: 6, report: null, sites: null,
+    month: '', site: '', afterLogin: null, pwChange: false, msg: '', msgBad: false
+  };
+
+  function clinical() { return !!R.user && (R.user.role === 'clinician' || R.user.role === 'coordinator'); }
+  function researcher() { return !!R.user && R.user.role === 'researcher'; }
+  function regSay(msg) { var s = $('reg-live'); s.textContent = ''; setTimeout(function () { s.textContent = msg; }, 30); }
+
+  /* a registry request: resolves {status, body}; 401 ends the page's session */
+  function api(method, url, body) {
+    var init = { method: method, headers: { Accept: 'application/json' }, credentials: 'same-origin' };
+    if (body !== undefined) { init.headers['Content-Type'] = 'application/json'; init.body = JSON.stringify(body); }
+    return fetch(API + url, init).then(function (r) {
+      return r.text().then(function (txt) {
+        var j = null;
+        try { j = txt ? JSON.parse(txt) : null; } catch (e) { j = null; }
+        if (r.status === 401 && url !== '/login' && url !== '/password') loggedOut(t('reg.session_ended'));
+        return { status: r.status, body: j };
+      });
+    });
+  }
+  function errText(r) {
+    if (r.body && r.body.error && r.body.error.message) {
+      var m = r.body.error.message;
+      if (r.body.errors && r.body.errors.length) m += ': ' + r.body.errors.map(function (e) { return e.path + ' ' + e.message; }).join('; ');
+      return m;
+    }
+    return t('reg.http_error', { status: r.status });
+  }
+  function fmtTime(iso) {
+    if (!iso) return '–';
+    var d = new Date(iso);
+    if (isNaN(d.getTime())) return iso;
+    try {
+      return d.toLocaleString(S.lang, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+    } catch (e) { return d.toISOString(); }
+  }
+  function fmtHours(x) {
+    if (x === null || x === undefined) return '–';
+    return (Math.round(x * 10) / 10).toLocaleString(S.lang);
+  }
+  function localInputNow() {
+    var d = new Date(), p = function (n) { return (n < 10 ? '0' : '') + n; };
+    return d.getFullYear() + '-' + p(d.getMonth() + 1) + '-' + p(d.getDate()) + 'T' + p(d.getHours()) + ':' + p(d.getMinutes());
+  }
+  function thisMonth() { return new Date().toISOString().slice(0, 7); }
+  function remember(u) {
+    try { if (u) localStorage.setItem('spinemets.user', u.username); else localStorage.removeItem('spinemets.user'); } catch (e) { /* ignore */ }
+  }
+
+  /* ---------- account and views ---------- */
+  function renderAccount() {
+    var box = $('account');
+    clear(box);
+    if (R.user && !R.pwChange) {
+      box.appendChild(h('span', { class: 'who', id: 'who', text: t('reg.signed_in', { user: R.user.display_name || R.user.username,
+        role: t('role.' + R.user.role, null, R.user.role), site: R.user.site || t('reg.all_sites') }) }));
+      box.appendChild(h('button', { type: 'button', class: 'btn btn-small', id: 'logout', text: t('reg.logout'), onclick: logout }));
+    } else {
+      box.appendChild(h('button', { type: 'button', class: 'btn btn-small', id: 'login-open', text: t('reg.login'),
+        onclick: function () { showView(R.view === 'assess' ? 'cases' : R.view); } }));
+    }
+  }
+  function showView(v, noHash) {
+    if (VIEWS.indexOf(v) < 0) v = 'assess';
+    R.view = v;
+    var needLogin = v !== 'assess' && (!R.user || R.pwChange);
+    $('view-assess').hidden = v !== 'assess';
+    $('view-login').hidden = !needLogin;
+    ['cases', 'worklist', 'audit'].forEach(function (x) { $('view-' + x).hidden = needLogin || v !== x; });
+    document.querySelectorAll('.view-link').forEach(function (a) {
+      if (a.getAttribute('data-view') === v) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+    });
+    document.body.setAttribute('data-view', v);
+    if (!noHash && location.hash !== '#' + v) history.replaceState(null, '', '#' + v);
+    renderPanel();
+    if (needLogin) { renderLogin(); return; }
+    if (v === 'cases') loadList();
+    else if (v === 'worklist') loadWorklist();
+    else if (v === 'audit') renderAudit();
+  }
+  function loggedOut(msg) {
+    R.user = null; R.pwChange = false; R.open = null; R.conflict = null; R.versions = null; R.ids = {};
+    remember(null);
+    renderAccount();
+    R.msg = msg || ''; R.msgBad = false;
+    showView(R.view, true);
+  }
+
+  /* ---------- login and password change ---------- */
+  function renderLogin() {
+    var box = $('view-login');
+    clear(box);
+    var status = h('p', { id: 'login-msg', class: R.msgBad ? 'err' : 'hint', role: 'alert', text: R.msg || '' });
+    if (R.pwChange) {
+      var cur = h('input', { type: 'password', id: 'pw-current', autocomplete: 'current-password', required: true });
+      var nw = h('input', { type: 'password', id: 'pw-new', autocomplete: 'new-password', minlength: 10, required: true,
+        'aria-describedby': 'pw-new-hint' });
+      var again = h('input', { type: 'password', id: 'pw-again', autocomplete: 'new-password', required: true });
+      var f = h('form', { class: 'reg-form', id: 'pw-form', novalidate: true },
+        h('h2', { id: 'login-h', text: t('reg.pw_heading') }),
+        h('p', { class: 'hint', text: t('reg.pw_intro') }),
+        h('div', { class: 'field' }, h('label', { for: 'pw-current', text: t('reg.pw_current') }), cur),
+        h('div', { class: 'field' }, h('label', { for: 'pw-new', text: t('reg.pw_new') }), nw,
+          h('p', { class: 'hint', id: 'pw-new-hint', text: t('reg.pw_rule') })),
+        h('div', { class: 'field' }, h('label', { for: 'pw-again', text: t('reg.pw_again') }), again),
+        status,
+        h('div', { class: 'row' }, h('button', { type: 'submit', class: 'btn btn-primary', id: 'pw-submit', text: t('reg.pw_submit') }),
+          h('button', { type: 'button', class: 'btn', text: t('reg.logout'), onclick: logout })));
+      f.addEventListener('submit', function (e) {
+        e.preventDefault();
+        if (nw.value.length < 10) { setMsg(t('reg.pw_rule'), true); nw.focus(); return; }
+        if (nw.value !== again.value) { setMsg(t('reg.pw_mismatch'), true); again.focus(); return; }
+        api('POST', '/password', { current_password: cur.value, new_password: nw.value }).then(function (r) {
+          if (r.status !== 200) { setMsg(errText(r), true); return; }
+          R.pwChange = false; R.msg = '';
+          return api('GET', '/me').then(function (m) {
+            if (m.status === 200) { R.user = m.body.user; remember(R.user); }
+            renderAccount(); regSay(t('reg.pw_changed')); showView(R.view === 'assess' ? 'cases' : R.view);
+          });
+        });
+      });
+      box.appendChild(f);
+      cur.focus();
+      return;
+    }
+    var user = h('input', { type: 'text', id: 'login-user', autocomplete: 'username', autocapitalize: 'none', spellcheck: 'false', required: true });
+    var pass = h('input', { type: 'password', id: 'login-pass', autocomplete: 'current-password', required: true });
+    var form = h('form', { class: 'reg-form', id: 'login-form', novalidate: true },
+      h('h2', { id: 'login-h', text: t('reg.login_heading') }),
+      h('p', { class: 'hint', text: t('reg.login_intro') }),
+      h('div', { class: 'field' }, h('label', { for: 'login-user', text: t('reg.username') }), user),
+      h('div', { class: 'field' }, h('label', { for: 'login-pass', text: t('reg.password') }), pass),
+      status,
+      h('button', { type: 'submit', class: 'btn btn-primary', id: 'login-submit', text: t('reg.login') }));
+    form.addEventListener('submit', function (e) {
+      e.preventDefault();
+      if (!user.value || !pass.value) { setMsg(t('reg.login_missing'), true); (user.value ? pass : user).focus(); return; }
+      api('POST', '/login', { username: user.value, password: pass.value }).then(function (r) {
+        if (r.status !== 200) { setMsg(r.status === 401 ? t('reg.login_failed') : errText(r), true); pass.value = ''; pass.focus(); return; }
+        R.user = r.body.user; R.pwChange = !!r.body.password_change_required; R.msg = '';
+        remember(R.user);
+        renderAccount();
+        regSay(t('reg.logged_in', { user: R.user.username }));
+        showView(R.view === 'assess' ? 'cases' : R.view);
+      });
+    });
+    box.appendChild(form);
+    user.focus();
+  }
+  function setMsg(text, bad) {
+    R.msg = text; R.msgBad = bad;
+    var m = $('login-msg');
+    if (m) { m.textContent = text; m.className = bad ? 'err' : 'hint'; }
+  }
+  function logout() {
+    api('POST', '/logout').then(function () { loggedOut(t('reg.logged_out')); regSay(t('reg.logged_out')); });
+  }
+
+  /* ---------- cases list ---------- */
+  function loadList() {
+    var box = $('view-cases');
+    if (R.user.role === 'admin') {
+      clear(box);
+      box.appendChild(h('h2', { id: 'cases-h', text: t('reg.cases_heading') }));
+      box.appendChild(h('p', { class: 'hint', text: t('reg.admin_no_cases') }));
+      return;
+    }
+    var url = '/cases?limit=' + PAGE + '&offset=' + R.offset + (R.q ? '&q=' + encodeURIComponent(R.q) : '');
+    box.setAttribute('aria-busy', 'true');
+    api('GET', url).then(function (r) {
+      box.removeAttribute('aria-busy');
+      R.list = r.status === 200 ? r.body : null;
+      renderList(r.status === 200 ? '' : errText(r));
+    });
+  }
+  function renderList(err) {
+    var box = $('view-cases');
+    var hadFocus = document.activeElement && document.activeElement.id;
+    clear(box);
+    box.appendChild(h('h2', { id: 'cases-h', text: t('reg.cases_heading') }));
+    var q = h('input', { type: 'search', id: 'case-q', value: R.q, autocomplete: 'off' });
+    var form = h('form', { class: 'search-row', role: 'search', 'aria-label': t('reg.search_label') },
+      h('label', { for: 'case-q', text: clinical() ? t('reg.search') : t('reg.search_key') }), h('div', { class: 'row' }, q,
+        h('button', { type: 'submit', class: 'btn', id: 'case-search', text: t('reg.search_go') })));
+    form.addEventListener('submit', function (e) { e.preventDefault(); R.q = q.value.trim(); R.offset = 0; loadList(); });
+    box.appendChild(form);
+    if (clinical()) box.appendChild(h('p', { class: 'hint' }, t('reg.new_hint') + ' ',
+      h('a', { href: '#assess', text: t('nav.assess') })));
+    if (err) { box.appendChild(h('p', { class: 'err', role: 'alert', text: err })); return; }
+    var L = R.list, rows = L.cases || [];
+    box.appendChild(h('p', { class: 'hint', id: 'case-count', text: L.total ? t('reg.cases_range', {
+      from: L.offset + 1, to: L.offset + rows.length, total: L.total }) : t('reg.cases_none') }));
+    if (rows.length) {
+      var head = clinical() ? ['reg.col_case', 'reg.col_name', 'reg.col_number', 'reg.col_urgency', 'reg.col_updated', 'reg.col_open']
+        : ['reg.col_case', 'reg.col_key', 'reg.col_site', 'reg.col_urgency', 'reg.col_open'];
+      var table = h('table', { class: 'reg-table', id: 'case-table' },
+        h('caption', { class: 'visually-hidden', text: t('reg.cases_heading') }),
+        h('thead', null, h('tr', null, head.map(function (k) { return h('th', { scope: 'col', text: t(k) }); }))),
+        h('tbody', null, rows.map(function (c) {
+          var ids = c.identifiers || {};
+          var open = h('button', { type: 'button', class: 'btn btn-small', 'data-case': c.id,
+            'aria-label': t('reg.open_case', { id: c.id }), text: t('reg.open'), onclick: function () { openCase(c.id); } });
+          var urg = c.urgency ? h('span', { class: 'pill pill-' + c.urgency, text: t('triage.' + c.urgency, null, c.urgency) }) : '–';
+          var cells = clinical() ? [String(c.id), ids.name || '–', ids.hospital_number || '–', urg, fmtTime(c.updated_at), open]
+            : [String(c.id), c.case_key || '–', c.site || '–', urg, open];
+          return h('tr', { class: c.deleted ? 'deleted' : null }, cells.map(function (x, i) {
+            return i === 0 ? h('th', { scope: 'row' }, x) : h('td', { 'data-label': t(head[i]) }, x);
+          }));
+        })));
+      box.appendChild(h('div', { class: 'table-wrap' }, table));
+    }
+    var prev = h('button', { type: 'button', class: 'btn', id: 'case-prev', text: t('reg.prev'), disabled: L.offset <= 0,
+      onclick: function () { R.offset = Math.max(0, R.offset - PAGE); loadList(); } });
+    var next = h('button', { type: 'button', class: 'btn', id: 'case-next', text: t('reg.next'), disabled: L.offset + rows.length >= L.total,
+      onclick: function () { R.offset += PAGE; loadList(); } });
+    box.appendChild(h('div', { class: 'row pager' }, prev, next));
+    if (hadFocus && $(hadFocus)) $(hadFocus).focus();
+  }
+
+  /* ---------- one case: open, save, conflict, events, versions, delete ---------- */
+  function openCase(id, quiet) {
+    return api('GET', '/cases/' + id).then(function (r) {
+      if (r.status !== 200) { regSay(errText(r)); window.alert(errText(r)); return; }
+      useCase(r.body);
+      showView('assess');
+      if (!quiet) regSay(t('reg.case_opened', { id: r.body.id, version: r.body.version }));
+      var hd = $('reg-panel-h'); if (hd) hd.focus();
+    });
+  }
+  function useCase(c) {
+    R.open = c; R.conflict = null; R.versions = null;
+    R.ids = JSON.parse(JSON.stringify(c.identifiers || {}));
+    loadCase(c.document || {});
+    renderPanel();
+  }
+  function docNow() { return caseToSend(); }
+  function idsNow() {
+    var o = {};
+    ['name', 'hospital_number', 'phone'].forEach(function (k) { if (R.ids[k]) o[k] = R.ids[k]; });
+    return o;
+  }
+  function reasonNow(def) { var r = $('reg-reason'); return r && r.value.trim() ? r.value.trim() : def; }
+  function panelMsg(text, bad) {
+    var m = $('reg-msg');
+    if (m) { m.textContent = text; m.className = bad ? 'err' : 'ok-msg'; }
+    regSay(text);
+  }
+  function createCase() {
+    var body = { document: docNow(), reason: reasonNow('created') };
+    var ids = idsNow(); if (Object.keys(ids).length) body.identifiers = ids;
+    api('POST', '/cases', body).then(function (r) {
+      if (r.status !== 201 && r.status !== 200) { panelMsg(errText(r), true); return; }
+      R.open = r.body; R.conflict = null; R.versions = null;
+      renderPanel();
+      panelMsg(t('reg.created', { id: r.body.id }));
+    });
+  }
+  function saveCase() {
+    var body = { version: R.open.version, document: docNow(), identifiers: idsNow(), reason: reasonNow('updated') };
+    api('PUT', '/cases/' + R.open.id, body).then(function (r) {
+      if (r.status === 409) {
+        R.conflict = { yours: { version: body.version, document: body.document, identifiers: body.identifiers }, current: r.body && r.body.current };
+        renderPanel();
+        var c = $('reg-conflict'); if (c) c.focus();
+        regSay(t('reg.conflict_heading'));
+        return;
+      }
+      if (r.status !== 200) { panelMsg(errText(r), true); return; }
+      R.open = r.body; R.conflict = null; R.versions = null;
+      renderPanel();
+      panelMsg(t('reg.saved', { id: r.body.id, version: r.body.version }));
+    });
+  }
+  function deleteCase(reason) {
+    api('DELETE', '/cases/' + R.open.id, { version: R.open.version, reason: reason }).then(function (r) {
+      if (r.status === 409) { R.conflict = { yours: { version: R.open.version, document: docNow(), identifiers: idsNow() }, current: r.body && r.body.current }; renderPanel(); return; }
+      if (r.status !== 200) { panelMsg(errText(r), true); return; }
+      var id = R.open.id;
+      R.open = null; R.conflict = null; R.versions = null; R.ids = {};
+      renderPanel();
+      panelMsg(t('reg.deleted', { id: id }));
+    });
+  }
+  function addEvent(type, local) {
+    var d = new Date(local);
+    if (!type || isNaN(d.getTime())) { panelMsg(t('reg.event_missing'), true); return; }
+    var at = d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    api('POST', '/cases/' + R.open.id + '/events', { version: R.open.version, event: { type: type, at: at } }).then(function (r) {
+      if (r.status === 409) { R.conflict = { yours: { version: R.open.version, document: docNow(), identifiers: idsNow() }, current: r.body && r.body.current }; renderPanel(); return; }
+      if (r.status !== 201 && r.status !== 200) { panelMsg(errText(r), true); return; }
+      return api('GET', '/cases/' + R.open.id).then(function (g) {
+        if (g.status === 200) useCase(g.body);
+        panelMsg(t('reg.event_added', { type: t('event.' + type, null, pretty(type)), version: g.body ? g.body.version : '' }));
+        var s = $('ev-type'); if (s) s.focus();
+      });
+    });
+  }
+  function loadVersions() {
+    api('GET', '/cases/' + R.open.id + '/versions').then(function (r) {
+      if (r.status !== 200) { panelMsg(errText(r), true); return; }
+      R.versions = r.body.versions || [];
+      renderPanel();
+      var v = $('reg-versions'); if (v) v.focus();
+    });
+  }
+
+  /* flat differences between two documents (and identifier sets) for the conflict view */
+  function flat(o, prefix, out) {
+    out = out || {};
+    if (o === null || typeof o !== 'object') { out[prefix || '/'] = o; return out; }
+    Object.keys(o).forEach(function (k) { flat(o[k], (prefix || '') + '/' + k, out); });
+    if (Array.isArray(o) && !o.length) out[prefix] = '[]';
+    return out;
+  }
+  function diffRows(a, b) {
+    var fa = flat(a || {}), fb = flat(b || {}), keys = {};
+    Object.keys(fa).concat(Object.keys(fb)).forEach(function (k) { keys[k] = 1; });
+    return Object.keys(keys).sort().filter(function (k) { return JSON.stringify(fa[k]) !== JSON.stringify(fb[k]); })
+      .map(function (k) { return [k, fa[k], fb[k]]; });
+  }
+  function show(v) { return v === undefined || v === null ? '–' : typeof v === 'string' ? v : JSON.stringify(v); }
+
+  function conflictBox() {
+    var c = R.conflict, cur = c.current || {};
+    var yd = JSON.parse(JSON.stringify(c.yours.document || {})), cd = JSON.parse(JSON.stringify(cur.document || {}));
+    var rows = diffRows(yd, cd);
+    if (clinical()) diffRows({ identifiers: c.yours.identifiers || {} }, { identifiers: cur.identifiers || {} }).forEach(function (r) { rows.push(r); });
+    return h('div', { class: 'conflict', id: 'reg-conflict', role: 'alert', tabindex: '-1' },
+      h('h3', { text: t('reg.conflict_heading') }),
+      h('p', { text: t('reg.conflict_text', { yours: c.yours.version, current: cur.version, by: cur.saved_by || '–',
+        at: fmtTime(cur.saved_at), reason: cur.reason || '–' }) }),
+      rows.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'reg-table conflict-table', id: 'conflict-table' },
+        h('caption', { text: t('reg.conflict_caption') }),
+        h('thead', null, h('tr', null, h('th', { scope: 'col', text: t('reg.conflict_field') }),
+          h('th', { scope: 'col', text: t('reg.conflict_yours', { version: c.yours.version }) }),
+          h('th', { scope: 'col', text: t('reg.conflict_current', { version: cur.version }) }))),
+        h('tbody', null, rows.map(function (r) {
+          return h('tr', null, h('th', { scope: 'row', text: r[0] }), h('td', { class: 'yours', text: show(r[1]) }), h('td', { class: 'theirs', text: show(r[2]) }));
+        })))) : h('p', { text: t('reg.conflict_same') }),
+      h('p', { class: 'hint', text: t('reg.conflict_hint') }),
+      h('div', { class: 'row' },
+        h('button', { type: 'button', class: 'btn btn-primary', id: 'conflict-reload', text: t('reg.conflict_reload', { version: cur.version }),
+          onclick: function () { if (cur.deleted) { R.open = null; R.conflict = null; renderPanel(); return; } openCase(R.open.id); } }),
+        h('button', { type: 'button', class: 'btn', id: 'conflict-keep', text: t('reg.conflict_keep'),
+          onclick: function () { R.conflict = null; renderPanel(); } })));
+  }
+
+  function idField(k) {
+    var id = 'id-' + k.replace(/_/g, '-');
+    var input = h('input', { type: k === 'phone' ? 'tel' : 'text', id: id, value: R.ids[k] || '', autocomplete: 'off', maxlength: 512 });
+    input.addEventListener('input', function () { R.ids[k] = input.value; });
+    return h('div', { class: 'field' }, h('label', { for: id, text: t('reg.id_' + k) }), input);
+  }
+
+  function renderPanel() {
+    var box = $('registry-panel');
+    var show = !!R.user && !R.pwChange && R.view === 'assess' && R.user.role !== 'admin';
+    box.hidden = !show;
+    clear(box);
+    if (!show) return;
+    var o = R.open;
+    box.appendChild(h('h2', { id: 'reg-panel-h', tabindex: '-1', text: o ? t('reg.panel_open', { id: o.id }) : t('reg.panel_new') }));
+    if (o) box.appendChild(h('p', { class: 'hint', id: 'reg-open-meta', text: researcher()
+      ? t('reg.open_meta_deid', { version: o.version, key: o.case_key || '–' })
+      : t('reg.open_meta', { version: o.version, by: o.saved_by || '–', at: fmtTime(o.saved_at), reason: o.reason || '–' }) }));
+    else if (clinical()) box.appendChild(h('p', { class: 'hint', text: t('reg.panel_new_hint') }));
+    if (R.conflict) box.appendChild(conflictBox());
+    if (clinical()) {
+      box.appendChild(h('fieldset', { class: 'ids', id: 'reg-ids' }, h('legend', { text: t('reg.ids_heading') }),
+        h('div', { class: 'grid' }, idField('name'), idField('hospital_number'), idField('phone'))));
+      box.appendChild(h('div', { class: 'field field-reason' }, h('label', { for: 'reg-reason', text: t('reg.reason') }),
+        h('input', { type: 'text', id: 'reg-reason', maxlength: 4096, autocomplete: 'off' })));
+      var btns = h('div', { class: 'row' });
+      if (o) btns.appendChild(h('button', { type: 'button', class: 'btn btn-primary', id: 'reg-save', text: t('reg.save', { version: o.version }), onclick: saveCase }));
+      btns.appendChild(h('button', { type: 'button', class: o ? 'btn' : 'btn btn-primary', id: 'reg-create', text: t('reg.create'), onclick: createCase }));
+      if (o) btns.appendChild(h('button', { type: 'button', class: 'btn', id: 'reg-close', text: t('reg.close'),
+        onclick: function () { R.open = null; R.conflict = null; R.versions = null; R.ids = {}; renderPanel(); } }));
+      box.appendChild(btns);
+    }
+    box.appendChild(h('p', { id: 'reg-msg', class: 'ok-msg', role: 'status' }));
+    if (!o) return;
+    var evs = (o.document && o.document.events) || [];
+    var evList = evs.length ? h('ul', { class: 'ev-list', id: 'ev-list' }, evs.map(function (e) {
+      return h('li', null, h('strong', { text: t('event.' + e.type, null, pretty(e.type)) }), ' ',
+        e.at ? fmtTime(e.at) : t('reg.hours_from', { h: fmtHours(e.hours_from_presentation) }));
+    })) : h('p', { class: 'hint', text: t('reg.events_none') });
+    var evBlock = h('section', { class: 'reg-sub', 'aria-labelledby': 'ev-h' }, h('h3', { id: 'ev-h', text: t('reg.events_heading') }), evList);
+    if (clinical()) {
+      var sel = h('select', { id: 'ev-type' }, h('option', { value: '', text: t('reg.event_choose') }),
+        EVENT_TYPES.map(function (k) { return h('option', { value: k, text: t('event.' + k, null, pretty(k)) }); }));
+      var when = h('input', { type: 'datetime-local', id: 'ev-at', value: localInputNow() });
+      var f = h('form', { class: 'ev-form', id: 'ev-form', novalidate: true },
+        h('div', { class: 'field' }, h('label', { for: 'ev-type', text: t('reg.event_type') }), sel),
+        h('div', { class: 'field' }, h('label', { for: 'ev-at', text: t('reg.event_at') }), when),
+        h('button', { type: 'submit', class: 'btn', id: 'ev-add', text: t('reg.event_add') }));
+      f.addEventListener('submit', function (e) { e.preventDefault(); addEvent(sel.value, when.value); });
+      evBlock.appendChild(f);
+    }
+    box.appendChild(evBlock);
+    var vBlock = h('section', { class: 'reg-sub', 'aria-labelledby': 'ver-h' }, h('h3', { id: 'ver-h', text: t('reg.versions_heading') }));
+    if (!R.versions) vBlock.appendChild(h('button', { type: 'button', class: 'btn', id: 'ver-show', text: t('reg.versions_show'), onclick: loadVersions }));
+    else vBlock.appendChild(h('div', { class: 'table-wrap' }, h('table', { class: 'reg-table', id: 'reg-versions', tabindex: '-1' },
+      h('caption', { class: 'visually-hidden', text: t('reg.versions_heading') }),
+      h('thead', null, h('tr', null, ['reg.col_version', 'reg.col_when', 'reg.col_who', 'reg.col_why'].map(function (k) { return h('th', { scope: 'col', text: t(k) }); }))),
+      h('tbody', null, R.versions.map(function (v) {
+        return h('tr', { class: v.deleted ? 'deleted' : null }, h('th', { scope: 'row', text: String(v.version) + (v.deleted ? ' ' + t('reg.tombstone') : '') }),
+          h('td', { text: fmtTime(v.saved_at) }), h('td', { text: v.saved_by || '–' }), h('td', { text: v.reason || '–' }));
+      })))));
+    box.appendChild(vBlock);
+    if (clinical()) {
+      var why = h('input', { type: 'text', id: 'del-reason', required: true, maxlength: 4096, autocomplete: 'off' });
+      var df = h('form', { class: 'del-form', novalidate: true },
+        h('div', { class: 'field' }, h('label', { for: 'del-reason', text: t('reg.delete_reason') }), why),
+        h('button', { type: 'submit', class: 'btn btn-danger', id: 'del-go', text: t('reg.delete_go', { id: o.id }) }));
+      df.addEventListener('submit', function (e) {
+        e.preventDefault();
+        if (!why.value.trim()) { panelMsg(t('reg.delete_need_reason'), true); why.focus(); return; }
+        if (!window.confirm(t('reg.delete_confirm', { id: o.id }))) return;
+        deleteCase(why.value.trim());
+      });
+      box.appendChild(h('details', { class: 'reg-sub del' }, h('summary', { text: t('reg.delete_heading') }),
+        h('p', { class: 'hint', text: t('reg.delete_hint') }), df));
+    }
+  }
+
+  /* ---------- worklist ---------- */
+  function loadWorklist() {
+    var box = $('view-worklist');
+    if (!clinical()) {
+      clear(box);
+      box.appendChild(h('h2', { id: 'worklist-h', text: t('reg.worklist_heading') }));
+      box.appendChild(h('p', { class: 'hint', text: t('reg.worklist_role') }));
+      return;
+    }
+    box.setAttribute('aria-busy', 'true');
+    api('GET', '/worklist?hours=' + R.hours).then(function (r) {
+      box.removeAttribute('aria-busy');
+      R.work = r.status === 200 ? r.body : null;
+      renderWorklist(r.status === 200 ? '' : errText(r));
+    });
+  }
+  function renderWorklist(err) {
+    var box = $('view-worklist');
+    clear(box);
+    box.appendChild(h('h2', { id: 'worklist-h', text: t('reg.worklist_heading') }));
+    var sel = h('select', { id: 'wl-hours' }, [6, 12, 24, 72, 168].map(function (n) {
+      return h('option', { value: n, text: t('reg.within_hours', { n: n }), selected: n === R.hours });
+    }));
+    sel.addEventListener('change', function () { R.hours = Number(sel.value); loadWorklist(); });
+    box.appendChild(h('div', { class: 'row' }, h('label', { for: 'wl-hours', text: t('reg.worklist_window') }), sel,
+      h('button', { type: 'button', class: 'btn', id: 'wl-refresh', text: t('reg.refresh'), onclick: loadWorklist })));
+    if (err) { box.appendChild(h('p', { class: 'err', role: 'alert', text: err })); return; }
+    var W = R.work, rows = [];
+    (W.cases || []).forEach(function (c) {
+      var tg = (c.clock && c.clock.targets) || {};
+      TARGETS.forEach(function (k) {
+        var x = tg[k];
+        if (!x || (x.state !== 'pending' && x.state !== 'breached')) return;
+        var st = x.state === 'breached' || x.hours_left < 0 ? 'breached' : x.hours_left <= W.hours ? 'due' : 'pending';
+        rows.push({ c: c, k: k, x: x, st: st });
+      });
+    });
+    rows.sort(function (a, b) { return a.x.hours_left - b.x.hours_left; });
+    box.appendChild(h('p', { class: 'hint', id: 'wl-summary', text: t('reg.worklist_summary', { n: (W.cases || []).length,
+      scanned: W.cases_scanned, at: fmtTime(W.generated_at) }) }));
+    if (!rows.length) { box.appendChild(h('p', { class: 'ok-msg', text: t('reg.worklist_none') })); return; }
+    var head = ['reg.col_case', 'reg.col_name', 'reg.col_urgency', 'reg.col_target', 'reg.col_due', 'reg.col_left', 'reg.col_state', 'reg.col_open'];
+    box.appendChild(h('div', { class: 'table-wrap' }, h('table', { class: 'reg-table worklist', id: 'wl-table' },
+      h('caption', { class: 'visually-hidden', text: t('reg.worklist_heading') }),
+      h('thead', null, h('tr', null, head.map(function (k) { return h('th', { scope: 'col', text: t(k) }); }))),
+      h('tbody', null, rows.map(function (r) {
+        var ids = r.c.identifiers || {};
+        return h('tr', { class: 'st-' + r.st, 'data-case': r.c.id, 'data-target': r.k },
+          h('th', { scope: 'row', text: String(r.c.id) }),
+          h('td', { text: [ids.name, ids.hospital_number].filter(Boolean).join(' · ') || '–' }),
+          h('td', null, h('span', { class: 'pill pill-' + r.c.urgency, text: t('triage.' + r.c.urgency, null, r.c.urgency) })),
+          h('td', { text: t('target.' + r.k, null, r.k) + ' ' + t('reg.within', { n: r.x.within_hours }) }),
+          h('td', { text: fmtTime(r.x.due_at) }),
+          h('td', { class: 'num', text: fmtHours(r.x.hours_left) }),
+          h('td', null, h('span', { class: 'state state-' + r.st, text: t('reg.state_' + r.st) })),
+          h('td', null, h('button', { type: 'button', class: 'btn btn-small', text: t('reg.open'), 'aria-label': t('reg.open_case', { id: r.c.id }),
+            onclick: function () { openCase(r.c.id); } })));
+      })))));
+  }
+
+  /* ---------- audit report ---------- */
+  function renderAudit() {
+    var box = $('view-audit');
+    if (!R.month) R.month = thisMonth();
+    if (!R.sites) {
+      R.sites = [];
+      api('GET', '/sites').then(function (r) {
+        if (r.status === 200) R.sites = r.body.sites || [];
+        if (R.view === 'audit') renderAudit();
+      });
+    }
+    clear(box);
+    box.appendChild(h('h2', { id: 'audit-h', text: t('reg.audit_heading') }));
+    var sites = R.sites.map(function (s) { return s.code || s; });
+    if (clinical()) sites = [R.user.site];
+    if (!R.site || sites.indexOf(R.site) < 0) R.site = clinical() ? R.user.site : '';
+    var siteSel = h('select', { id: 'audit-site', disabled: clinical() },
+      clinical() ? null : h('option', { value: '', text: t('reg.all_sites') }),
+      sites.map(function (s) { return h('option', { value: s, text: s, selected: s === R.site }); }));
+    var month = h('input', { type: 'month', id: 'audit-month', value: R.month, required: true });
+    var f = h('form', { class: 'audit-form', id: 'audit-form', novalidate: true },
+      h('div', { class: 'field' }, h('label', { for: 'audit-site', text: t('reg.audit_site') }), siteSel),
+      h('div', { class: 'field' }, h('label', { for: 'audit-month', text: t('reg.audit_month') }), month),
+      h('button', { type: 'submit', class: 'btn btn-primary', id: 'audit-go', text: t('reg.audit_show') }));
+    f.addEventListener('submit', function (e) {
+      e.preventDefault();
+      if (!/^\d{4}-\d{2}$/.test(month.value)) { regSay(t('reg.audit_month_bad')); month.focus(); return; }
+      R.month = month.value; R.site = siteSel.value;
+      api('GET', reportUrl()).then(function (r) {
+        R.report = r.status === 200 ? r.body : { error: errText(r) };
+        renderAudit();
+        var o = $('audit-out'); if (o) o.focus();
+        regSay(R.report.error || t('reg.audit_loaded', { month: R.month }));
+      });
+    });
+    box.appendChild(f);
+    if (R.report) box.appendChild(auditOut(R.report));
+  }
+  function reportUrl() { return '/audit/report?month=' + encodeURIComponent(R.month) + (R.site ? '&site=' + encodeURIComponent(R.site) : ''); }
+  function auditOut(a) {
+    var out = h('div', { id: 'audit-out', tabindex: '-1', class: 'audit-out' });
+    if (a.error) { out.appendChild(h('p', { class: 'err', role: 'alert', text: a.error })); return out; }
+    out.appendChild(h('h3', { text: t('reg.audit_for', { site: a.site || t('reg.all_sites'), month: a.month }) }));
+    var bu = a.by_urgency || {};
+    out.appendChild(h('dl', { class: 'counts', id: 'audit-counts' }, [
+      ['reg.count_cases', a.cases], ['triage.emergency', bu.emergency], ['triage.urgent', bu.urgent],
+      ['triage.routine', bu.routine], ['reg.count_treated', a.treated]].map(function (p) {
+      return h('div', null, h('dt', { text: t(p[0]) }), h('dd', { text: String(p[1] === undefined ? '–' : p[1]) }));
+    })));
+    var tg = a.targets || {};
+    out.appendChild(h('figure', { class: 'chart' }, chart(tg), h('figcaption', { text: t('reg.chart_caption') })));
+    out.appendChild(h('div', { class: 'table-wrap' }, h('table', { class: 'reg-table', id: 'audit-targets' },
+      h('caption', { text: t('reg.targets_heading') }),
+      h('thead', null, h('tr', null, ['reg.col_target', 'reg.col_num', 'reg.col_den', 'reg.col_share', 'reg.col_pending',
+        'reg.col_missed', 'reg.col_breached'].map(function (k) { return h('th', { scope: 'col', text: t(k) }); }))),
+      h('tbody', null, TARGETS.map(function (k) {
+        var x = tg[k] || {};
+        return h('tr', null, h('th', { scope: 'row', text: t('target.' + k, null, k) }),
+          h('td', { class: 'num', text: String(x.numerator) }), h('td', { class: 'num', text: String(x.denominator) }),
+          h('td', { class: 'num', text: pct(x.share) }), h('td', { class: 'num', text: String(x.pending) }),
+          h('td', { class: 'num', text: String(x.missed) }), h('td', { class: 'num', text: String(x.breached) }));
+      })))));
+    var iv = a.intervals || {};
+    out.appendChild(h('div', { class: 'table-wrap' }, h('table', { class: 'reg-table', id: 'audit-intervals' },
+      h('caption', { text: t('reg.intervals_heading') }),
+      h('thead', null, h('tr', null, ['reg.col_interval', 'reg.col_n', 'reg.col_median', 'reg.col_q1', 'reg.col_q3'].map(function (k) {
+        return h('th', { scope: 'col', text: t(k) }); }))),
+      h('tbody', null, INTERVALS.map(function (k) {
+        var x = iv[k] || {};
+        return h('tr', null, h('th', { scope: 'row', text: t('interval.' + k, null, pretty(k)) }),
+          h('td', { class: 'num', text: String(x.n === undefined ? 0 : x.n) }), h('td', { class: 'num', text: fmtHours(x.median_hours) }),
+          h('td', { class: 'num', text: fmtHours(x.q1_hours) }), h('td', { class: 'num', text: fmtHours(x.q3_hours) }));
+      })))));
+    out.appendChild(h('p', null, h('a', { href: API + reportUrl(), download: 'spinemets-audit-' + (a.site || 'all') + '-' + a.month + '.json',
+      id: 'audit-json', text: t('reg.audit_json') })));
+    out.appendChild(h('p', { class: 'hint', text: t('reg.audit_note', { engine: a.engine_version || '', at: fmtTime(a.generated_at) }) }));
+    return out;
+  }
+  function pct(x) { return x === null || x === undefined ? '–' : Math.round(x * 1000) / 10 + ' %'; }
+  /* a hand-made horizontal bar chart of the share within target, per target */
+  function chart(tg) {
+    var W = 320, rowH = 34, left = 96, barW = W - left - 56, top = 8, H = top + TARGETS.length * rowH + 22;
+    var desc = TARGETS.map(function (k) {
+      var x = tg[k] || {};
+      return t('target.' + k, null, k) + ': ' + (x.share === null || x.share === undefined ? t('reg.no_data') : pct(x.share) + ' (' + x.numerator + '/' + x.denominator + ')');
+    }).join('; ');
+    var svg = hs('svg', { viewBox: '0 0 ' + W + ' ' + H, class: 'bar-chart', id: 'audit-chart', role: 'img', 'aria-label': t('reg.chart_title') + ': ' + desc },
+      hs('title', null, t('reg.chart_title')));
+    [0, 50, 100].forEach(function (p) {
+      var x = left + barW * p / 100;
+      svg.appendChild(hs('line', { x1: x, x2: x, y1: top - 4, y2: H - 18, class: 'grid' }));
+      svg.appendChild(hs('text', { x: x, y: H - 4, 'text-anchor': 'middle', class: 'axis' }, p + '%'));
+    });
+    TARGETS.forEach(function (k, i) {
+      var x = tg[k] || {}, y = top + i * rowH;
+      svg.appendChild(hs('text', { x: left - 8, y: y + rowH / 2 + 4, 'text-anchor': 'end', class: 'lab' }, t('target.' + k, null, k)));
+      svg.appendChild(hs('rect', { x: left, y: y + 6, width: barW, height: rowH - 14, class: 'track' }));
+      var has = x.share !== null && x.share !== undefined;
+      if (has) svg.appendChild(hs('rect', { x: left, y: y + 6, width: Math.max(0, Math.min(1, x.share)) * barW, height: rowH - 14,
+        class: 'bar ' + (x.share >= 0.9 ? 'bar-ok' : x.share >= 0.5 ? 'bar-mid' : 'bar-bad'), 'data-target': k }));
+      svg.appendChild(hs('text', { x: left + barW + 6, y: y + rowH / 2 + 4, class: 'val' }, has ? pct(x.share) : t('reg.no_data')));
+    });
+    return svg;
+  }
+
+  function regRender() {
+    renderAccount();
+    showView(R.view, true);
+  }
+  function regStart() {
+    document.querySelectorAll('.view-link').forEach(function (a) {
+      a.addEventListener('click', function (e) { e.preventDefault(); showView(a.getAttribute('data-view')); });
+    });
+    window.addEventListener('hashchange', function () {
+      var v = location.hash.slice(1);
+      if (VIEWS.indexOf(v) >= 0 && v !== R.view) showView(v, true);
+    });
+    var want = location.hash.slice(1);
+    R.view = VIEWS.indexOf(want) >= 0 ? want : 'assess';
+    var known = null;
+    try { known = localStorage.getItem('spinemets.user'); } catch (e) { /* ignore */ }
+    /* ask the server only when this browser logged in before (no 401 noise otherwise) */
+    var p = known ? api('GET', '/me').then(function (r) {
+      if (r.status === 200) R.user = r.body.user;
+      else if (r.status === 403 && r.body && r.body.error && r.body.error.code === 'password_change_required') { R.user = { username: known, role: '' }; R.pwChange = true; }
+    }).catch(function () { /* offline registry: the assessment still works */ }) : Promise.resolve();
+    return p.then(function () { renderAccount(); showView(R.view, true); });
+  }
+
   /* ---------- language, examples, toolbar ---------- */
   function applyStatic() {
     document.querySelectorAll('[data-i18n]').forEach(function (el) { el.textContent = t(el.getAttribute('data-i18n')); });
@@ -947,6 +1573,7 @@
     renderForm();
     renderResults();
     if (S.errors.length) showInvalid();
+    regRender();
   }
 
   function loadCase(c) {
@@ -969,6 +1596,8 @@
     $('new-case').addEventListener('click', function () {
       if (!isEmptyCase() && !window.confirm(t('toolbar.new_confirm'))) return;
       $('example-select').value = '';
+      R.open = null; R.conflict = null; R.versions = null; R.ids = {};
+      renderPanel();
       loadCase({});
       var first = document.querySelector('#form-body input, #form-body select, #form-body button');
       if (first) first.focus();
@@ -1006,6 +1635,9 @@
         applyStatic();
         renderForm();
         renderResults();
+        return regStart();
+      })
+      .then(function () {
         document.body.setAttribute('data-ready', 'true');
       })
       .catch(function (e) {

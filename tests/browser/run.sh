@@ -20,14 +20,25 @@ if [ ! -f tests/browser/node_modules/playwright-core/package.json ]; then
 fi
 [ -x "$BIN" ] || give_up "$BIN is not built"
 
-rm -f "$OUT/server.out" "$OUT/server.err"
-"$BIN" serve --listen 127.0.0.1:0 --quiet >"$OUT/server.out" 2>"$OUT/server.err" &
+# a fresh registry for each run: a site with a clinician and a researcher
+# (the tests log in with these; nothing outside $OUT is touched)
+DB="sqlite:$OUT/registry.db"
+rm -f "$OUT/server.out" "$OUT/server.err" "$OUT/registry.db" "$OUT/registry.db-wal" "$OUT/registry.db-shm"
+export SPINEMETS_TEST_USER=clin1 SPINEMETS_TEST_PASSWORD=browser-test-pass-1
+export SPINEMETS_TEST_RESEARCHER=res1 SPINEMETS_TEST_RESEARCHER_PASSWORD=browser-test-pass-2
+export SPINEMETS_TEST_NEWUSER=new1 SPINEMETS_TEST_NEWUSER_PASSWORD=one-time-pass-3
+{ "$BIN" site add north "North Hospital" --db "$DB" &&
+  printf '%s\n' "$SPINEMETS_TEST_PASSWORD" | "$BIN" user add "$SPINEMETS_TEST_USER" --role clinician --site north --password-stdin --db "$DB" &&
+  printf '%s\n' "$SPINEMETS_TEST_RESEARCHER_PASSWORD" | "$BIN" user add "$SPINEMETS_TEST_RESEARCHER" --role researcher --password-stdin --db "$DB" &&
+  printf '%s\n' "$SPINEMETS_TEST_NEWUSER_PASSWORD" | "$BIN" user add "$SPINEMETS_TEST_NEWUSER" --role coordinator --site north --must-change --password-stdin --db "$DB"
+} >"$OUT/setup.log" 2>&1 || { cat "$OUT/setup.log"; give_up "could not create the test registry"; }
+"$BIN" serve --listen 127.0.0.1:0 --quiet --db "$DB" >"$OUT/server.out" 2>"$OUT/server.err" &
 server=$!
 stop_server() { kill -TERM "$server" 2>/dev/null; }
 trap stop_server EXIT
 port=""
 for _ in $(seq 100); do
-  port=$(head -n 1 "$OUT/server.out" 2>/dev/null | sed -n 's|.*http://127\.0\.0\.1:\([0-9][0-9]*\)/.*|\1|p')
+  port=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9][0-9]*\)/.*|\1|p' "$OUT/server.out" 2>/dev/null | head -n 1)
   [ -n "$port" ] && break
   kill -0 "$server" 2>/dev/null || break
   sleep 0.1
@@ -35,7 +46,7 @@ done
 [ -n "$port" ] || { cat "$OUT/server.err"; give_up "the server did not start"; }
 echo "browser: server pid $server on port $port"
 
-timeout -k 10 300 node tests/browser/test.js "http://127.0.0.1:$port" "$OUT" | tee "$OUT/test.log"
+timeout -k 10 360 node tests/browser/test.js "http://127.0.0.1:$port" "$OUT" | tee "$OUT/test.log"
 line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$OUT/test.log" | tail -n 1)
 passed=0 failed=1
 if [ -n "$line" ]; then passed=${line%% passed*}; failed=${line#*, }; failed=${failed%% failed*}; fi
