@@ -1121,18 +1121,18 @@
     if (rows.length) {
       var head = clinical() ? ['reg.col_case', 'reg.col_name', 'reg.col_number', 'reg.col_urgency', 'reg.col_updated', 'reg.col_open']
         : ['reg.col_case', 'reg.col_key', 'reg.col_site', 'reg.col_urgency', 'reg.col_open'];
-      var table = h('table', { class: 'reg-table', id: 'case-table' },
+      var table = h('table', { class: 'reg-table stack', id: 'case-table' },
         h('caption', { class: 'visually-hidden', text: t('reg.cases_heading') }),
         h('thead', null, h('tr', null, head.map(function (k) { return h('th', { scope: 'col', text: t(k) }); }))),
         h('tbody', null, rows.map(function (c) {
           var ids = c.identifiers || {};
           var open = h('button', { type: 'button', class: 'btn btn-small', 'data-case': c.id,
             'aria-label': t('reg.open_case', { id: c.id }), text: t('reg.open'), onclick: function () { openCase(c.id); } });
-          var urg = c.urgency ? h('span', { class: 'pill pill-' + c.urgency, text: t('triage.' + c.urgency, null, c.urgency) }) : '–';
+          var urg = c.urgency ? h('span', { class: 'pill pill-' + c.urgency, text: t('reg.urgency_' + c.urgency, null, c.urgency) }) : '–';
           var cells = clinical() ? [String(c.id), ids.name || '–', ids.hospital_number || '–', urg, fmtTime(c.updated_at), open]
             : [String(c.id), c.case_key || '–', c.site || '–', urg, open];
           return h('tr', { class: c.deleted ? 'deleted' : null }, cells.map(function (x, i) {
-            return i === 0 ? h('th', { scope: 'row' }, x) : h('td', { 'data-label': t(head[i]) }, x);
+            return i === 0 ? h('th', { scope: 'row', 'data-label': t(head[0]) }, x) : h('td', x === open ? { class: 'cell-open' } : { 'data-label': t(head[i]) }, x);
           }));
         })));
       box.appendChild(h('div', { class: 'table-wrap' }, table));
@@ -1393,20 +1393,20 @@
       scanned: W.cases_scanned, at: fmtTime(W.generated_at) }) }));
     if (!rows.length) { box.appendChild(h('p', { class: 'ok-msg', text: t('reg.worklist_none') })); return; }
     var head = ['reg.col_case', 'reg.col_name', 'reg.col_urgency', 'reg.col_target', 'reg.col_due', 'reg.col_left', 'reg.col_state', 'reg.col_open'];
-    box.appendChild(h('div', { class: 'table-wrap' }, h('table', { class: 'reg-table worklist', id: 'wl-table' },
+    box.appendChild(h('div', { class: 'table-wrap' }, h('table', { class: 'reg-table stack worklist', id: 'wl-table' },
       h('caption', { class: 'visually-hidden', text: t('reg.worklist_heading') }),
       h('thead', null, h('tr', null, head.map(function (k) { return h('th', { scope: 'col', text: t(k) }); }))),
       h('tbody', null, rows.map(function (r) {
         var ids = r.c.identifiers || {};
         return h('tr', { class: 'st-' + r.st, 'data-case': r.c.id, 'data-target': r.k },
-          h('th', { scope: 'row', text: String(r.c.id) }),
-          h('td', { text: [ids.name, ids.hospital_number].filter(Boolean).join(' · ') || '–' }),
-          h('td', null, h('span', { class: 'pill pill-' + r.c.urgency, text: t('triage.' + r.c.urgency, null, r.c.urgency) })),
-          h('td', { text: t('target.' + r.k, null, r.k) + ' ' + t('reg.within', { n: r.x.within_hours }) }),
-          h('td', { text: fmtTime(r.x.due_at) }),
-          h('td', { class: 'num', text: fmtHours(r.x.hours_left) }),
-          h('td', null, h('span', { class: 'state state-' + r.st, text: t('reg.state_' + r.st) })),
-          h('td', null, h('button', { type: 'button', class: 'btn btn-small', text: t('reg.open'), 'aria-label': t('reg.open_case', { id: r.c.id }),
+          h('th', { scope: 'row', 'data-label': t(head[0]), text: String(r.c.id) }),
+          h('td', { 'data-label': t(head[1]), text: [ids.name, ids.hospital_number].filter(Boolean).join(' · ') || '–' }),
+          h('td', { 'data-label': t(head[2]) }, h('span', { class: 'pill pill-' + r.c.urgency, text: t('reg.urgency_' + r.c.urgency, null, r.c.urgency) })),
+          h('td', { 'data-label': t(head[3]), text: t('target.' + r.k, null, r.k) + ' ' + t('reg.within', { n: r.x.within_hours }) }),
+          h('td', { 'data-label': t(head[4]), text: fmtTime(r.x.due_at) }),
+          h('td', { 'data-label': t(head[5]), class: 'num', text: fmtHours(r.x.hours_left) }),
+          h('td', { 'data-label': t(head[6]) }, h('span', { class: 'state state-' + r.st, text: t('reg.state_' + r.st) })),
+          h('td', { class: 'cell-open' }, h('button', { type: 'button', class: 'btn btn-small', text: t('reg.open'), 'aria-label': t('reg.open_case', { id: r.c.id }),
             onclick: function () { openCase(r.c.id); } })));
       })))));
   }
@@ -1456,8 +1456,8 @@
     out.appendChild(h('h3', { text: t('reg.audit_for', { site: a.site || t('reg.all_sites'), month: a.month }) }));
     var bu = a.by_urgency || {};
     out.appendChild(h('dl', { class: 'counts', id: 'audit-counts' }, [
-      ['reg.count_cases', a.cases], ['triage.emergency', bu.emergency], ['triage.urgent', bu.urgent],
-      ['triage.routine', bu.routine], ['reg.count_treated', a.treated]].map(function (p) {
+      ['reg.count_cases', a.cases], ['reg.urgency_emergency', bu.emergency], ['reg.urgency_urgent', bu.urgent],
+      ['reg.urgency_routine', bu.routine], ['reg.count_treated', a.treated]].map(function (p) {
       return h('div', null, h('dt', { text: t(p[0]) }), h('dd', { text: String(p[1] === undefined ? '–' : p[1]) }));
     })));
     var tg = a.targets || {};
@@ -1492,7 +1492,7 @@
   function pct(x) { return x === null || x === undefined ? '–' : Math.round(x * 1000) / 10 + ' %'; }
   /* a hand-made horizontal bar chart of the share within target, per target */
   function chart(tg) {
-    var W = 320, rowH = 34, left = 96, barW = W - left - 56, top = 8, H = top + TARGETS.length * rowH + 22;
+    var W = 360, rowH = 34, left = 84, barW = W - left - 78, top = 8, H = top + TARGETS.length * rowH + 22;
     var desc = TARGETS.map(function (k) {
       var x = tg[k] || {};
       return t('target.' + k, null, k) + ': ' + (x.share === null || x.share === undefined ? t('reg.no_data') : pct(x.share) + ' (' + x.numerator + '/' + x.denominator + ')');

@@ -540,7 +540,7 @@ test('registry: sign in, save the suspected-MSCC example as a new case, find it 
   const rows = await page.$$eval('#case-table tbody tr', (trs) => trs.map((tr) => tr.textContent));
   eq(rows.length, 1, 'one case found');
   assert(rows[0].includes(REG.name) && rows[0].includes('HN-0001'), 'name and number listed: ' + rows[0]);
-  assert(rows[0].includes(EN['triage.emergency']), 'urgency listed');
+  assert(rows[0].includes(EN['reg.urgency_emergency']), 'urgency listed');
   await shot(page, 'registry-1280-cases');
   noProblems(page);
   await page.close();
@@ -702,6 +702,11 @@ test('registry: 360 px and 1280 px, every view fits (screenshots), keyboard reac
       });
       Object.keys(w).forEach((k) => assert(w[k] <= width, width + ' px ' + v + ': ' + k + ' is ' + w[k] + ' px wide'));
       await shot(page, 'registry-' + width + '-' + v, v !== 'assess');
+      const unlabelled = await page.evaluate(() => Array.from(document.querySelectorAll('input, select, textarea, button, a[href]'))
+        .filter((el) => el.getClientRects().length && !((el.labels && el.labels.length) || el.getAttribute('aria-label') ||
+          el.getAttribute('aria-labelledby') || (el.textContent || '').trim()))
+        .map((el) => el.outerHTML.slice(0, 80)));
+      eq(unlabelled.length, 0, v + ': unlabelled controls: ' + unlabelled.join(' | '));
     }
     /* keyboard: the nav links are reachable and follow Enter */
     await page.focus('.view-link[data-view="worklist"]');
