@@ -1158,7 +1158,11 @@
   function useCase(c) {
     R.open = c; R.conflict = null; R.versions = null;
     R.ids = JSON.parse(JSON.stringify(c.identifiers || {}));
-    loadCase(c.document || {});
+    var doc = JSON.parse(JSON.stringify(c.document || {}));
+    /* a de-identified document has events as hours from presentation, which the case format
+       does not take: the panel lists them and the form assesses the clinical part */
+    if (researcher()) delete doc.events;
+    loadCase(doc);
     renderPanel();
   }
   function docNow() { return caseToSend(); }

@@ -732,6 +732,8 @@ test('registry: a researcher sees de-identified cases and no identifier field', 
   await page.waitForSelector('#reg-open-meta');
   eq(await page.$$eval('#reg-ids, #id-name, #id-phone, #reg-save, #reg-create, #ev-form, #del-go', (e) => e.length), 0, 'no identifier fields or writes');
   assert(!(await page.textContent('body')).includes(REG.name), 'no name anywhere');
+  await settle(page);
+  eq(await page.textContent('#triage-h'), EN['triage.emergency'], 'the de-identified case is assessed');
   await shot(page, 'registry-1280-researcher', true);
   await view(page, 'worklist');
   eq(await page.textContent('#view-worklist .hint'), EN['reg.worklist_role'], 'worklist is for clinical roles');
