@@ -15,6 +15,10 @@ give_up() { echo "browser: $*"; echo "0 passed, 1 failed"; exit 1; }
 # Debian chromium, node and npm (as root they are installed; otherwise deps.sh
 # prints the apt-get line to run)
 scripts/deps.sh browser || give_up "missing Debian packages (see the apt-get line above)"
+# node uses its own CA list; trust the system's too (e.g. a site's TLS proxy CA)
+if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f /etc/ssl/certs/ca-certificates.crt ]; then
+  export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+fi
 if [ ! -f tests/browser/node_modules/playwright-core/package.json ]; then
   (cd tests/browser && npm ci --no-audit --no-fund) || give_up "npm ci in tests/browser failed"
 fi
