@@ -8,7 +8,8 @@
 ** within 5 s. Three servers are started: a quiet one for most checks, one with
 ** `--idle-timeout 2` and one with its access log on (standard error captured to
 ** a temporary file, checked for method, path and status, and for the absence
-** of any request body content).
+** of any request body content). `serve` opens a registry database: when
+** SPINEMETS_DB is not set, a throwaway SQLite file in $TMPDIR is used and removed.
 **
 ** Every read has a deadline, every loop a bound; a watchdog ends the whole run
 ** after 60 s. Prints one line per failure ("FAIL ...") and ends with
@@ -1354,9 +1355,9 @@ static void test_openapi(int port)
 	st_ = request(port, "GET", "/api/v1/openapi.json", NULL, NULL, &r);
 	check(st_ == 200, "GET /api/v1/openapi.json: status %d",
 	      st_);
-	char keys[64][128];
+	static char keys[256][128];
 	int nkeys = 0;
-	int valid = r.body && json_valid(r.body, r.len, keys, 64, &nkeys);
+	int valid = r.body && json_valid(r.body, r.len, keys, 256, &nkeys);
 	check(valid, "the OpenAPI document is valid JSON");
 	check(has(&r, "\"openapi\""), "the OpenAPI document has an openapi version");
 	static const char *const routes[] = {"/api/v1/health", "/api/v1/instruments", "/api/v1/rules",
@@ -1369,12 +1370,20 @@ static void test_openapi(int port)
 	}
 	/* and every documented path is answered (not 404) */
 	for (int i = 0; i < nkeys; i++) {
-		char path[160];
-		const char *brace = strchr(keys[i], '{');
-		if (brace)
-			snprintf(path, sizeof path, "%.*ssins", (int)(brace - keys[i]), keys[i]);
-		else
-			snprintf(path, sizeof path, "%.127s", keys[i]);
+		/* path parameters: {instrument} -> sins, any other -> 1 */
+		char path[256];
+		size_t n = 0;
+		for (const char *k = keys[i]; *k && n < sizeof path - 16; k++) {
+			const char *close = *k == '{' ? strchr(k, '}') : NULL;
+			if (close) {
+				const char *v = strncmp(k, "{instrument}", 12) == 0 ? "sins" : "1";
+				n += (size_t)snprintf(path + n, sizeof path - n, "%s", v);
+				k = close;
+			} else {
+				path[n++] = *k;
+			}
+		}
+		path[n] = '\0';
 		resp g;
 		int st = request(port, "GET", path, NULL, NULL, &g);
 		/* the registry routes need credentials: 401 without them */
@@ -1794,6 +1803,16 @@ int main(int argc, char **argv)
 	if (!tmpdir || !*tmpdir)
 		tmpdir = "/tmp";
 	double t0 = now_ms();
+	/* `serve` opens a registry (default ./spinemets.db): unless the caller chose
+	** one (tests/run.sh does), use a throwaway SQLite file */
+	char db_path[300] = "";
+	const char *db_env = getenv("SPINEMETS_DB");
+	if (!db_env || !*db_env) {
+		char url[320];
+		snprintf(db_path, sizeof db_path, "%s/spinemets-http-test-%d.db", tmpdir, (int)getpid());
+		snprintf(url, sizeof url, "sqlite:%s", db_path);
+		setenv("SPINEMETS_DB", url, 1);
+	}
 
 	server main_s, idle_s;
 	if (server_start(&main_s, (const char *const[]){"--quiet", NULL}, NULL)) {
@@ -1826,6 +1845,14 @@ int main(int argc, char **argv)
 	}
 	test_access_log(tmpdir);
 
+	if (db_path[0]) {
+		static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
+		for (size_t k = 0; k < sizeof suffix / sizeof suffix[0]; k++) {
+			char f[320];
+			snprintf(f, sizeof f, "%s%s", db_path, suffix[k]);
+			unlink(f);
+		}
+	}
 	info("suite took %.1f s", (now_ms() - t0) / 1e3);
 	printf("%d passed, %d failed\n", npass, nfail);
 	return nfail ? 1 : 0;
