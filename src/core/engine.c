@@ -22,8 +22,16 @@ void sm_sb_str(sm_sb *sb, const char *s)
 {
 	if (!s || sb->cap == 0)
 		return;
-	while (*s && sb->len + 1 < sb->cap)
-		sb->p[sb->len++] = *s++;
+	size_t room = sb->cap - 1 - sb->len, n = strlen(s);
+	if (n > room) {
+		/* truncated: never cut a UTF-8 sequence in two (the text ends up in
+		** JSON, which must stay valid UTF-8) */
+		n = room;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	}
+	memcpy(sb->p + sb->len, s, n);
+	sb->len += n;
 	sb->p[sb->len] = '\0';
 }
 
@@ -88,7 +96,7 @@ void sm_copy(char *dst, size_t cap, const char *src)
 
 int sm_streq(const char *a, const char *b)
 {
-	return a && b && strcmp(a, b) == 0;
+	return a && b && a[0] == b[0] && strcmp(a, b) == 0;
 }
 
 /* ---- words ---- */
@@ -196,7 +204,7 @@ const sm_item *sm_instrument_item_find(const sm_instrument *in, const char *key,
 	if (!in || !key)
 		return NULL;
 	for (size_t k = 0; k < in->nitems; k++)
-		if (strcmp(in->items[k].key, key) == 0) {
+		if (in->items[k].key[0] == key[0] && strcmp(in->items[k].key, key) == 0) {
 			if (index)
 				*index = k;
 			return &in->items[k];
@@ -216,7 +224,11 @@ sm_status sm_input_init(sm_input *in, const sm_instrument *instrument)
 {
 	if (!in || !instrument)
 		return SM_E_ARGUMENT;
-	memset(in, 0, sizeof *in);
+	/* the error slots are written before they are counted: only the values
+	** and the counters need clearing (the errors are most of the struct) */
+	memset(in->v, 0, sizeof in->v);
+	in->nerrors = 0;
+	in->nerrors_dropped = 0;
 	in->instrument = instrument;
 	for (size_t k = 0; k < instrument->nitems && k < SM_MAX_ITEMS; k++)
 		in->v[k].type = instrument->items[k].type;
@@ -386,7 +398,7 @@ sm_status sm_input_set_text(sm_input *in, const char *key, const char *text)
 	switch (it->type) {
 	case SM_T_ENUM:
 		for (size_t k = 0; k < it->nchoices; k++)
-			if (strcmp(it->choices[k].key, text) == 0) {
+			if (it->choices[k].key[0] == text[0] && strcmp(it->choices[k].key, text) == 0) {
 				v->present = true;
 				v->i = (int)k;
 				return SM_OK;
@@ -666,7 +678,11 @@ sm_component *sm_add_component(sm_result *out, const char *item, const sm_value 
 	if (out->ncomponents >= SM_MAX_COMPONENTS)
 		return NULL;
 	sm_component *c = &out->components[out->ncomponents++];
-	memset(c, 0, sizeof *c);
+	c->vkind = SM_VK_NONE;
+	c->text[0] = '\0';
+	c->i = 0;
+	c->d = 0;
+	c->explain[0] = '\0';
 	c->item = item;
 	c->lo = lo;
 	c->hi = hi;
@@ -881,11 +897,32 @@ int sm_ecog_from_kps(int kps)
 	return 5;
 }
 
+/* Clear everything but the component, error and text arrays, which are
+** written before they are counted (together they are most of the 12 KB). */
+static void result_reset(sm_result *out)
+{
+	out->instrument = NULL;
+	out->status = SM_RESULT_OK;
+	out->has_total = false;
+	out->total = out->lo = out->hi = 0;
+	out->grade = out->band = out->band_meaning = NULL;
+	memset(out->possible, 0, sizeof out->possible);
+	out->npossible = 0;
+	out->ncomponents = 0;
+	memset(out->missing, 0, sizeof out->missing);
+	out->nmissing = 0;
+	out->nerrors = 0;
+	out->flags = 0;
+	memset(out->notes, 0, sizeof out->notes);
+	out->nnotes = 0;
+	out->interpretation[0] = '\0';
+}
+
 sm_status sm_score(const sm_input *in, sm_result *out)
 {
 	if (!out)
 		return SM_E_ARGUMENT;
-	memset(out, 0, sizeof *out);
+	result_reset(out);
 	if (!in || !in->instrument)
 		return SM_E_ARGUMENT;
 	out->instrument = in->instrument;

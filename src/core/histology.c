@@ -128,7 +128,7 @@ const sm_histology *sm_histology_find(const char *key, int *index)
 	if (!key)
 		return NULL;
 	for (size_t k = 0; k < SM_COUNT(catalogue); k++)
-		if (strcmp(catalogue[k].key, key) == 0) {
+		if (catalogue[k].key[0] == key[0] && strcmp(catalogue[k].key, key) == 0) {
 			if (index)
 				*index = (int)k;
 			return &catalogue[k];

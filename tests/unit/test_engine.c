@@ -605,6 +605,78 @@ static void test_out_of_domain(void **s)
 	assert_non_null(strstr(only_error(&r)->message, "Occ"));
 }
 
+/* A well-formed UTF-8 string (no truncated sequence at the end or inside). */
+static bool utf8_ok(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		size_t n = *p < 0x80 ? 1 : (*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3 : (*p & 0xF8) == 0xF0 ? 4 : 0;
+		if (!n)
+			return false;
+		for (size_t k = 1; k < n; k++)
+			if ((p[k] & 0xC0) != 0x80)
+				return false;
+		p += n;
+	}
+	return true;
+}
+
+/* A long non-ASCII value is echoed in the error message, truncated where it
+** must be, but never in the middle of a character (the message ends up in
+** JSON, which must stay valid UTF-8), at every truncation offset. */
+static void test_error_truncation_keeps_utf8(void **s)
+{
+	(void)s;
+	sm_input in;
+	sm_result r;
+	for (size_t pad = 0; pad < 4; pad++) {
+		char text[1600];
+		size_t n = 0;
+		for (size_t k = 0; k < pad; k++)
+			text[n++] = 'x';
+		while (n + 4 < sizeof text) {
+			memcpy(text + n, pad % 2 ? "\xc3\xa9" : "\xe0\xa6\x95", pad % 2 ? 2 : 3); /* é, Bengali ka */
+			n += pad % 2 ? 2 : 3;
+		}
+		text[n] = '\0';
+		assert_int_equal(sm_input_init(&in, sm_instrument_find("sins")), SM_OK);
+		assert_int_equal(sm_input_set_text(&in, "bone_lesion", text), SM_E_DOMAIN);
+		assert_int_equal(sm_score(&in, &r), SM_OK);
+		assert_int_equal(r.status, SM_RESULT_INVALID);
+		assert_true(strlen(only_error(&r)->message) < SM_ERRMSG_SIZE);
+		assert_true(strlen(only_error(&r)->message) > 100);
+		assert_true(utf8_ok(only_error(&r)->message));
+	}
+}
+
+/* An input and a result reused after an invalid score carry nothing over. */
+static void test_reuse_after_errors(void **s)
+{
+	(void)s;
+	sm_input in;
+	sm_result r;
+	assert_int_equal(sm_input_init(&in, sm_instrument_find("tokuhashi_revised")), SM_OK);
+	for (int k = 0; k < 12; k++)
+		sm_input_set_text(&in, "no_such_item", "x");
+	assert_int_equal(sm_score(&in, &r), SM_OK);
+	assert_int_equal(r.status, SM_RESULT_INVALID);
+	assert_int_equal(r.nerrors, SM_MAX_ERRORS);
+	assert_int_equal(sm_input_init(&in, sm_instrument_find("tokuhashi_revised")), SM_OK);
+	assert_int_equal(in.nerrors, 0);
+	assert_int_equal(in.nerrors_dropped, 0);
+	assert_int_equal(sm_input_set_int(&in, "kps", 90), SM_OK);
+	assert_int_equal(sm_score(&in, &r), SM_OK);
+	assert_int_equal(r.status, SM_RESULT_INCOMPLETE);
+	assert_int_equal(r.nerrors, 0);
+	assert_int_equal(r.ncomponents, 6);
+	assert_int_equal(r.nmissing, 5);
+	assert_null(r.grade);
+	assert_int_equal(r.flags, 0);
+	assert_non_null(strstr(r.interpretation, "incomplete"));
+	for (size_t k = 0; k < r.ncomponents; k++)
+		assert_true(strlen(r.components[k].explain) > 0);
+}
+
 /* The histology error names every allowed value (every catalogue key). */
 static void test_histology_error_names_all_keys(void **s)
 {
@@ -1228,6 +1300,8 @@ int main(void)
 		cmocka_unit_test(test_unknown_key_blocks_score),
 		cmocka_unit_test(test_wrong_types),
 		cmocka_unit_test(test_out_of_domain),
+		cmocka_unit_test(test_error_truncation_keeps_utf8),
+		cmocka_unit_test(test_reuse_after_errors),
 		cmocka_unit_test(test_histology_error_names_all_keys),
 		cmocka_unit_test(test_duplicates),
 		cmocka_unit_test(test_duplicate_unknown_then_value),
