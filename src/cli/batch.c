@@ -937,16 +937,18 @@ static void make_fragment(worker *w, const binst *bi, const sm_result *r)
 	f->len = 0;
 	make_reason(w, bi, r);
 	if (w->b->jsonl) {
-		json_t *j = sm_json_result(r);
-		char *s = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)) : NULL;
+		sm_jw jw;
+		sm_jw_init(&jw, 0);
+		sm_jw_result(&jw, r);
+		size_t n = 0;
+		char *s = sm_jw_finish(&jw, &n);
 		if (!s)
 			die_nomem();
 		buf_addc(f, ',');
 		buf_json_str(f, bi->name, strlen(bi->name), false);
 		buf_addc(f, ':');
-		buf_adds(f, s);
+		buf_add(f, s, n);
 		free(s);
-		json_decref(j);
 		return;
 	}
 	buf_addc(f, ',');

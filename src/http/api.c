@@ -42,6 +42,23 @@ void sm_api_set_json(sm_api_response *r, unsigned status, json_t *doc)
 
 #define set_json sm_api_set_json
 
+/* A response written by a JSON writer (which is reset). */
+static void set_written(sm_api_response *r, unsigned status, sm_jw *w)
+{
+	size_t len = 0;
+	r->status = status;
+	r->content_type = JSON_CT;
+	r->body = sm_jw_finish(w, &len);
+	r->owned = 1;
+	r->len = len;
+	if (!r->body) {
+		r->status = 500;
+		r->body = (char *)"{\"error\":{\"status\":500,\"message\":\"out of memory\"}}";
+		r->owned = 0;
+		r->len = strlen(r->body);
+	}
+}
+
 void sm_api_error(sm_api_response *r, unsigned status, const char *message)
 {
 	json_t *e = json_object(), *o = json_object();
@@ -272,13 +289,10 @@ void sm_api_handle(const char *method, const char *path, const char *ct, const c
 			if (!post_ok(method, ct, r))
 				return;
 			sm_result_status st = SM_RESULT_INVALID;
-			json_t *res = sm_json_score_text(inst, body ? body : "", len, &st);
-			unsigned code = 200;
-			if (st == SM_RESULT_INVALID) {
-				json_t *errs = json_object_get(res, "errors");
-				code = has_malformed(errs) ? 400 : 422;
-			}
-			return set_json(r, code, res);
+			sm_jw w;
+			sm_jw_init(&w, 0);
+			int malformed = sm_score_json_text(&w, inst, body ? body : "", len, &st);
+			return set_written(r, st != SM_RESULT_INVALID ? 200 : malformed ? 400 : 422, &w);
 		}
 		if (strcmp(path, "/api/v1/assess") == 0) {
 			if (!post_ok(method, ct, r))

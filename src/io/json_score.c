@@ -59,141 +59,203 @@ void sm_json_read_items(sm_input *in, const json_t *obj)
 	}
 }
 
-static json_t *range_array(int lo, int hi)
+static void jw_range(sm_jw *w, const char *key, int lo, int hi)
 {
-	json_t *a = json_array();
-	json_array_append_new(a, json_integer(lo));
-	json_array_append_new(a, json_integer(hi));
-	return a;
+	sm_jw_key(w, key);
+	sm_jw_arr(w);
+	sm_jw_int(w, lo);
+	sm_jw_int(w, hi);
+	sm_jw_arr_end(w);
 }
 
-static json_t *component_value(const sm_component *c)
+static void jw_component_value(sm_jw *w, const sm_component *c)
 {
 	switch (c->vkind) {
-	case SM_VK_TEXT: return json_string(c->text);
-	case SM_VK_INT: return json_integer(c->i);
-	case SM_VK_NUMBER: return json_real(c->d);
-	case SM_VK_BOOL: return json_boolean(c->i);
+	case SM_VK_TEXT: sm_jw_str(w, c->text); return;
+	case SM_VK_INT: sm_jw_int(w, c->i); return;
+	case SM_VK_NUMBER: sm_jw_real(w, c->d); return;
+	case SM_VK_BOOL: sm_jw_bool(w, c->i != 0); return;
 	case SM_VK_NONE: break;
 	}
-	return json_null();
+	sm_jw_null(w);
+}
+
+/* The members every result starts with. */
+static void jw_head(sm_jw *w, const sm_instrument *inst, const char *status)
+{
+	sm_jw_kstr(w, "instrument", sm_instrument_name(inst));
+	sm_jw_kstr(w, "definition", sm_instrument_definition(inst));
+	sm_jw_kstr(w, "engine_version", SM_ENGINE_VERSION);
+	sm_jw_kstr(w, "status", status);
+}
+
+/* ... and end with. */
+static void jw_tail(sm_jw *w, const sm_instrument *inst)
+{
+	sm_jw_kstr(w, "citation", sm_instrument_citation(inst));
+	sm_jw_kstr(w, "reference", sm_instrument_reference(inst));
+	sm_jw_kstr(w, "direction", sm_direction_name(sm_instrument_direction(inst)));
+}
+
+void sm_jw_result(sm_jw *w, const sm_result *r)
+{
+	const sm_instrument *inst = r->instrument;
+	sm_jw_obj(w);
+	jw_head(w, inst, sm_result_status_name(r->status));
+	if (r->status != SM_RESULT_INVALID) {
+		if (r->has_total) {
+			if (r->status == SM_RESULT_OK)
+				sm_jw_kint(w, "total", r->total);
+		} else if (r->grade) {
+			sm_jw_kstr(w, "grade", r->grade);
+		}
+	}
+	sm_jw_kstr(w, "band", r->band);
+	if (r->band_meaning)
+		sm_jw_kstr(w, "band_meaning", r->band_meaning);
+	if (r->has_total && r->status != SM_RESULT_INVALID)
+		jw_range(w, "range", r->lo, r->hi);
+	if (r->npossible) {
+		sm_jw_key(w, "possible");
+		sm_jw_arr(w);
+		for (size_t k = 0; k < r->npossible; k++)
+			sm_jw_str(w, r->possible[k]);
+		sm_jw_arr_end(w);
+	}
+	sm_jw_key(w, "components");
+	sm_jw_arr(w);
+	for (size_t k = 0; k < r->ncomponents; k++) {
+		const sm_component *c = &r->components[k];
+		sm_jw_obj(w);
+		sm_jw_kstr(w, "item", c->item);
+		sm_jw_key(w, "value");
+		jw_component_value(w, c);
+		if (!sm_instrument_is_grade(inst)) {
+			if (c->known)
+				sm_jw_kint(w, "points", c->points);
+			else
+				sm_jw_knull(w, "points");
+			if (!c->known)
+				jw_range(w, "range", c->lo, c->hi);
+		}
+		sm_jw_kstr(w, "explanation", c->explain);
+		sm_jw_obj_end(w);
+	}
+	sm_jw_arr_end(w);
+	sm_jw_key(w, "missing");
+	sm_jw_arr(w);
+	for (size_t k = 0; k < r->nmissing; k++)
+		sm_jw_str(w, r->missing[k]);
+	sm_jw_arr_end(w);
+	sm_jw_key(w, "errors");
+	sm_jw_arr(w);
+	for (size_t k = 0; k < r->nerrors; k++) {
+		sm_jw_obj(w);
+		sm_jw_kstr(w, "path", r->errors[k].path);
+		sm_jw_kstr(w, "message", r->errors[k].message);
+		sm_jw_obj_end(w);
+	}
+	sm_jw_arr_end(w);
+	sm_jw_key(w, "flags");
+	sm_jw_arr(w);
+	for (unsigned b = 0; b < SM_NFLAGS; b++)
+		if (r->flags & (1u << b))
+			sm_jw_str(w, sm_flag_name(b));
+	sm_jw_arr_end(w);
+	sm_jw_key(w, "notes");
+	sm_jw_arr(w);
+	for (size_t k = 0; k < r->nnotes; k++)
+		sm_jw_str(w, r->notes[k]);
+	sm_jw_arr_end(w);
+	sm_jw_kstr(w, "interpretation", r->interpretation);
+	jw_tail(w, inst);
+	sm_jw_obj_end(w);
+}
+
+/* The result of a body that is not JSON: status invalid, one error with
+** the parser's line and column. */
+static void jw_malformed(sm_jw *w, const sm_instrument *inst, const json_error_t *jerr)
+{
+	char msg[SM_MSG_SIZE + 64];
+	snprintf(msg, sizeof msg, "malformed JSON at line %d, column %d: %s", jerr->line, jerr->column, jerr->text);
+	sm_jw_obj(w);
+	jw_head(w, inst, "invalid");
+	sm_jw_knull(w, "band");
+	sm_jw_key(w, "components");
+	sm_jw_arr(w);
+	sm_jw_arr_end(w);
+	sm_jw_key(w, "missing");
+	sm_jw_arr(w);
+	sm_jw_arr_end(w);
+	sm_jw_key(w, "errors");
+	sm_jw_arr(w);
+	sm_jw_obj(w);
+	sm_jw_kstr(w, "path", "");
+	sm_jw_kstr(w, "message", msg);
+	sm_jw_kint(w, "line", jerr->line);
+	sm_jw_kint(w, "column", jerr->column);
+	sm_jw_obj_end(w);
+	sm_jw_arr_end(w);
+	sm_jw_key(w, "flags");
+	sm_jw_arr(w);
+	sm_jw_arr_end(w);
+	sm_jw_key(w, "notes");
+	sm_jw_arr(w);
+	sm_jw_arr_end(w);
+	sm_jw_kstr(w, "interpretation", "Not scored: the input is not valid JSON.");
+	jw_tail(w, inst);
+	sm_jw_obj_end(w);
+}
+
+/* Text written by a compact writer, as a jansson value (NULL when out of memory). */
+static json_t *jw_to_json(sm_jw *w)
+{
+	size_t len = 0;
+	char *text = sm_jw_finish(w, &len);
+	if (!text)
+		return NULL;
+	json_t *v = json_loadb(text, len, 0, NULL);
+	free(text);
+	return v;
 }
 
 json_t *sm_json_result(const sm_result *r)
 {
-	const sm_instrument *inst = r->instrument;
-	json_t *o = json_object();
-	if (!o)
-		return NULL;
-	json_object_set_new(o, "instrument", json_string(sm_instrument_name(inst)));
-	json_object_set_new(o, "definition", json_string(sm_instrument_definition(inst)));
-	json_object_set_new(o, "engine_version", json_string(SM_ENGINE_VERSION));
-	json_object_set_new(o, "status", json_string(sm_result_status_name(r->status)));
-	if (r->status != SM_RESULT_INVALID) {
-		if (r->has_total) {
-			if (r->status == SM_RESULT_OK)
-				json_object_set_new(o, "total", json_integer(r->total));
-		} else if (r->grade) {
-			json_object_set_new(o, "grade", json_string(r->grade));
-		}
-	}
-	json_object_set_new(o, "band", r->band ? json_string(r->band) : json_null());
-	if (r->band_meaning)
-		json_object_set_new(o, "band_meaning", json_string(r->band_meaning));
-	if (r->has_total && r->status != SM_RESULT_INVALID)
-		json_object_set_new(o, "range", range_array(r->lo, r->hi));
-	if (r->npossible) {
-		json_t *p = json_array();
-		for (size_t k = 0; k < r->npossible; k++)
-			json_array_append_new(p, json_string(r->possible[k]));
-		json_object_set_new(o, "possible", p);
-	}
-	json_t *comps = json_array();
-	for (size_t k = 0; k < r->ncomponents; k++) {
-		const sm_component *c = &r->components[k];
-		json_t *jc = json_object();
-		json_object_set_new(jc, "item", json_string(c->item));
-		json_object_set_new(jc, "value", component_value(c));
-		if (!sm_instrument_is_grade(inst)) {
-			json_object_set_new(jc, "points", c->known ? json_integer(c->points) : json_null());
-			if (!c->known)
-				json_object_set_new(jc, "range", range_array(c->lo, c->hi));
-		}
-		json_object_set_new(jc, "explanation", json_string(c->explain));
-		json_array_append_new(comps, jc);
-	}
-	json_object_set_new(o, "components", comps);
-	json_t *miss = json_array();
-	for (size_t k = 0; k < r->nmissing; k++)
-		json_array_append_new(miss, json_string(r->missing[k]));
-	json_object_set_new(o, "missing", miss);
-	json_t *errs = json_array();
-	for (size_t k = 0; k < r->nerrors; k++) {
-		json_t *e = json_object();
-		json_object_set_new(e, "path", json_string(r->errors[k].path));
-		json_object_set_new(e, "message", json_string(r->errors[k].message));
-		json_array_append_new(errs, e);
-	}
-	json_object_set_new(o, "errors", errs);
-	json_t *flags = json_array();
-	for (unsigned b = 0; b < SM_NFLAGS; b++)
-		if (r->flags & (1u << b))
-			json_array_append_new(flags, json_string(sm_flag_name(b)));
-	json_object_set_new(o, "flags", flags);
-	json_t *notes = json_array();
-	for (size_t k = 0; k < r->nnotes; k++)
-		json_array_append_new(notes, json_string(r->notes[k]));
-	json_object_set_new(o, "notes", notes);
-	json_object_set_new(o, "interpretation", json_string(r->interpretation));
-	json_object_set_new(o, "citation", json_string(sm_instrument_citation(inst)));
-	json_object_set_new(o, "reference", json_string(sm_instrument_reference(inst)));
-	json_object_set_new(o, "direction", json_string(sm_direction_name(sm_instrument_direction(inst))));
-	return o;
+	sm_jw w;
+	sm_jw_init(&w, 0);
+	sm_jw_result(&w, r);
+	return jw_to_json(&w);
 }
 
-json_t *sm_json_score_text(const sm_instrument *inst, const char *text, size_t len,
-                           sm_result_status *status_out)
+int sm_score_json_text(sm_jw *w, const sm_instrument *inst, const char *text, size_t len,
+                       sm_result_status *status_out)
 {
 	json_error_t jerr;
-	sm_input in;
-	sm_result res;
 	json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
 	if (!doc) {
-		char msg[SM_MSG_SIZE + 64];
-		json_t *o = json_object();
-		if (!o)
-			return NULL;
-		snprintf(msg, sizeof msg, "malformed JSON at line %d, column %d: %s", jerr.line, jerr.column, jerr.text);
-		json_object_set_new(o, "instrument", json_string(sm_instrument_name(inst)));
-		json_object_set_new(o, "definition", json_string(sm_instrument_definition(inst)));
-		json_object_set_new(o, "engine_version", json_string(SM_ENGINE_VERSION));
-		json_object_set_new(o, "status", json_string("invalid"));
-		json_object_set_new(o, "band", json_null());
-		json_object_set_new(o, "components", json_array());
-		json_object_set_new(o, "missing", json_array());
-		json_t *e = json_object();
-		json_object_set_new(e, "path", json_string(""));
-		json_object_set_new(e, "message", json_string(msg));
-		json_object_set_new(e, "line", json_integer(jerr.line));
-		json_object_set_new(e, "column", json_integer(jerr.column));
-		json_t *errs = json_array();
-		json_array_append_new(errs, e);
-		json_object_set_new(o, "errors", errs);
-		json_object_set_new(o, "flags", json_array());
-		json_object_set_new(o, "notes", json_array());
-		json_object_set_new(o, "interpretation", json_string("Not scored: the input is not valid JSON."));
-		json_object_set_new(o, "citation", json_string(sm_instrument_citation(inst)));
-		json_object_set_new(o, "reference", json_string(sm_instrument_reference(inst)));
-		json_object_set_new(o, "direction", json_string(sm_direction_name(sm_instrument_direction(inst))));
+		jw_malformed(w, inst, &jerr);
 		if (status_out)
 			*status_out = SM_RESULT_INVALID;
-		return o;
+		return 1;
 	}
+	/* per thread: an input and a result are 19 KB, too much for some stacks */
+	static _Thread_local sm_input in;
+	static _Thread_local sm_result res;
 	sm_input_init(&in, inst);
 	sm_json_read_items(&in, doc);
 	json_decref(doc);
 	sm_score(&in, &res);
 	if (status_out)
 		*status_out = res.status;
-	return sm_json_result(&res);
+	sm_jw_result(w, &res);
+	return 0;
+}
+
+json_t *sm_json_score_text(const sm_instrument *inst, const char *text, size_t len,
+                           sm_result_status *status_out)
+{
+	sm_jw w;
+	sm_jw_init(&w, 0);
+	sm_score_json_text(&w, inst, text, len, status_out);
+	return jw_to_json(&w);
 }
