@@ -15,7 +15,8 @@
 static void serve_usage(FILE *f)
 {
 	fputs("usage: spinemets serve [--listen HOST:PORT] [--db URL] [--threads N] [--max-body BYTES]\n"
-	      "                       [--max-connections N] [--idle-timeout SECONDS] [--quiet]\n"
+	      "                       [--max-connections N] [--max-header BYTES]\n"
+	      "                       [--idle-timeout SECONDS] [--quiet]\n"
 	      "                       [--session-idle SECONDS] [--cookie-secure]\n"
 	      "\n"
 	      "Serves the web page at / and the JSON API under /api/v1/: public (health,\n"
@@ -36,6 +37,9 @@ static void serve_usage(FILE *f)
 	      "  --threads N            worker threads and database connections (default: CPUs)\n"
 	      "  --max-body BYTES       largest request body (default 1048576)\n"
 	      "  --max-connections N    simultaneous connections (default 512)\n"
+	      "  --max-header BYTES     memory per connection, which bounds the request line and\n"
+	      "                         headers (default 16384, from 4096: headers up to about\n"
+	      "                         8 KB always fit; larger ones may get 431)\n"
 	      "  --idle-timeout S       close idle connections after S seconds (default 30)\n"
 	      "  --quiet                no access log\n"
 	      "  --session-idle S       a login session ends after S seconds unused (default 43200)\n"
@@ -59,7 +63,7 @@ int sm_cmd_serve(int argc, char **argv)
 {
 	static char host[64] = "127.0.0.1";
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	sm_serve_options o = {host, 8080, (unsigned)(ncpu > 0 ? ncpu : 2), 512, 30, 1024 * 1024, 64 * 1024, 0, NULL, NULL};
+	sm_serve_options o = {host, 8080, (unsigned)(ncpu > 0 ? ncpu : 2), 512, 30, 1024 * 1024, 16 * 1024, 0, NULL, NULL};
 	sm_registry_options ro = {0};
 	const char *db = NULL;
 	for (int i = 1; i < argc; i++) {
@@ -91,6 +95,9 @@ int sm_cmd_serve(int argc, char **argv)
 			i++;
 		} else if (i + 1 < argc && !strcmp(a, "--max-body") && !parse_uint(argv[i + 1], 1ULL << 30, &v) && v > 0) {
 			o.max_body = (size_t)v;
+			i++;
+		} else if (i + 1 < argc && !strcmp(a, "--max-header") && !parse_uint(argv[i + 1], 1ULL << 24, &v) && v >= 4096) {
+			o.max_header = (size_t)v;
 			i++;
 		} else if (i + 1 < argc && !strcmp(a, "--max-connections") && !parse_uint(argv[i + 1], 100000, &v) && v > 0) {
 			o.max_connections = (unsigned)v;

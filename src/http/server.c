@@ -76,7 +76,13 @@ static enum MHD_Result respond(struct MHD_Connection *con, sm_api_response *r, c
 			n = sizeof path - 1;
 		memcpy(path, url, n);
 		path[n] = '\0';
-		fprintf(stderr, "%s %s %u %zu %.1fms\n", method, path, r->status, r->len, q ? ms_since(&q->start) : 0.0);
+		/* one write per line: lines of concurrent requests never interleave,
+		** and unbuffered stderr does not cost a write per field */
+		char line[256];
+		int len = snprintf(line, sizeof line, "%s %s %u %zu %.1fms\n", method, path, r->status, r->len,
+		                   q ? ms_since(&q->start) : 0.0);
+		if (len > 0)
+			(void)!write(STDERR_FILENO, line, (size_t)len < sizeof line ? (size_t)len : sizeof line - 1);
 	}
 	return ret;
 }
@@ -101,6 +107,14 @@ static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const cha
 	return MHD_YES;
 }
 
+static void too_large(sm_api_response *r, const server *s)
+{
+	char msg[128];
+	snprintf(msg, sizeof msg, "request body larger than %zu bytes", s->opt->max_body);
+	memset(r, 0, sizeof *r);
+	sm_api_error(r, 413, msg);
+}
+
 static enum MHD_Result handler(void *cls, struct MHD_Connection *con, const char *url, const char *method,
                                const char *version, const char *upload, size_t *upload_size, void **req_cls)
 {
@@ -120,6 +134,15 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *con, const char
 			unsigned long long v = strtoull(cl, &end, 10);
 			if (errno || end == cl || v > s->opt->max_body)
 				q->too_large = 1;
+		}
+		if (q->too_large) {
+			/* refused before any of the body is read: no "100 Continue",
+			** and MHD closes the connection after the answer */
+			sm_api_response r;
+			too_large(&r, s);
+			enum MHD_Result ret = respond(con, &r, method, url, q, s);
+			sm_api_response_free(&r);
+			return ret;
 		}
 		return MHD_YES;
 	}
@@ -152,10 +175,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *con, const char
 	}
 	sm_api_response r;
 	if (q->too_large) {
-		char msg[128];
-		snprintf(msg, sizeof msg, "request body larger than %zu bytes", s->opt->max_body);
-		memset(&r, 0, sizeof r);
-		sm_api_error(&r, 413, msg);
+		too_large(&r, s);
 	} else {
 		if (q->body)
 			q->body[q->len] = '\0';
