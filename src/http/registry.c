@@ -650,6 +650,16 @@ static void do_login(ctx *c)
 	}
 	if (rc != SM_STORE_OK)
 		return fail_store(c, rc, "login");
+	if (sm_store_password_needs_rehash(user.password_hash)) {
+		/* made with earlier argon2id limits: store it again with today's
+		** (the password is known now); a failure here does not stop the login */
+		char newhash[SM_STORE_PWHASH_SIZE];
+		if (sm_store_password_hash(password, newhash) == SM_STORE_OK &&
+		    sm_store_user_set_password_ex(c->st, user.id, newhash, user.must_change_password, c->now) ==
+		        SM_STORE_OK)
+			memcpy(user.password_hash, newhash, sizeof newhash);
+		sodium_memzero(newhash, sizeof newhash);
+	}
 	char token[SM_STORE_TOKEN_SIZE], hash[SM_STORE_TOKEN_HASH_SIZE];
 	sm_store_token_generate(token);
 	sm_store_token_hash(token, hash);

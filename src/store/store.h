@@ -137,8 +137,8 @@ void sm_store_pool_checkin(sm_store_pool *p, sm_store *st);
 void sm_store_pool_close(sm_store_pool *p);
 
 /* ---- Passwords and tokens (no handle needed; thread-safe) ---- */
-/* argon2id via libsodium crypto_pwhash_str, interactive limits. The password
-** is 1..1024 bytes. */
+/* argon2id via libsodium crypto_pwhash_str (9 MiB, 4 passes: an OWASP minimum
+** configuration; one hash at a time). The password is 1..1024 bytes. */
 sm_store_status sm_store_password_hash(const char *password, char out[SM_STORE_PWHASH_SIZE]);
 /* true when `password` matches `hash` (constant-time verification). */
 bool sm_store_password_verify(const char *hash, const char *password);

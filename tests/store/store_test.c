@@ -16,6 +16,7 @@
 
 #include <jansson.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -395,6 +396,16 @@ static void t_passwords(void **state)
 	assert_false(sm_store_password_verify("not a hash", "s3cret pass"));
 	assert_false(sm_store_password_verify(NULL, "x"));
 	assert_false(sm_store_password_needs_rehash(a));
+	/* the limits: 9 MiB, 4 passes, one lane (OWASP minimum; under 30 MB RSS) */
+	assert_non_null(strstr(a, "$m=9216,t=4,p=1$"));
+	/* a hash made with libsodium's interactive limits (64 MiB, the earlier
+	** default) still verifies, and asks to be rehashed */
+	char old[crypto_pwhash_STRBYTES];
+	assert_int_equal(0, crypto_pwhash_str(old, "s3cret pass", 11, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	                                      crypto_pwhash_MEMLIMIT_INTERACTIVE));
+	assert_true(sm_store_password_verify(old, "s3cret pass"));
+	assert_false(sm_store_password_verify(old, "s3cret pas"));
+	assert_true(sm_store_password_needs_rehash(old));
 	IS(SM_STORE_INVALID, sm_store_password_hash("", a));
 	IS(SM_STORE_INVALID, sm_store_password_hash(NULL, a));
 }

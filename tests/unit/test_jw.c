@@ -294,8 +294,8 @@ static void test_result_layouts(void **st)
 {
 	(void)st;
 	static const char *const bodies[] = {
-		"{\"location\":\"junctional\",\"pain\":\"mechanical\",\"bone_lesion\":\"lytic\","
-		"\"alignment\":\"subluxation\",\"collapse\":\"gt_50\",\"posterolateral\":\"bilateral\"}",
+		("{\"location\":\"junctional\",\"pain\":\"mechanical\",\"bone_lesion\":\"lytic\","
+		 "\"alignment\":\"subluxation\",\"collapse\":\"gt_50\",\"posterolateral\":\"bilateral\"}"),
 		"{\"location\":\"junctional\"}",
 		"{\"location\":\"nowhere\"}",
 		"{\"location\":",
