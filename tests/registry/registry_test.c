@@ -31,6 +31,7 @@
 #include "store/store.h"
 
 #include <regex.h>
+#include <sodium.h>
 
 static const char *url, *boot_url;
 
@@ -1425,6 +1426,37 @@ static void test_expiry(int port)
 	server_stop(&s, "idle server");
 }
 
+/* ---- password hashes made with earlier argon2id limits ---- */
+static void test_rehash_at_login(int port)
+{
+	sm_store *st = NULL;
+	char err[SM_STORE_ERRMSG_SIZE];
+	int ok = sm_store_open(url, SM_STORE_NO_MIGRATE, &st, err, sizeof err) == SM_STORE_OK;
+	check(ok, "open the store: %s", ok ? "" : err);
+	if (!ok)
+		return;
+	/* co_n's password stored as libsodium's "interactive" limits made it (64 MiB) */
+	sm_store_user u;
+	char old[crypto_pwhash_STRBYTES];
+	ok = sm_store_user_get(st, "co_n", &u) == SM_STORE_OK &&
+	     crypto_pwhash_str(old, PASS, strlen(PASS), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	                       crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0 &&
+	     sm_store_user_set_password_ex(st, u.id, old, u.must_change_password, (int64_t)time(NULL)) == SM_STORE_OK;
+	check(ok && strstr(old, "$m=65536,") != NULL, "co_n's hash replaced by a 64 MiB one");
+	resp r;
+	int status = login(port, "co_n", PASS, &r);
+	check(status == 200, "login with the old hash: %d", status);
+	resp_free(&r);
+	ok = sm_store_user_get(st, "co_n", &u) == SM_STORE_OK;
+	check(ok && strstr(u.password_hash, "$m=9216,t=4,p=1$") != NULL && !sm_store_password_needs_rehash(u.password_hash),
+	      "after the login the hash has today's limits: %.40s", ok ? u.password_hash : "");
+	check(ok && sm_store_password_verify(u.password_hash, PASS), "the new hash verifies the same password");
+	sm_store_close(st);
+	status = login(port, "co_n", PASS, &r);
+	check(status == 200, "login again: %d", status);
+	resp_free(&r);
+}
+
 /* ---- OpenAPI ---- */
 static void test_openapi(int port)
 {
@@ -1567,6 +1599,7 @@ static int mode_api(void)
 	test_validation(s.port);
 	test_worklist(s.port);
 	test_report(s.port);
+	test_rehash_at_login(s.port);
 	test_expiry(s.port);
 	test_openapi(s.port);
 	server_stop(&s, "main server");
