@@ -1342,15 +1342,22 @@ static void test_report(int port)
 	check(audited(port, audit_before, "export.deidentified", "", 0), "the export is in the audit log");
 }
 
-/* ---- expiry and deactivation ---- */
-static void test_expiry(int port)
+/* The registry's store, opened directly (a failed check and NULL when it cannot be). */
+static sm_store *open_store(void)
 {
-	/* an API token that expires in 4 s, made in the store itself */
 	sm_store *st = NULL;
 	char err[SM_STORE_ERRMSG_SIZE];
 	int ok = sm_store_open(url, SM_STORE_NO_MIGRATE, &st, err, sizeof err) == SM_STORE_OK;
 	check(ok, "open the store: %s", ok ? "" : err);
-	if (!ok)
+	return ok ? st : NULL;
+}
+
+/* ---- expiry and deactivation ---- */
+static void test_expiry(int port)
+{
+	/* an API token that expires in 4 s, made in the store itself */
+	sm_store *st = open_store();
+	if (!st)
 		return;
 	sm_store_user u;
 	char token[SM_STORE_TOKEN_SIZE], hash[SM_STORE_TOKEN_HASH_SIZE];
@@ -1429,12 +1436,10 @@ static void test_expiry(int port)
 /* ---- password hashes made with earlier argon2id limits ---- */
 static void test_rehash_at_login(int port)
 {
-	sm_store *st = NULL;
-	char err[SM_STORE_ERRMSG_SIZE];
-	int ok = sm_store_open(url, SM_STORE_NO_MIGRATE, &st, err, sizeof err) == SM_STORE_OK;
-	check(ok, "open the store: %s", ok ? "" : err);
-	if (!ok)
+	sm_store *st = open_store();
+	if (!st)
 		return;
+	int ok;
 	/* co_n's password stored as libsodium's "interactive" limits made it (64 MiB) */
 	sm_store_user u;
 	char old[crypto_pwhash_STRBYTES];
