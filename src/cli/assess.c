@@ -212,37 +212,48 @@ int sm_cmd_assess(int argc, char **argv)
 	}
 	json_t *errors = sm_json_read_case(text, len, c);
 	free(text);
-	int rc = SM_EXIT_OK;
-	json_t *out;
-	if (!errors) {
-		out = NULL;
-	} else if (json_array_size(errors)) {
-		out = sm_json_case_invalid(errors);
-		rc = SM_EXIT_INVALID;
-	} else {
-		json_decref(errors);
+	int rc = errors && json_array_size(errors) ? SM_EXIT_INVALID : SM_EXIT_OK;
+	int ok = errors != NULL;
+	if (ok && rc == SM_EXIT_OK)
 		sm_assess(c, a);
-		out = sm_json_assessment(c, a);
-	}
-	free(c);
-	free(a);
-	if (!out) {
-		fprintf(stderr, "spinemets assess: out of memory\n");
-		return SM_EXIT_USAGE;
-	}
-	if (as_json) {
-		json_dumpf(out, stdout, SM_JSON_DUMP_FLAGS);
-		fputc('\n', stdout);
+	if (!ok) {
+		/* out of memory, reported below */
+	} else if (as_json) {
+		/* written straight to text, as json_dumpf(SM_JSON_DUMP_FLAGS) printed the tree */
+		sm_jw w;
+		sm_jw_init(&w, 2);
+		if (rc == SM_EXIT_INVALID)
+			sm_jw_case_invalid(&w, errors);
+		else
+			sm_jw_assessment(&w, c, a);
+		size_t n = 0;
+		char *out = sm_jw_finish(&w, &n);
+		ok = out != NULL;
+		if (out) {
+			fwrite(out, 1, n, stdout);
+			fputc('\n', stdout);
+			free(out);
+		}
 	} else if (rc == SM_EXIT_INVALID) {
 		size_t i;
 		json_t *e;
 		printf("The case is not valid; nothing was assessed:\n");
-		json_array_foreach(json_object_get(out, "errors"), i, e)
+		json_array_foreach(errors, i, e)
 			printf("  %s: %s\n", *js(e, "path") ? js(e, "path") : "(document)", js(e, "message"));
 	} else {
-		print_report(out);
+		json_t *doc = sm_json_assessment(c, a);
+		ok = doc != NULL;
+		if (doc)
+			print_report(doc);
+		json_decref(doc);
 	}
-	json_decref(out);
+	json_decref(errors);
+	free(c);
+	free(a);
+	if (!ok) {
+		fprintf(stderr, "spinemets assess: out of memory\n");
+		return SM_EXIT_USAGE;
+	}
 	if (fflush(stdout) != 0)
 		return SM_EXIT_USAGE;
 	return rc;

@@ -11,6 +11,7 @@
 #include "spinemets.h"
 
 #include <jansson.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -210,29 +211,87 @@ static int has_malformed(const json_t *errors)
 	return 0;
 }
 
+/* The case and the assessment of one request (227 KiB + 924 KiB). Malloc'd
+** per request, blocks this large may be mapped fresh and every page faulted in
+** again (glibc's mmap threshold, arena trimming), so they are kept on a free
+** list instead. It grows to the number of requests assessed at once (at most
+** ASSESS_POOL_MAX are kept) and sm_api_shutdown() frees it.
+** sm_json_read_case() (sm_case_init) and sm_assess() initialise all of both,
+** so a slot needs no clearing between requests. */
+typedef struct assess_slot {
+	struct assess_slot *next;
+	sm_case c;
+	sm_assessment a;
+} assess_slot;
+
+#define ASSESS_POOL_MAX 64
+static pthread_mutex_t assess_pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static assess_slot *assess_pool;
+static unsigned assess_pool_n;
+
+static assess_slot *assess_slot_get(void)
+{
+	pthread_mutex_lock(&assess_pool_lock);
+	assess_slot *s = assess_pool;
+	if (s) {
+		assess_pool = s->next;
+		assess_pool_n--;
+	}
+	pthread_mutex_unlock(&assess_pool_lock);
+	return s ? s : malloc(sizeof *s);
+}
+
+static void assess_slot_put(assess_slot *s)
+{
+	pthread_mutex_lock(&assess_pool_lock);
+	if (assess_pool_n < ASSESS_POOL_MAX) {
+		s->next = assess_pool;
+		assess_pool = s;
+		assess_pool_n++;
+		s = NULL;
+	}
+	pthread_mutex_unlock(&assess_pool_lock);
+	free(s);
+}
+
+void sm_api_shutdown(void)
+{
+	pthread_mutex_lock(&assess_pool_lock);
+	assess_slot *s = assess_pool;
+	assess_pool = NULL;
+	assess_pool_n = 0;
+	pthread_mutex_unlock(&assess_pool_lock);
+	while (s) {
+		assess_slot *next = s->next;
+		free(s);
+		s = next;
+	}
+}
+
 static void assess(const char *body, size_t len, sm_api_response *r)
 {
-	sm_case *c = malloc(sizeof *c);
-	sm_assessment *a = malloc(sizeof *a);
-	if (!c || !a) {
-		free(c);
-		free(a);
+	assess_slot *s = assess_slot_get();
+	if (!s) {
 		sm_api_error(r, 500, "out of memory");
 		return;
 	}
-	json_t *errors = sm_json_read_case(body, len, c);
+	json_t *errors = sm_json_read_case(body, len, &s->c);
+	sm_jw w; /* the response, written straight to text */
+	sm_jw_init(&w, 0);
 	if (!errors) {
 		sm_api_error(r, 500, "out of memory");
 	} else if (json_array_size(errors)) {
 		unsigned st = has_malformed(errors) ? 400 : 422;
-		set_json(r, st, sm_json_case_invalid(errors));
+		sm_jw_case_invalid(&w, errors);
+		json_decref(errors);
+		set_written(r, st, &w);
 	} else {
 		json_decref(errors);
-		sm_assess(c, a);
-		set_json(r, 200, sm_json_assessment(c, a));
+		sm_assess(&s->c, &s->a);
+		sm_jw_assessment(&w, &s->c, &s->a);
+		set_written(r, 200, &w);
 	}
-	free(c);
-	free(a);
+	assess_slot_put(s);
 }
 
 void sm_api_handle_request(struct sm_registry *reg, const sm_api_request *q, sm_api_response *r)

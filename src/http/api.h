@@ -50,6 +50,10 @@ void sm_api_handle_request(struct sm_registry *reg, const sm_api_request *q, sm_
 void sm_api_handle(const char *method, const char *path, const char *content_type,
                    const char *body, size_t len, sm_api_response *r);
 void sm_api_response_free(sm_api_response *r);
+/* Free what the routes keep between requests (the assess route's buffers).
+** Call once the server has stopped (no request running); the routes may be
+** used again afterwards. */
+void sm_api_shutdown(void);
 
 /* A JSON error body {"error": {"status": N, "message": "..."}}. */
 void sm_api_error(sm_api_response *r, unsigned status, const char *message);

@@ -40,16 +40,18 @@ int sm_reg_assess(const sm_case *c, char **assessment, char **definitions, sm_ur
 	sm_assess(c, a);
 	if (urgency)
 		*urgency = a->urgency;
-	json_t *doc = sm_json_assessment(c, a);
+	/* compact, the bytes json_dumps(JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)) gave */
+	sm_jw w;
+	sm_jw_init(&w, 0);
+	sm_jw_assessment(&w, c, a);
 	free(a);
+	*assessment = sm_jw_finish(&w, NULL);
 	json_t *defs = json_object();
 	for (size_t k = 0; defs && k < sm_instrument_count(); k++) {
 		const sm_instrument *in = sm_instrument_at(k);
 		json_object_set_new(defs, sm_instrument_name(in), json_string(sm_instrument_definition(in)));
 	}
-	*assessment = doc ? json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)) : NULL;
 	*definitions = defs ? json_dumps(defs, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-	json_decref(doc);
 	json_decref(defs);
 	if (!*assessment || !*definitions) {
 		free(*assessment);

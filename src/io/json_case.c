@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef enum { F_TRI, F_NUM, F_VOCAB, F_HIST, F_OBJ } ftype;
@@ -633,65 +634,112 @@ int sm_parse_iso8601(const char *s, long long *out)
 }
 
 /* ---------------- assessment -> JSON ---------------- */
-static json_t *reasons_json(const sm_reason *r, size_t n)
+/* Written straight to text with the streaming writer (jw.h). The document is
+** the one the former jansson tree builder produced (KEYS.md §4), byte for
+** byte: a NULL string in a list is left out, as json_array_append_new
+** of json_string(NULL) did; a NULL string as an object member is written as
+** null (the tree silently dropped the member). */
+
+static void jw_reasons(sm_jw *w, const sm_reason *r, size_t n)
 {
-	json_t *a = json_array();
+	sm_jw_arr(w);
 	for (size_t k = 0; k < n; k++) {
-		json_t *o = json_object();
-		json_object_set_new(o, "rule", json_string(r[k].rule->id));
-		json_object_set_new(o, "text", json_string(r[k].text));
-		json_object_set_new(o, "source", json_string(r[k].rule->section));
-		json_array_append_new(a, o);
+		sm_jw_obj(w);
+		sm_jw_kstr(w, "rule", r[k].rule->id);
+		sm_jw_kstr(w, "text", r[k].text);
+		sm_jw_kstr(w, "source", r[k].rule->section);
+		sm_jw_obj_end(w);
 	}
-	return a;
+	sm_jw_arr_end(w);
 }
 
-/* keys list + {key: reasons} map */
-static void keyed(json_t *parent, const char *list_name, const char *reasons_name, const sm_item_list *items, size_t n)
+/* A list of strings; NULL entries are left out. */
+static void jw_str_list(sm_jw *w, const char *const *s, size_t n)
 {
-	json_t *keys = json_array(), *map = json_object();
-	for (size_t k = 0; k < n; k++) {
-		json_array_append_new(keys, json_string(items[k].key));
-		json_object_set_new(map, items[k].key, reasons_json(items[k].reasons, items[k].nreasons));
-	}
-	json_object_set_new(parent, list_name, keys);
-	json_object_set_new(parent, reasons_name, map);
-}
-
-static json_t *str_list(const char *const *s, size_t n)
-{
-	json_t *a = json_array();
+	sm_jw_arr(w);
 	for (size_t k = 0; k < n; k++)
-		json_array_append_new(a, json_string(s[k]));
-	return a;
+		if (s[k])
+			sm_jw_str(w, s[k]);
+	sm_jw_arr_end(w);
 }
 
-static json_t *name_or_null(const char *const *names, int idx, int n)
+/* keys list + {key: reasons} map. A key given twice keeps its first place in
+** the map with the reasons of its last entry (what json_object_set_new did;
+** the core never repeats a key). NULL keys are left out. */
+static void jw_keyed(sm_jw *w, const char *list_name, const char *reasons_name, const sm_item_list *items, size_t n)
 {
-	return idx >= 0 && idx < n ? json_string(names[idx]) : json_null();
+	sm_jw_key(w, list_name);
+	sm_jw_arr(w);
+	for (size_t k = 0; k < n; k++)
+		if (items[k].key)
+			sm_jw_str(w, items[k].key);
+	sm_jw_arr_end(w);
+	sm_jw_key(w, reasons_name);
+	sm_jw_obj(w);
+	for (size_t k = 0; k < n; k++) {
+		const char *key = items[k].key;
+		if (!key)
+			continue;
+		size_t j, last = k;
+		for (j = 0; j < k; j++)
+			if (items[j].key && items[j].key[0] == key[0] && strcmp(items[j].key, key) == 0)
+				break;
+		if (j < k)
+			continue; /* written at its first place */
+		for (j = k + 1; j < n; j++)
+			if (items[j].key && items[j].key[0] == key[0] && strcmp(items[j].key, key) == 0)
+				last = j;
+		sm_jw_key(w, key);
+		jw_reasons(w, items[last].reasons, items[last].nreasons);
+	}
+	sm_jw_obj_end(w);
 }
 
-json_t *sm_json_assessment(const sm_case *c, const sm_assessment *a)
+static void jw_name_or_null(sm_jw *w, const char *key, const char *const *names, int idx, int n)
 {
-	json_t *o = json_object();
-	json_object_set_new(o, "schema", json_string("spinemets/assessment/1"));
-	json_object_set_new(o, "engine_version", json_string(SM_ENGINE_VERSION));
-	json_object_set_new(o, "status", json_string("ok"));
+	sm_jw_key(w, key);
+	if (idx >= 0 && idx < n)
+		sm_jw_str(w, names[idx]);
+	else
+		sm_jw_null(w);
+}
 
-	json_t *t = json_object();
-	json_object_set_new(t, "urgency", json_string(sm_urgency_name(a->urgency)));
-	json_object_set_new(t, "contact_within_hours", a->contact_within_hours >= 0 ? json_integer(a->contact_within_hours) : json_null());
+static const char *const patchell_undetermined_note =
+	"Patchell eligibility cannot be decided yet: record the criteria marked unknown. Discuss with the MSCC coordinator and a spinal surgeon.";
+static const char *const patchell_eligible_note =
+	"All Patchell criteria hold: consider decompressive surgery plus postoperative radiotherapy; discuss with the MSCC coordinator and a spinal surgeon.";
+static const char *const patchell_not_eligible_note =
+	"Not every Patchell criterion holds (see reasons): radiotherapy with or without systemic therapy, or best supportive care; surgery may still be considered for instability, bony retropulsion, unknown histology needing tissue, prior radiotherapy to the level or progression despite radiotherapy. Discuss with the MSCC coordinator and a spinal surgeon.";
+static const char *const assessment_disclaimer =
+	"Decision support for qualified clinicians, never a diagnosis. Every option shows its reasons and sources (REFERENCE.md sections).";
+
+void sm_jw_assessment(sm_jw *w, const sm_case *c, const sm_assessment *a)
+{
+	sm_jw_obj(w);
+	sm_jw_kstr(w, "schema", "spinemets/assessment/1");
+	sm_jw_kstr(w, "engine_version", SM_ENGINE_VERSION);
+	sm_jw_kstr(w, "status", "ok");
+
+	sm_jw_key(w, "triage");
+	sm_jw_obj(w);
+	sm_jw_kstr(w, "urgency", sm_urgency_name(a->urgency));
+	if (a->contact_within_hours >= 0)
+		sm_jw_kint(w, "contact_within_hours", a->contact_within_hours);
+	else
+		sm_jw_knull(w, "contact_within_hours");
 	if (a->mri_within_hours >= 0)
-		json_object_set_new(t, "mri_within_hours", json_integer(a->mri_within_hours));
-	json_object_set_new(t, "dexamethasone", json_string(sm_dex_name(a->dexamethasone)));
-	keyed(t, "actions", "action_reasons", a->actions, a->nactions);
-	json_object_set_new(t, "reasons", reasons_json(a->triage_reasons, a->ntriage_reasons));
-	json_object_set_new(t, "complete", json_boolean(a->triage_complete));
-	json_object_set_new(o, "triage", t);
+		sm_jw_kint(w, "mri_within_hours", a->mri_within_hours);
+	sm_jw_kstr(w, "dexamethasone", sm_dex_name(a->dexamethasone));
+	jw_keyed(w, "actions", "action_reasons", a->actions, a->nactions);
+	sm_jw_key(w, "reasons");
+	jw_reasons(w, a->triage_reasons, a->ntriage_reasons);
+	sm_jw_kbool(w, "complete", a->triage_complete);
+	sm_jw_obj_end(w);
 
-	json_t *les = json_array();
+	sm_jw_key(w, "lesions");
+	sm_jw_arr(w);
 	for (size_t k = 0; k < a->nlesions; k++) {
-		json_t *l = json_object();
+		sm_jw_obj(w);
 		const sm_value *lv = sm_input_get(&c->lesions[k].sins, "level");
 		if (lv) {
 			char lvl[16];
@@ -699,96 +747,181 @@ json_t *sm_json_assessment(const sm_case *c, const sm_assessment *a)
 				snprintf(lvl, sizeof lvl, "%s", sm_level_name(lv->lo));
 			else
 				snprintf(lvl, sizeof lvl, "%s-%s", sm_level_name(lv->lo), sm_level_name(lv->hi));
-			json_object_set_new(l, "level", json_string(lvl));
+			sm_jw_kstr(w, "level", lvl);
 		} else {
-			json_object_set_new(l, "level", json_null());
+			sm_jw_knull(w, "level");
 		}
-		json_object_set_new(l, "index", json_boolean((int)k == a->index_lesion));
-		json_object_set_new(l, "sins", sm_json_result(&a->sins[k]));
-		json_object_set_new(l, "escc", sm_json_result(&a->escc[k]));
-		json_array_append_new(les, l);
+		sm_jw_kbool(w, "index", (int)k == a->index_lesion);
+		sm_jw_key(w, "sins");
+		sm_jw_result(w, &a->sins[k]);
+		sm_jw_key(w, "escc");
+		sm_jw_result(w, &a->escc[k]);
+		sm_jw_obj_end(w);
 	}
-	json_object_set_new(o, "lesions", les);
-	json_object_set_new(o, "index_lesion", a->index_lesion >= 0 ? json_integer(a->index_lesion) : json_null());
+	sm_jw_arr_end(w);
+	if (a->index_lesion >= 0)
+		sm_jw_kint(w, "index_lesion", a->index_lesion);
+	else
+		sm_jw_knull(w, "index_lesion");
 
-	json_t *sc = json_object();
-	json_object_set_new(sc, "computed", json_boolean(a->adult_scores_computed));
+	sm_jw_key(w, "scores");
+	sm_jw_obj(w);
+	sm_jw_kbool(w, "computed", a->adult_scores_computed);
 	if (a->adult_scores_computed) {
-		json_object_set_new(sc, "tokuhashi_revised", sm_json_result(&a->tokuhashi));
-		json_object_set_new(sc, "tomita", sm_json_result(&a->tomita));
-		json_object_set_new(sc, "bauer", sm_json_result(&a->bauer));
-		json_object_set_new(sc, "bauer_modified", sm_json_result(&a->bauer_modified));
-		json_object_set_new(sc, "nesms", sm_json_result(&a->nesms));
-		json_object_set_new(sc, "katagiri", sm_json_result(&a->katagiri));
+		static const char *const names[6] = {"tokuhashi_revised", "tomita", "bauer", "bauer_modified", "nesms", "katagiri"};
+		const sm_result *res[6] = {&a->tokuhashi, &a->tomita, &a->bauer, &a->bauer_modified, &a->nesms, &a->katagiri};
+		for (int k = 0; k < 6; k++) {
+			sm_jw_key(w, names[k]);
+			sm_jw_result(w, res[k]);
+		}
 	} else {
-		json_object_set_new(sc, "reason", json_string(a->adult_scores_reason));
+		sm_jw_kstr(w, "reason", a->adult_scores_reason);
 	}
-	json_object_set_new(o, "scores", sc);
+	sm_jw_obj_end(w);
 
-	json_t *n = json_object();
-	json_object_set_new(n, "neurologic", name_or_null(sm_noms_neurologic_names, a->noms_neurologic, 3));
-	json_object_set_new(n, "oncologic", name_or_null(sm_noms_oncologic_names, a->noms_oncologic, 3));
-	json_object_set_new(n, "mechanical", name_or_null(sm_noms_mechanical_names, a->noms_mechanical, 3));
-	json_object_set_new(n, "systemic", a->noms_systemic >= 0 ? json_string(sm_noms_systemic_names[a->noms_systemic]) : json_string("unknown"));
-	json_t *nr = json_object();
+	sm_jw_key(w, "noms");
+	sm_jw_obj(w);
+	jw_name_or_null(w, "neurologic", sm_noms_neurologic_names, a->noms_neurologic, 3);
+	jw_name_or_null(w, "oncologic", sm_noms_oncologic_names, a->noms_oncologic, 3);
+	jw_name_or_null(w, "mechanical", sm_noms_mechanical_names, a->noms_mechanical, 3);
+	sm_jw_kstr(w, "systemic", a->noms_systemic >= 0 ? sm_noms_systemic_names[a->noms_systemic] : "unknown");
+	sm_jw_key(w, "assessment_reasons");
+	sm_jw_obj(w);
 	static const char *const dims[4] = {"neurologic", "oncologic", "mechanical", "systemic"};
-	for (int d = 0; d < 4; d++)
-		json_object_set_new(nr, dims[d], reasons_json(a->noms_reasons[d], a->noms_nreasons[d]));
-	json_object_set_new(n, "assessment_reasons", nr);
-	keyed(n, "options", "reasons", a->options, a->noptions);
-	json_object_set_new(n, "referrals", str_list(a->referrals, a->nreferrals));
-	json_object_set_new(o, "noms", n);
-
-	json_t *s = json_object();
-	json_object_set_new(s, "patchell_eligible", json_boolean(a->patchell_eligible));
-	json_t *crit = json_array();
-	for (size_t k = 0; k < a->npatchell; k++) {
-		json_t *x = json_object();
-		json_object_set_new(x, "criterion", json_string(a->patchell[k].criterion));
-		json_object_set_new(x, "status", json_string(a->patchell[k].met == SM_YES ? "met" : a->patchell[k].met == SM_NO ? "not_met" : "unknown"));
-		json_object_set_new(x, "text", json_string(a->patchell[k].text));
-		json_array_append_new(crit, x);
+	for (int d = 0; d < 4; d++) {
+		sm_jw_key(w, dims[d]);
+		jw_reasons(w, a->noms_reasons[d], a->noms_nreasons[d]);
 	}
-	json_object_set_new(s, "reasons", crit);
+	sm_jw_obj_end(w);
+	jw_keyed(w, "options", "reasons", a->options, a->noptions);
+	sm_jw_key(w, "referrals");
+	jw_str_list(w, a->referrals, a->nreferrals);
+	sm_jw_obj_end(w);
+
+	sm_jw_key(w, "surgery");
+	sm_jw_obj(w);
+	sm_jw_kbool(w, "patchell_eligible", a->patchell_eligible);
+	sm_jw_key(w, "reasons");
+	sm_jw_arr(w);
 	int failed = 0, open = 0;
 	for (size_t k = 0; k < a->npatchell; k++) {
-		failed += a->patchell[k].met == SM_NO;
-		open += a->patchell[k].met == SM_UNKNOWN;
+		const sm_patchell_criterion *p = &a->patchell[k];
+		sm_jw_obj(w);
+		sm_jw_kstr(w, "criterion", p->criterion);
+		sm_jw_kstr(w, "status", p->met == SM_YES ? "met" : p->met == SM_NO ? "not_met" : "unknown");
+		sm_jw_kstr(w, "text", p->text);
+		sm_jw_obj_end(w);
+		failed += p->met == SM_NO;
+		open += p->met == SM_UNKNOWN;
 	}
-	json_object_set_new(s, "undetermined", json_boolean(a->patchell_applicable && !failed && open));
-	json_object_set_new(s, "applicable", json_boolean(a->patchell_applicable));
-	json_object_set_new(s, "note", json_string(a->patchell_note ? a->patchell_note : !failed && open
-		? "Patchell eligibility cannot be decided yet: record the criteria marked unknown. Discuss with the MSCC coordinator and a spinal surgeon."
-		: a->patchell_eligible
-		? "All Patchell criteria hold: consider decompressive surgery plus postoperative radiotherapy; discuss with the MSCC coordinator and a spinal surgeon."
-		: "Not every Patchell criterion holds (see reasons): radiotherapy with or without systemic therapy, or best supportive care; surgery may still be considered for instability, bony retropulsion, unknown histology needing tissue, prior radiotherapy to the level or progression despite radiotherapy. Discuss with the MSCC coordinator and a spinal surgeon."));
-	json_object_set_new(o, "surgery", s);
+	sm_jw_arr_end(w);
+	sm_jw_kbool(w, "undetermined", a->patchell_applicable && !failed && open);
+	sm_jw_kbool(w, "applicable", a->patchell_applicable);
+	sm_jw_kstr(w, "note", a->patchell_note ? a->patchell_note
+	                      : !failed && open ? patchell_undetermined_note
+	                      : a->patchell_eligible ? patchell_eligible_note
+	                      : patchell_not_eligible_note);
+	sm_jw_obj_end(w);
 
-	keyed(o, "workup", "workup_reasons", a->workup, a->nworkup);
-	keyed(o, "differential", "differential_reasons", a->differential, a->ndifferential);
-	json_object_set_new(o, "primary_candidates", str_list(a->primary_candidates, a->nprimary_candidates));
+	jw_keyed(w, "workup", "workup_reasons", a->workup, a->nworkup);
+	jw_keyed(w, "differential", "differential_reasons", a->differential, a->ndifferential);
+	sm_jw_key(w, "primary_candidates");
+	jw_str_list(w, a->primary_candidates, a->nprimary_candidates);
 	if (a->paediatric) {
-		json_t *pd = json_object();
-		json_object_set_new(pd, "scale", json_string(a->perf_scale));
-		json_object_set_new(pd, "adult_scores_suppressed", json_boolean(!a->adult_scores_computed));
-		json_object_set_new(pd, "notes", str_list(a->paediatric_notes, a->npaediatric_notes));
-		json_object_set_new(o, "paediatric", pd);
+		sm_jw_key(w, "paediatric");
+		sm_jw_obj(w);
+		sm_jw_kstr(w, "scale", a->perf_scale);
+		sm_jw_kbool(w, "adult_scores_suppressed", !a->adult_scores_computed);
+		sm_jw_key(w, "notes");
+		jw_str_list(w, a->paediatric_notes, a->npaediatric_notes);
+		sm_jw_obj_end(w);
 	}
-	json_object_set_new(o, "warnings", str_list(a->warnings, a->nwarnings));
-	json_t *rules = json_array();
+	sm_jw_key(w, "warnings");
+	jw_str_list(w, a->warnings, a->nwarnings);
+	sm_jw_key(w, "rules");
+	sm_jw_arr(w);
 	for (size_t k = 0; k < a->nfired; k++)
-		json_array_append_new(rules, json_string(a->fired[k]->id));
-	json_object_set_new(o, "rules", rules);
-	json_object_set_new(o, "disclaimer", json_string("Decision support for qualified clinicians, never a diagnosis. Every option shows its reasons and sources (REFERENCE.md sections)."));
-	return o;
+		if (a->fired[k]->id)
+			sm_jw_str(w, a->fired[k]->id);
+	sm_jw_arr_end(w);
+	sm_jw_kstr(w, "disclaimer", assessment_disclaimer);
+	sm_jw_obj_end(w);
+}
+
+/* Any jansson value, as json_dumps() writes it with JSON_PRESERVE_ORDER. */
+static void jw_value(sm_jw *w, const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: {
+		const char *key;
+		json_t *m;
+		sm_jw_obj(w);
+		json_object_foreach((json_t *)v, key, m) {
+			sm_jw_key(w, key);
+			jw_value(w, m);
+		}
+		sm_jw_obj_end(w);
+		return;
+	}
+	case JSON_ARRAY: {
+		size_t i;
+		json_t *m;
+		sm_jw_arr(w);
+		json_array_foreach(v, i, m) jw_value(w, m);
+		sm_jw_arr_end(w);
+		return;
+	}
+	case JSON_STRING: sm_jw_strn(w, json_string_value(v), json_string_length(v)); return;
+	case JSON_INTEGER: sm_jw_int(w, (long long)json_integer_value(v)); return;
+	case JSON_REAL: sm_jw_real(w, json_real_value(v)); return;
+	case JSON_TRUE: sm_jw_bool(w, true); return;
+	case JSON_FALSE: sm_jw_bool(w, false); return;
+	case JSON_NULL: break;
+	}
+	sm_jw_null(w);
+}
+
+void sm_jw_case_invalid(sm_jw *w, const json_t *errors)
+{
+	sm_jw_obj(w);
+	sm_jw_kstr(w, "schema", "spinemets/assessment/1");
+	sm_jw_kstr(w, "engine_version", SM_ENGINE_VERSION);
+	sm_jw_kstr(w, "status", "invalid");
+	sm_jw_key(w, "errors");
+	if (errors) {
+		jw_value(w, errors);
+	} else {
+		sm_jw_arr(w);
+		sm_jw_arr_end(w);
+	}
+	sm_jw_obj_end(w);
+}
+
+/* Text written by a compact writer, as a jansson value (NULL when out of memory). */
+static json_t *jw_to_json(sm_jw *w)
+{
+	size_t len = 0;
+	char *text = sm_jw_finish(w, &len);
+	if (!text)
+		return NULL;
+	json_t *v = json_loadb(text, len, 0, NULL);
+	free(text);
+	return v;
+}
+
+json_t *sm_json_assessment(const sm_case *c, const sm_assessment *a)
+{
+	sm_jw w;
+	sm_jw_init(&w, 0);
+	sm_jw_assessment(&w, c, a);
+	return jw_to_json(&w);
 }
 
 json_t *sm_json_case_invalid(json_t *errors)
 {
-	json_t *o = json_object();
-	json_object_set_new(o, "schema", json_string("spinemets/assessment/1"));
-	json_object_set_new(o, "engine_version", json_string(SM_ENGINE_VERSION));
-	json_object_set_new(o, "status", json_string("invalid"));
-	json_object_set_new(o, "errors", errors);
-	return o;
+	sm_jw w;
+	sm_jw_init(&w, 0);
+	sm_jw_case_invalid(&w, errors);
+	json_decref(errors);
+	return jw_to_json(&w);
 }

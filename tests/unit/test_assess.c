@@ -1602,6 +1602,214 @@ static void test_fired_rules_exist(void **state)
 	}
 }
 
+/* ------------------------------------------------------------------ */
+/* the streaming writer (sm_jw_assessment, sm_jw_case_invalid) and the  */
+/* assess route that uses it                                            */
+/* ------------------------------------------------------------------ */
+#include "http/api.h"
+
+#define JW_FLAGS(indent) (((indent) ? JSON_INDENT(indent) : JSON_COMPACT) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10))
+
+static char *jw_assessment_text(const sm_case *c, const sm_assessment *a, int indent)
+{
+	sm_jw w;
+	sm_jw_init(&w, indent);
+	sm_jw_assessment(&w, c, a);
+	char *t = sm_jw_finish(&w, NULL);
+	assert_non_null(t);
+	return t;
+}
+
+static void expect_keys(json_t *o, const char *const *keys, size_t n, const char *where)
+{
+	const char *k;
+	json_t *v;
+	size_t i = 0;
+	json_object_foreach(o, k, v) {
+		if (i >= n || strcmp(k, keys[i]) != 0)
+			fail_msg("%s: key %zu is \"%s\", expected \"%s\"", where, i, k, i < n ? keys[i] : "(none)");
+		i++;
+	}
+	if (i != n)
+		fail_msg("%s: %zu keys, expected %zu", where, i, n);
+}
+
+/* the document keeps the members and order of KEYS.md §4; compact and
+** indented text are what json_dumps() writes for the same tree */
+static void test_writer_document(void **state)
+{
+	(void)state;
+	const char *cases[] = {TRIAGE_BASE, NOMS_BASE, PATCHELL_BASE,
+		"{'patient':{'age_years':8},'cancer':{'history':'known','primary':'neuroblastoma'},"
+		"'lesions':[{'level':'T4-T6','escc':'2'},{'escc':'1b'}]}"};
+	for (size_t k = 0; k < N(cases); k++) {
+		run *r = A(cases[k]);
+		for (int indent = 0; indent <= 2; indent += 2) {
+			char *got = jw_assessment_text(r->c, r->a, indent);
+			char *want = json_dumps(r->j, JW_FLAGS(indent));
+			assert_non_null(want);
+			assert_string_equal(got, want);
+			free(got);
+			free(want);
+		}
+		const char *top[] = {"schema", "engine_version", "status", "triage", "lesions", "index_lesion", "scores", "noms",
+			"surgery", "workup", "workup_reasons", "differential", "differential_reasons", "primary_candidates",
+			"paediatric", "warnings", "rules", "disclaimer"};
+		const char *top_adult[] = {"schema", "engine_version", "status", "triage", "lesions", "index_lesion", "scores", "noms",
+			"surgery", "workup", "workup_reasons", "differential", "differential_reasons", "primary_candidates",
+			"warnings", "rules", "disclaimer"};
+		if (r->a->paediatric)
+			expect_keys(r->j, top, N(top), "assessment");
+		else
+			expect_keys(r->j, top_adult, N(top_adult), "assessment");
+		const char *tri[] = {"urgency", "contact_within_hours", "mri_within_hours", "dexamethasone", "actions",
+			"action_reasons", "reasons", "complete"};
+		const char *tri_routine[] = {"urgency", "contact_within_hours", "dexamethasone", "actions", "action_reasons",
+			"reasons", "complete"};
+		if (r->a->mri_within_hours >= 0)
+			expect_keys(jget(r->j, "triage"), tri, N(tri), "triage");
+		else
+			expect_keys(jget(r->j, "triage"), tri_routine, N(tri_routine), "triage");
+		const char *noms[] = {"neurologic", "oncologic", "mechanical", "systemic", "assessment_reasons", "options",
+			"reasons", "referrals"};
+		expect_keys(jget(r->j, "noms"), noms, N(noms), "noms");
+		const char *surg[] = {"patchell_eligible", "reasons", "undetermined", "applicable", "note"};
+		expect_keys(jget(r->j, "surgery"), surg, N(surg), "surgery");
+		size_t i;
+		json_t *l;
+		json_array_foreach(jget(r->j, "lesions"), i, l) {
+			const char *lk[] = {"level", "index", "sins", "escc"};
+			expect_keys(l, lk, N(lk), "lesion");
+		}
+	}
+}
+
+/* what the jansson tree builder did with repeated keys and NULL strings: a
+** repeated key keeps its first place in the map with its last reasons, NULL
+** list entries are left out; a NULL member is written as null */
+static void test_writer_repeated_keys_and_nulls(void **state)
+{
+	(void)state;
+	run *r = A(PATCHELL_BASE);
+	sm_assessment *a = malloc(sizeof *a);
+	assert_non_null(a);
+	memcpy(a, r->a, sizeof *a);
+	assert_true(a->nworkup >= 2 && a->nworkup < SM_MAX_WORKUP);
+	/* a third entry repeating the first key, with the second entry's reasons */
+	a->workup[a->nworkup] = a->workup[1];
+	a->workup[a->nworkup].key = a->workup[0].key;
+	a->nworkup++;
+	assert_true(a->nwarnings + 2 <= SM_MAX_WARNINGS);
+	a->warnings[a->nwarnings++] = NULL;
+	a->warnings[a->nwarnings++] = "last";
+	a->adult_scores_computed = false;
+	a->adult_scores_reason = NULL;
+	char *text = jw_assessment_text(r->c, a, 0);
+	json_t *j = json_loads(text, 0, NULL);
+	assert_non_null(j);
+	json_t *keys = jget(j, "workup"), *map = jget(j, "workup_reasons");
+	assert_int_equal(json_array_size(keys), a->nworkup);
+	assert_int_equal(json_object_size(map), a->nworkup - 1);
+	assert_string_equal(json_object_iter_key(json_object_iter(map)), a->workup[0].key);
+	json_t *first = json_object_get(map, a->workup[0].key);
+	assert_int_equal(json_array_size(first), a->workup[1].nreasons);
+	assert_string_equal(json_string_value(jget(first, "0.text")), a->workup[1].reasons[0].text);
+	/* the text itself holds the repeated key once in the map (a parser would hide a repeat) */
+	char pat[128];
+	snprintf(pat, sizeof pat, "\"%s\":", a->workup[0].key);
+	const char *from = strstr(text, "\"workup_reasons\":"), *to = strstr(text, "\"differential\":");
+	assert_true(from && to && from < to);
+	int seen = 0;
+	for (const char *p = strstr(from, pat); p && p < to; p = strstr(p + 1, pat))
+		seen++;
+	assert_int_equal(seen, 1);
+	json_t *w = jget(j, "warnings");
+	assert_int_equal(json_array_size(w), a->nwarnings - 1);
+	assert_string_equal(json_string_value(json_array_get(w, json_array_size(w) - 1)), "last");
+	assert_true(json_is_null(jget(j, "scores.reason")));
+	assert_false(json_is_true(jget(j, "scores.computed")));
+	json_decref(j);
+	free(text);
+	free(a);
+}
+
+/* the invalid document: the errors as given, byte for byte what jansson dumps */
+static void test_writer_invalid_document(void **state)
+{
+	(void)state;
+	const char *bad[] = {"{'patient': {'age_years': 6", "{'patient':{'sex':'x\\n\\u00e9\\u0001'},'bogus':1}", "[1]"};
+	for (size_t k = 0; k < N(bad); k++) {
+		json_t *e = errors_of(bad[k]);
+		assert_true(json_array_size(e) > 0);
+		json_t *o = json_object();
+		json_object_set_new(o, "schema", json_string("spinemets/assessment/1"));
+		json_object_set_new(o, "engine_version", json_string(SM_ENGINE_VERSION));
+		json_object_set_new(o, "status", json_string("invalid"));
+		json_object_set(o, "errors", e);
+		for (int indent = 0; indent <= 2; indent += 2) {
+			sm_jw w;
+			sm_jw_init(&w, indent);
+			sm_jw_case_invalid(&w, e);
+			char *got = sm_jw_finish(&w, NULL);
+			char *want = json_dumps(o, JW_FLAGS(indent));
+			assert_non_null(got);
+			assert_string_equal(got, want);
+			free(got);
+			free(want);
+		}
+		/* the tree wrapper steals the errors */
+		json_t *doc = sm_json_case_invalid(json_incref(e));
+		assert_true(json_equal(doc, o));
+		json_decref(doc);
+		json_decref(o);
+	}
+	sm_jw w;
+	sm_jw_init(&w, 0);
+	sm_jw_case_invalid(&w, NULL);
+	char *t = sm_jw_finish(&w, NULL);
+	assert_non_null(t);
+	assert_non_null(strstr(t, "\"status\":\"invalid\",\"errors\":[]}"));
+	free(t);
+}
+
+/* POST /api/v1/assess answers with the writer's text; its buffers are reused
+** between requests and freed by sm_api_shutdown() */
+static void test_api_assess_route(void **state)
+{
+	(void)state;
+	const char *cases[] = {PATCHELL_BASE, "{'patient':{'age_years':-1}}", TRIAGE_BASE, "{'patient':", NOMS_BASE,
+		PATCHELL_BASE};
+	const unsigned status[] = {200, 422, 200, 400, 200, 200};
+	for (int round = 0; round < 2; round++) {
+		for (size_t k = 0; k < N(cases); k++) {
+			char *body = q(cases[k]);
+			sm_api_response resp;
+			sm_api_handle("POST", "/api/v1/assess", "application/json", body, strlen(body), &resp);
+			assert_int_equal(resp.status, status[k]);
+			assert_string_equal(resp.content_type, "application/json");
+			assert_int_equal(strlen(resp.body), resp.len);
+			char *want;
+			if (status[k] == 200) {
+				run *r = A(cases[k]);
+				want = jw_assessment_text(r->c, r->a, 0);
+			} else {
+				json_t *e = errors_of(cases[k]);
+				sm_jw w;
+				sm_jw_init(&w, 0);
+				sm_jw_case_invalid(&w, e);
+				want = sm_jw_finish(&w, NULL);
+			}
+			assert_string_equal(resp.body, want);
+			free(want);
+			free(body);
+			sm_api_response_free(&resp);
+			free_runs(NULL);
+		}
+		sm_api_shutdown(); /* the route works again afterwards */
+	}
+	sm_api_shutdown();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1639,6 +1847,10 @@ int main(void)
 		cmocka_unit_test_teardown(test_rule_table, free_runs),
 		cmocka_unit_test_teardown(test_rules_markdown_matches_docs, free_runs),
 		cmocka_unit_test_teardown(test_fired_rules_exist, free_runs),
+		cmocka_unit_test_teardown(test_writer_document, free_runs),
+		cmocka_unit_test_teardown(test_writer_repeated_keys_and_nulls, free_runs),
+		cmocka_unit_test_teardown(test_writer_invalid_document, free_runs),
+		cmocka_unit_test_teardown(test_api_assess_route, free_runs),
 	};
 	SM_RUN_SUITE("assess", tests);
 }
