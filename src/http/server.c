@@ -260,5 +260,6 @@ int sm_http_serve(const sm_serve_options *opt)
 		;
 	fprintf(stderr, "spinemets serve: signal %d, shutting down\n", sig);
 	MHD_stop_daemon(d);
+	sm_api_shutdown(); /* the buffers the assess route keeps between requests */
 	return 0;
 }

@@ -897,24 +897,12 @@ void sm_jw_case_invalid(sm_jw *w, const json_t *errors)
 	sm_jw_obj_end(w);
 }
 
-/* Text written by a compact writer, as a jansson value (NULL when out of memory). */
-static json_t *jw_to_json(sm_jw *w)
-{
-	size_t len = 0;
-	char *text = sm_jw_finish(w, &len);
-	if (!text)
-		return NULL;
-	json_t *v = json_loadb(text, len, 0, NULL);
-	free(text);
-	return v;
-}
-
 json_t *sm_json_assessment(const sm_case *c, const sm_assessment *a)
 {
 	sm_jw w;
 	sm_jw_init(&w, 0);
 	sm_jw_assessment(&w, c, a);
-	return jw_to_json(&w);
+	return sm_jw_to_json(&w);
 }
 
 json_t *sm_json_case_invalid(json_t *errors)
@@ -923,5 +911,5 @@ json_t *sm_json_case_invalid(json_t *errors)
 	sm_jw_init(&w, 0);
 	sm_jw_case_invalid(&w, errors);
 	json_decref(errors);
-	return jw_to_json(&w);
+	return sm_jw_to_json(&w);
 }

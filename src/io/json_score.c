@@ -207,24 +207,12 @@ static void jw_malformed(sm_jw *w, const sm_instrument *inst, const json_error_t
 	sm_jw_obj_end(w);
 }
 
-/* Text written by a compact writer, as a jansson value (NULL when out of memory). */
-static json_t *jw_to_json(sm_jw *w)
-{
-	size_t len = 0;
-	char *text = sm_jw_finish(w, &len);
-	if (!text)
-		return NULL;
-	json_t *v = json_loadb(text, len, 0, NULL);
-	free(text);
-	return v;
-}
-
 json_t *sm_json_result(const sm_result *r)
 {
 	sm_jw w;
 	sm_jw_init(&w, 0);
 	sm_jw_result(&w, r);
-	return jw_to_json(&w);
+	return sm_jw_to_json(&w);
 }
 
 int sm_score_json_text(sm_jw *w, const sm_instrument *inst, const char *text, size_t len,
@@ -257,5 +245,5 @@ json_t *sm_json_score_text(const sm_instrument *inst, const char *text, size_t l
 	sm_jw w;
 	sm_jw_init(&w, 0);
 	sm_score_json_text(&w, inst, text, len, status_out);
-	return jw_to_json(&w);
+	return sm_jw_to_json(&w);
 }

@@ -324,3 +324,14 @@ void sm_jw_knull(sm_jw *w, const char *key)
 	sm_jw_key(w, key);
 	sm_jw_null(w);
 }
+
+json_t *sm_jw_to_json(sm_jw *w)
+{
+	size_t len = 0;
+	char *text = sm_jw_finish(w, &len);
+	if (!text)
+		return NULL;
+	json_t *v = json_loadb(text, len, 0, NULL);
+	free(text);
+	return v;
+}

@@ -17,6 +17,7 @@
 */
 #ifndef SM_IO_JW_H
 #define SM_IO_JW_H
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -36,6 +37,9 @@ void sm_jw_init(sm_jw *w, int indent);
 /* The text (NUL-terminated, malloc'd; the caller frees it) and its length;
 ** NULL when memory ran out or the nesting is unbalanced. Resets `w`. */
 char *sm_jw_finish(sm_jw *w, size_t *len);
+/* The finished text parsed as a jansson value, for callers that need a tree
+** (NULL when memory ran out or the nesting is unbalanced). Resets `w`. */
+json_t *sm_jw_to_json(sm_jw *w);
 /* Free the buffer without taking it. */
 void sm_jw_free(sm_jw *w);
 
