@@ -365,16 +365,44 @@ static inline const centry *slot_entry(uintptr_t s)
 	return (const centry *)(s & ADDR_MASK);
 }
 
-/* 64-bit hash of a key (never 0: 0 means "not cached"). The key must be
-** followed by zero bytes up to a multiple of 8 (build_key() does that). */
-static inline uint64_t hash_key(const unsigned char *p, size_t n)
+/* Hashing a key: the instrument's index, then for each cell its length and
+** its bytes in 8-byte words (the bytes past the cell masked off), mixed in
+** turn; never 0 (0 means "not cached"). */
+static inline uint64_t hash_mix(uint64_t h, uint64_t w)
 {
-	uint64_t h = UINT64_C(0x9E3779B97F4A7C15) ^ (uint64_t)n, w;
-	for (size_t i = 0; i < n; i += 8) {
+	h = (h ^ w) * UINT64_C(0xbf58476d1ce4e5b9);
+	return h ^ (h >> 31);
+}
+
+/* The first n (< 8) bytes of the word at p, the others zero. */
+static inline uint64_t word_prefix(const char *p, size_t n)
+{
+	uint64_t w;
+	memcpy(&w, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return n ? w & (~UINT64_C(0) << (64 - 8 * n)) : 0;
+#else
+	return w & ((UINT64_C(1) << (8 * n)) - 1);
+#endif
+}
+
+/* Mix n bytes at p; the 7 bytes after them must be readable. */
+static inline uint64_t hash_cell(uint64_t h, const char *p, size_t n)
+{
+	h = hash_mix(h, (uint64_t)n);
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
 		memcpy(&w, p + i, 8);
-		h = (h ^ w) * UINT64_C(0xbf58476d1ce4e5b9);
-		h ^= h >> 31;
+		h = hash_mix(h, w);
 	}
+	if (i < n)
+		h = hash_mix(h, word_prefix(p + i, n - i));
+	return h;
+}
+
+static inline uint64_t hash_final(uint64_t h)
+{
 	h *= UINT64_C(0x94d049bb133111eb);
 	h ^= h >> 29;
 	h *= UINT64_C(0xbf58476d1ce4e5b9);
@@ -998,15 +1026,21 @@ static void score_row(worker *w, const binst *bi, const sm_csv_field *fields)
 }
 
 /* The cache key of instrument j for a row, into dst (KEYSLOT bytes): the
-** instrument's index, then the length and bytes of each of its cells.
-** Returns its length, 0 when the row is not to be cached (a cell longer than
-** 255 bytes, a key over MAX_KEY). With `overread`, short cells are copied 16
-** bytes at a time: the bytes after a cell must be readable (a plain chunk has
-** PAD zero bytes after its data). dst has room to spare for both. */
-static inline size_t build_key(const batch *b, size_t j, const sm_csv_field *fields, char *dst, bool overread)
+** instrument's index, then the length and bytes of each of its cells, and its
+** hash into *hash. Returns its length, 0 when the row is not to be cached (a
+** cell longer than 255 bytes, a key over MAX_KEY). With `overread`, short
+** cells are copied 16 bytes at a time and hashed from where they are: the
+** bytes after a cell must be readable (a plain chunk has PAD zero bytes after
+** its data); hashing the source rather than the key just written spares the
+** loads that would wait for those overlapping stores. Without it the cells
+** are hashed from dst, which has room to spare. The hash is the same either
+** way. */
+static inline size_t build_key(const batch *b, size_t j, const sm_csv_field *fields, char *dst, bool overread,
+                               uint64_t *hash)
 {
 	const binst *bi = &b->bi[j];
 	size_t k = 0;
+	uint64_t h = UINT64_C(0x9E3779B97F4A7C15) ^ (uint64_t)j;
 	dst[k++] = (char)j;
 	for (size_t i = 0; i < bi->ncols; i++) {
 		const sm_csv_field *f = &fields[bi->cols[i].col];
@@ -1018,9 +1052,10 @@ static inline size_t build_key(const batch *b, size_t j, const sm_csv_field *fie
 			memcpy(dst + k, f->ptr, 16);
 		else
 			memcpy(dst + k, f->ptr, n);
+		h = hash_cell(h, overread ? f->ptr : dst + k, n);
 		k += n;
 	}
-	memset(dst + k, 0, 8); /* hash_key() reads whole words */
+	*hash = hash_final(h);
 	return k;
 }
 
@@ -1173,10 +1208,9 @@ static void process_row(worker *w, chunk *c, const char *raw, size_t rawlen, con
 				frag = instrument_columns(w, j, fields, keys + j * KEYSLOT, klens[j], hashes[j], &len, &st,
 				                          &reason, &rlen);
 			} else {
-				size_t k = build_key(w->b, j, fields, w->key, false);
-				frag = instrument_columns(w, j, fields, w->key, k,
-				                          k ? hash_key((const unsigned char *)w->key, k) : 0, &len, &st,
-				                          &reason, &rlen);
+				uint64_t h = 0;
+				size_t k = build_key(w->b, j, fields, w->key, false, &h);
+				frag = instrument_columns(w, j, fields, w->key, k, k ? h : 0, &len, &st, &reason, &rlen);
 			}
 			buf_add(&c->out, frag, len);
 			c->counts[j * 3 + (size_t)st]++;
@@ -1203,8 +1237,10 @@ static void stage_hash(worker *w, size_t t)
 		return;
 	for (size_t j = 0; j < ni; j++) {
 		char *key = w->rkey + (r * ni + j) * KEYSLOT;
-		size_t k = build_key(b, j, w->pf + r * w->fcap, key, true);
-		uint64_t h = k ? hash_key((const unsigned char *)key, k) : 0;
+		uint64_t h = 0;
+		size_t k = build_key(b, j, w->pf + r * w->fcap, key, true, &h);
+		if (!k)
+			h = 0;
 		w->rklen[r * ni + j] = k;
 		w->ph[r * ni + j] = h;
 		__builtin_prefetch(&b->cache.slots[(size_t)h & b->cache.mask]);
