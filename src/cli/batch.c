@@ -273,8 +273,9 @@ typedef struct bcol {
 typedef struct binst {
 	const sm_instrument *inst;
 	const char *name;
-	bcol cols[SM_MAX_ITEMS];
+	bcol cols[SM_MAX_ITEMS];   /* in column order */
 	size_t ncols;
+	bool span;                 /* the columns are adjacent: cols[0].col .. cols[ncols - 1].col */
 } binst;
 
 typedef struct bmap {
@@ -1027,7 +1028,12 @@ static void score_row(worker *w, const binst *bi, const sm_csv_field *fields)
 
 /* The cache key of instrument j for a row, into dst (KEYSLOT bytes): the
 ** instrument's index, then the length and bytes of each of its cells, and its
-** hash into *hash. Returns its length, 0 when the row is not to be cached (a
+** hash into *hash. In a plain chunk (`overread`), when the instrument's
+** columns are adjacent, the key is instead j | 0x80 and the raw bytes from the
+** first of them to the end of the last (cells and the commas between them;
+** equal bytes split into equal cells): one copy and a hash over whole words.
+** The two forms never equal each other (first byte), so a combination met in
+** both costs one more scoring at most. Returns its length, 0 when the row is not to be cached (a
 ** cell longer than 255 bytes, a key over MAX_KEY). With `overread`, short
 ** cells are copied 16 bytes at a time and hashed from where they are: the
 ** bytes after a cell must be readable (a plain chunk has PAD zero bytes after
@@ -1039,6 +1045,17 @@ static inline size_t build_key(const batch *b, size_t j, const sm_csv_field *fie
                                uint64_t *hash)
 {
 	const binst *bi = &b->bi[j];
+	if (overread && bi->span) {
+		const sm_csv_field *f0 = &fields[bi->cols[0].col], *f1 = &fields[bi->cols[bi->ncols - 1].col];
+		size_t n = (size_t)(f1->ptr + f1->len - f0->ptr);
+		if (n + 1 > MAX_KEY)
+			return 0;
+		dst[0] = (char)(j | 0x80);
+		memcpy(dst + 1, f0->ptr, n);
+		uint64_t hs = hash_mix(UINT64_C(0x9E3779B97F4A7C15) ^ (uint64_t)(j | 0x80), (uint64_t)n);
+		*hash = hash_final(hash_cell(hs, f0->ptr, n));
+		return n + 1;
+	}
 	size_t k = 0;
 	uint64_t h = UINT64_C(0x9E3779B97F4A7C15) ^ (uint64_t)j;
 	dst[k++] = (char)j;
@@ -1776,6 +1793,7 @@ static int bind_columns(batch *b, bmap *maps, size_t nmaps, bool g_per_l)
 			bi->cols[bi->ncols].g_per_l = g_per_l && strcmp(it->key, "albumin_g_dl") == 0;
 			bi->ncols++;
 		}
+		bi->span = bi->ncols > 0 && bi->cols[bi->ncols - 1].col - bi->cols[0].col + 1 == bi->ncols;
 		if (bi->ncols == 0) {
 			fprintf(stderr, "spinemets batch: warning: no column is an item of %s (items:", bi->name);
 			for (size_t k = 0; k < sm_instrument_item_count(bi->inst); k++)

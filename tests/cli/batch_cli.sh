@@ -162,6 +162,20 @@ awk -F, '{ s = ""; for (i = 1; i <= NF; i++) s = s (i > 1 ? "," : "") "\"" $i "\
 run "30k plain jsonl" 0 -- "$BIN" batch "$big/plain.csv" --instrument $T,tomita --format jsonl -o "$big/plain.jsonl"
 run "30k quoted jsonl" 0 -- "$BIN" batch "$big/quoted.csv" --instrument $T,tomita --format jsonl -o "$big/quoted.jsonl"
 same "plain and quoted input give the same results" "$big/plain.jsonl" "$big/quoted.jsonl"
+# plain chunks followed by quoted ones: the same combinations reach the cache
+# under both key forms (raw span and cell by cell); results must not change
+awk -F, 'NR <= 15001 { print; next } { s = ""; for (i = 1; i <= NF; i++) s = s (i > 1 ? "," : "") "\"" $i "\""; print s }' \
+  "$big/plain.csv" > "$big/mixed.csv"
+run "30k mixed plain/quoted jsonl" 0 -- "$BIN" batch "$big/mixed.csv" --instrument $T,tomita --format jsonl -o "$big/mixed.jsonl"
+same "plain then quoted chunks give the same results" "$big/plain.jsonl" "$big/mixed.jsonl"
+# item columns that are not adjacent (id between them): keyed cell by cell
+awk -F, 'BEGIN { OFS = "," } { t = $1; $1 = $2; $2 = t; print }' "$big/plain.csv" > "$big/apart.csv"
+run "30k id between items jsonl" 0 -- "$BIN" batch "$big/apart.csv" --instrument $T --format jsonl -o "$big/apart.jsonl"
+run "30k adjacent items jsonl" 0 -- "$BIN" batch "$big/plain.csv" --instrument $T --format jsonl -o "$big/adjacent.jsonl"
+sed 's/^.*,"tokuhashi_revised":/{/' "$big/apart.jsonl" > "$big/apart.res"
+sed 's/^.*,"tokuhashi_revised":/{/' "$big/adjacent.jsonl" > "$big/adjacent.res"
+same "adjacent and separated item columns give the same results" "$big/adjacent.res" "$big/apart.res"
+if head -n 1 "$big/apart.csv" | grep -q '^kps,id,extraspinal'; then ok; else ko "apart.csv header: $(head -n 1 "$big/apart.csv")"; fi
 run "30k csv, 1 thread" 0 -- "$BIN" batch "$big/plain.csv" --instrument $T --threads 1 -o "$big/t1.csv"
 run "30k csv, 3 threads" 0 -- "$BIN" batch "$big/plain.csv" --instrument $T --threads 3 -o "$big/t3.csv"
 same "output order does not depend on threads" "$big/t1.csv" "$big/t3.csv"
