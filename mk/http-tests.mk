@@ -7,6 +7,6 @@ HTTP_TEST := $(BUILD)/tests/http_test
 
 tests: $(HTTP_TEST)
 
-$(HTTP_TEST): tests/http/http_test.c | $(DEPS_STAMP)
+$(HTTP_TEST): tests/http/http_test.c tests/lib/blackbox.h | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -pthread -o $@ $<

@@ -8,7 +8,7 @@ REGISTRY_TEST := $(BUILD)/tests/registry_test
 
 tests: $(REGISTRY_TEST)
 
-$(REGISTRY_TEST): tests/registry/registry_test.c tests/registry/harness.h src/store/store.h \
+$(REGISTRY_TEST): tests/registry/registry_test.c tests/registry/harness.h tests/lib/blackbox.h src/store/store.h \
 		$(BUILD)/libspinemets_store.a | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -pthread -o $@ $< $(LDLIBS_STORE) -lm

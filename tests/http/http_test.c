@@ -37,98 +37,14 @@
 
 #define MAX_BODY (1024 * 1024)  /* the server's default --max-body */
 #define IO_TIMEOUT_MS 5000      /* every single read or write */
-#define WATCHDOG_S 60           /* the whole suite */
 #define MAX_RESPONSE (8 << 20)  /* refuse to buffer more than this */
 
 static const char *bin;
-static int npass, nfail;
 static int st_; /* the status of the last request of a check */
 
-/* ---- results ---- */
+#include "../lib/blackbox.h"
 
-static void check(int ok, const char *fmt, ...)
-{
-	if (ok) {
-		npass++;
-		return;
-	}
-	nfail++;
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("FAIL ", stdout);
-	vprintf(fmt, ap);
-	fputc('\n', stdout);
-	va_end(ap);
-	fflush(stdout);
-}
-
-static void info(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("INFO ", stdout);
-	vprintf(fmt, ap);
-	fputc('\n', stdout);
-	va_end(ap);
-	fflush(stdout);
-}
-
-/* ---- time ---- */
-
-static double now_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec t = {ms / 1000, (ms % 1000) * 1000000L};
-	while (nanosleep(&t, &t) != 0 && errno == EINTR)
-		;
-}
-
-/* ---- servers (and the watchdog that kills them) ---- */
-
-#define MAX_SERVERS 4
-static volatile pid_t live_pids[MAX_SERVERS];
-
-static void put_num(char *buf, size_t *n, int v)
-{
-	char tmp[16];
-	int k = 0;
-	if (v == 0)
-		tmp[k++] = '0';
-	while (v > 0 && k < 15) {
-		tmp[k++] = (char)('0' + v % 10);
-		v /= 10;
-	}
-	while (k > 0)
-		buf[(*n)++] = tmp[--k];
-}
-
-static void watchdog(int sig)
-{
-	(void)sig;
-	for (int k = 0; k < MAX_SERVERS; k++)
-		if (live_pids[k] > 0)
-			kill(live_pids[k], SIGKILL);
-	char buf[160];
-	size_t n = 0;
-	const char *m = "FAIL watchdog: the suite ran longer than 60 s\n";
-	memcpy(buf, m, strlen(m));
-	n = strlen(m);
-	put_num(buf, &n, npass);
-	memcpy(buf + n, " passed, ", 9);
-	n += 9;
-	put_num(buf, &n, nfail + 1);
-	memcpy(buf + n, " failed\n", 8);
-	n += 8;
-	ssize_t w = write(1, buf, n);
-	(void)w;
-	_exit(1);
-}
+/* ---- servers ---- */
 
 typedef struct server {
 	pid_t pid;
@@ -1852,7 +1768,8 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGALRM, watchdog);
-	alarm(WATCHDOG_S);
+	watchdog_s = 60;
+	alarm((unsigned)watchdog_s);
 	const char *tmpdir = getenv("TMPDIR");
 	if (!tmpdir || !*tmpdir)
 		tmpdir = "/tmp";
