@@ -12,20 +12,7 @@ set -u
 BUILD=${BUILD:-build/asan}
 here=$(dirname "$0")
 bin=$BUILD/tests
-pass=0 fail=0
-
-sub() { # sub NAME COMMAND...: run one suite, add up its closing line
-  local name=$1; shift
-  local out rc line p f
-  echo "== $name"
-  out=$("$@" 2>&1); rc=$?
-  printf '%s\n' "$out"
-  line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
-  if [ -n "$line" ]; then p=${line%% passed*}; f=${line#*, }; f=${f%% failed*}
-  else p=0; f=1; echo "FAIL $name: no summary line (exit status $rc)"; fi
-  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "FAIL $name: exit status $rc"; fi
-  pass=$((pass + p)); fail=$((fail + f))
-}
+. "$here/../lib/suite.sh" # sub NAME COMMAND...
 
 case "${1:-}" in
   sqlite)
