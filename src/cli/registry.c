@@ -149,19 +149,6 @@ static void site_usage(FILE *f)
 	      "'leeds'; NAME is shown to people.\n", f);
 }
 
-static int code_ok(const char *s)
-{
-	size_t n = strlen(s);
-	if (n < 1 || n > 63)
-		return 0;
-	for (size_t k = 0; k < n; k++) {
-		char ch = s[k];
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || strchr("._-", ch)))
-			return 0;
-	}
-	return 1;
-}
-
 int sm_cmd_site(int argc, char **argv)
 {
 	const char *db = NULL;
@@ -180,9 +167,8 @@ int sm_cmd_site(int argc, char **argv)
 		site_usage(stderr);
 		return SM_EXIT_USAGE;
 	}
-	if (add && !code_ok(argv[2])) {
-		fprintf(stderr, "spinemets site add: code '%s': 1 to 63 characters from letters, digits and . _ -\n",
-		        argv[2]);
+	if (add && !sm_store_site_code_ok(argv[2])) {
+		fprintf(stderr, "spinemets site add: code '%s': " SM_STORE_SITE_CODE_RULE "\n", argv[2]);
 		return SM_EXIT_USAGE;
 	}
 	sm_store *st = open_store("site", db, 0);
@@ -279,15 +265,8 @@ static int user_add(sm_store *st, int argc, char **argv)
 		fprintf(stderr, "spinemets user add: --role must be one of clinician, coordinator, researcher, admin\n");
 		return SM_EXIT_USAGE;
 	}
-	size_t ulen = strlen(username);
-	int uok = ulen >= 1 && ulen <= 64;
-	for (size_t k = 0; uok && k < ulen; k++) {
-		char ch = username[k];
-		uok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || strchr("._@'+-", ch);
-	}
-	if (!uok) {
-		fprintf(stderr, "spinemets user add: username '%s': 1 to 64 characters from letters, digits and . _ @ ' + -\n",
-		        username);
+	if (!sm_store_username_ok(username)) {
+		fprintf(stderr, "spinemets user add: username '%s': " SM_STORE_USERNAME_RULE "\n", username);
 		return SM_EXIT_USAGE;
 	}
 	if ((r == SM_ROLE_CLINICIAN || r == SM_ROLE_COORDINATOR) && !site) {

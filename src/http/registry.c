@@ -1691,30 +1691,6 @@ static int need_admin(ctx *c)
 	return 0;
 }
 
-static int username_ok(const char *s)
-{
-	size_t n = strlen(s);
-	if (n < 1 || n > 64)
-		return 0;
-	for (size_t k = 0; k < n; k++) {
-		char ch = s[k];
-		if (!(isalnum((unsigned char)ch) || strchr("._@'+-", ch)))
-			return 0;
-	}
-	return 1;
-}
-
-static int code_ok(const char *s)
-{
-	size_t n = strlen(s);
-	if (n < 1 || n > 63)
-		return 0;
-	for (size_t k = 0; k < n; k++)
-		if (!(isalnum((unsigned char)s[k]) || strchr("._-", s[k])))
-			return 0;
-	return 1;
-}
-
 void sm_registry_random_password(char out[32])
 {
 	static const char alphabet[] = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
@@ -1753,8 +1729,8 @@ static void do_users_add(ctx *c)
 	sm_store_user u;
 	memset(&u, 0, sizeof u);
 	const char *username = body_text(c, "username", 1, 64, 0);
-	if (username && !username_ok(username))
-		field_error(c, "/username", "1 to 64 characters from letters, digits and . _ @ ' + -");
+	if (username && !sm_store_username_ok(username))
+		field_error(c, "/username", SM_STORE_USERNAME_RULE);
 	const char *display = body_text(c, "display_name", 0, SM_STORE_NAME_SIZE - 1, 0);
 	const char *role = body_text(c, "role", 1, 32, 0);
 	int r = role ? sm_store_role_find(role) : -1;
@@ -1873,8 +1849,8 @@ static void do_sites(ctx *c, int post)
 			return;
 		KNOWN(c, c->body, "code", "name");
 		const char *code = body_text(c, "code", 1, 63, 0);
-		if (code && !code_ok(code))
-			field_error(c, "/code", "1 to 63 characters from letters, digits and . _ -");
+		if (code && !sm_store_site_code_ok(code))
+			field_error(c, "/code", SM_STORE_SITE_CODE_RULE);
 		const char *name = body_text(c, "name", 1, SM_STORE_NAME_SIZE - 1, 0);
 		if (c->errors)
 			return fail_invalid(c, NULL);

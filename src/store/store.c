@@ -949,6 +949,23 @@ static void fill_site(const smx_rows *r, size_t row, sm_store_site *s)
 	s->created_at = cell_i64(r, row, 3);
 }
 
+/* 1..max ASCII letters, digits and characters of `extra` */
+static bool word_ok(const char *s, size_t max, const char *extra)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n < 1 || n > max)
+		return false;
+	for (size_t k = 0; k < n; k++) {
+		char ch = s[k];
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || strchr(extra, ch)))
+			return false;
+	}
+	return true;
+}
+
+bool sm_store_site_code_ok(const char *code) { return word_ok(code, 63, "._-"); }
+bool sm_store_username_ok(const char *username) { return word_ok(username, 64, "._@'+-"); }
+
 sm_store_status sm_store_site_add(sm_store *st, const char *code, const char *name, int64_t now,
                                   int64_t *id)
 {

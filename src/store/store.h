@@ -164,6 +164,13 @@ typedef struct sm_store_site {
 	int64_t created_at;
 } sm_store_site;
 
+/* The forms of a site code and a username, checked by every door (CLI and
+** API) before adding one; the *_RULE texts say them to the user. */
+#define SM_STORE_SITE_CODE_RULE "1 to 63 characters from letters, digits and . _ -"
+#define SM_STORE_USERNAME_RULE "1 to 64 characters from letters, digits and . _ @ ' + -"
+bool sm_store_site_code_ok(const char *code);
+bool sm_store_username_ok(const char *username);
+
 /* Add a site. EXISTS when the code is taken; INVALID when code or name is
 ** empty, too long, not UTF-8 or holds control characters. */
 sm_store_status sm_store_site_add(sm_store *st, const char *code, const char *name, int64_t now,

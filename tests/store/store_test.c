@@ -410,6 +410,36 @@ static void t_passwords(void **state)
 	IS(SM_STORE_INVALID, sm_store_password_hash(NULL, a));
 }
 
+/* The forms every door checks before adding a site or a user. */
+static void t_code_and_username_forms(void **state)
+{
+	(void)state;
+	assert_true(sm_store_site_code_ok("leeds"));
+	assert_true(sm_store_site_code_ok("dhaka-med_1.b"));
+	assert_false(sm_store_site_code_ok(""));
+	assert_false(sm_store_site_code_ok(NULL));
+	assert_false(sm_store_site_code_ok("two words"));
+	assert_false(sm_store_site_code_ok("o'brien"));
+	assert_false(sm_store_site_code_ok("d\xc3\xa9j\xc3\xa0"));
+	char s64[65];
+	memset(s64, 'a', 64);
+	s64[64] = '\0';
+	assert_false(sm_store_site_code_ok(s64)); /* 63 at most */
+	s64[63] = '\0';
+	assert_true(sm_store_site_code_ok(s64));
+	assert_true(sm_store_username_ok("dr.o'brien+mdt@x-y_z"));
+	assert_false(sm_store_username_ok("a b"));
+	assert_false(sm_store_username_ok(""));
+	assert_false(sm_store_username_ok("semi;colon"));
+	memset(s64, 'a', 64);
+	s64[64] = '\0';
+	assert_true(sm_store_username_ok(s64)); /* 64 at most */
+	char s65[66];
+	memset(s65, 'a', 65);
+	s65[65] = '\0';
+	assert_false(sm_store_username_ok(s65));
+}
+
 static void t_tokens(void **state)
 {
 	(void)state;
@@ -1439,6 +1469,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(t_sites),
 		cmocka_unit_test(t_users),
 		cmocka_unit_test(t_passwords),
+		cmocka_unit_test(t_code_and_username_forms),
 		cmocka_unit_test(t_tokens),
 		cmocka_unit_test(t_must_change_touch_secret),
 		cmocka_unit_test(t_case_create_get),
