@@ -239,19 +239,31 @@ int sm_cmd_score(int argc, char **argv)
 		return SM_EXIT_USAGE;
 	}
 	sm_result_status st = SM_RESULT_INVALID;
-	json_t *res = sm_json_score_text(inst, text, len, &st);
-	free(text);
-	if (!res) {
-		fprintf(stderr, "spinemets score: out of memory\n");
-		return SM_EXIT_USAGE;
-	}
 	if (strcmp(format, "text") == 0) {
+		json_t *res = sm_json_score_text(inst, text, len, &st);
+		free(text);
+		if (!res) {
+			fprintf(stderr, "spinemets score: out of memory\n");
+			return SM_EXIT_USAGE;
+		}
 		print_text(res);
+		json_decref(res);
 	} else {
-		json_dumpf(res, stdout, SM_JSON_DUMP_FLAGS);
+		/* the JSON as written, indented like SM_JSON_DUMP_FLAGS */
+		sm_jw w;
+		sm_jw_init(&w, 2);
+		sm_score_json_text(&w, inst, text, len, &st);
+		free(text);
+		size_t n = 0;
+		char *out = sm_jw_finish(&w, &n);
+		if (!out) {
+			fprintf(stderr, "spinemets score: out of memory\n");
+			return SM_EXIT_USAGE;
+		}
+		fwrite(out, 1, n, stdout);
 		fputc('\n', stdout);
+		free(out);
 	}
-	json_decref(res);
 	if (fflush(stdout) != 0) {
 		fprintf(stderr, "spinemets score: cannot write the result\n");
 		return SM_EXIT_USAGE;

@@ -136,8 +136,7 @@ void sm_jw_arr_end(sm_jw *w) { close_(w, ']'); }
 static void string(sm_jw *w, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	/* worst case 6 bytes per input byte, plus quotes */
-	if (!room(w, n + 2))
+	if (!room(w, n + 2)) /* the common case in one step; escapes grow it as needed */
 		return;
 	w->p[w->len++] = '"';
 	size_t i = 0;
