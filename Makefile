@@ -27,6 +27,7 @@ CORE_SRC := $(wildcard src/core/*.c)
 STATS_SRC := $(wildcard src/stats/*.c)
 IO_SRC := $(wildcard src/io/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
+RESEARCH_SRC := $(wildcard src/research/*.c)
 HTTP_SRC := $(wildcard src/http/*.c)
 WEB_FILES := $(sort $(wildcard web/*.html web/*.js web/*.css web/*.json web/*.svg web/i18n/*.json))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -36,6 +37,7 @@ CORE_OBJ := $(call obj,$(CORE_SRC))
 STATS_OBJ := $(call obj,$(STATS_SRC))
 IO_OBJ := $(call obj,$(IO_SRC))
 CLI_OBJ := $(call obj,$(CLI_SRC))
+RESEARCH_OBJ := $(call obj,$(RESEARCH_SRC))
 HTTP_OBJ := $(call obj,$(HTTP_SRC)) $(BUILD)/obj/gen/assets.o
 LDLIBS_HTTP := -lmicrohttpd -pthread
 LIB := $(BUILD)/libspinemets.a
@@ -62,8 +64,8 @@ $(LIB): $(CORE_OBJ) $(STATS_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BIN): $(CLI_OBJ) $(IO_OBJ) $(HTTP_OBJ) $(LIB)
-	$(CC) $(SAN) -o $@ $(CLI_OBJ) $(IO_OBJ) $(HTTP_OBJ) $(LIB) $(LDLIBS_IO) $(LDLIBS_HTTP)
+$(BIN): $(CLI_OBJ) $(RESEARCH_OBJ) $(IO_OBJ) $(HTTP_OBJ) $(LIB)
+	$(CC) $(SAN) -o $@ $(CLI_OBJ) $(RESEARCH_OBJ) $(IO_OBJ) $(HTTP_OBJ) $(LIB) $(LDLIBS_IO) $(LDLIBS_HTTP)
 
 # the web page and the OpenAPI document, embedded at build time
 $(BUILD)/tools/embed: tools/embed.c | $(DEPS_STAMP)
