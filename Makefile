@@ -56,9 +56,17 @@ $(DEPS_STAMP):
 	@touch $@
 
 $(BUILD)/obj/src/core/%.o $(BUILD)/obj/src/stats/%.o: EXTRA_CFLAGS += $(CORE_WARN)
-$(BUILD)/obj/src/%.o: src/%.c include/spinemets.h $(wildcard src/*/*.h) | $(DEPS_STAMP)
+# -MMD -MP: each object's header dependencies, written by the compiler beside it
+# (build/obj/.../x.d) and read back below, so touching one header rebuilds only
+# the objects that include it. An object without its .d file (built before
+# this rule) is rebuilt once: the empty rule makes a missing .d count as new.
+DEPFLAGS = -MMD -MP
+SRC_DEPFILES := $(patsubst %.o,%.d,$(CORE_OBJ) $(STATS_OBJ) $(IO_OBJ) $(CLI_OBJ) $(RESEARCH_OBJ) \
+                $(filter $(BUILD)/obj/src/%,$(HTTP_OBJ)) $(STORE_OBJ))
+$(SRC_DEPFILES): ;
+$(BUILD)/obj/src/%.o: src/%.c $(BUILD)/obj/src/%.d | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -c $< -o $@
+	$(CC) $(CFLAGS_ALL) $(DEPFLAGS) -c $< -o $@
 
 $(LIB): $(CORE_OBJ) $(STATS_OBJ)
 	@rm -f $@
@@ -131,3 +139,6 @@ fuzz-run: fuzz
 
 clean:
 	rm -rf build
+
+# header dependencies recorded by -MMD (absent on the first build: nothing to rebuild then)
+-include $(wildcard $(SRC_DEPFILES) $(BUILD)/tests/*.d)

@@ -10,8 +10,8 @@
 ** offline and can be archived or mailed as it is. Every text taken from the data (file
 ** and column names, group values) is HTML-escaped.
 */
-#ifndef SM_IO_REPORT_HTML_H
-#define SM_IO_REPORT_HTML_H
+#ifndef SM_RESEARCH_REPORT_HTML_H
+#define SM_RESEARCH_REPORT_HTML_H
 
 #include <stdbool.h>
 #include <stddef.h>
