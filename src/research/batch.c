@@ -60,6 +60,7 @@
 
 #include "io/csv.h"
 #include "io/json_score.h"
+#include "io/jw.h"
 #include "research/research.h"
 #include "spinemets.h"
 
@@ -171,96 +172,19 @@ static inline void buf_addll(buf *b, long long v)
 	buf_add(b, s, n);
 }
 
-/* A CSV field: quoted when it needs to be (csv.h rules), quotes doubled. */
+/* A CSV field (io/csv.h: quoted when it needs to be, quotes doubled). */
 static void buf_csv_field(buf *b, const char *s, size_t n)
 {
-	if (!sm_csv_needs_quotes(s, n, ',')) {
-		buf_add(b, s, n);
-		return;
-	}
-	buf_addc(b, '"');
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '"')
-			buf_addc(b, '"');
-		buf_addc(b, s[i]);
-	}
-	buf_addc(b, '"');
+	buf_reserve(b, SM_CSV_FIELD_MAX(n));
+	b->len += sm_csv_field_encode(b->p + b->len, s, n, ',');
 }
 
-/* Length of a valid UTF-8 sequence at s[0..n), or 0 when invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
+/* A JSON string (io/jw.h: escaped as jansson does, bytes that are not UTF-8
+** as U+FFFD). */
+static void buf_json_str(buf *b, const char *s, size_t n)
 {
-	unsigned c = s[0], lo = 0x80, hi = 0xBF;
-	size_t need, k;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF)
-		need = 1;
-	else if (c == 0xE0)
-		need = 2, lo = 0xA0;
-	else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF)
-		need = 2;
-	else if (c == 0xED)
-		need = 2, hi = 0x9F;
-	else if (c == 0xF0)
-		need = 3, lo = 0x90;
-	else if (c >= 0xF1 && c <= 0xF3)
-		need = 3;
-	else if (c == 0xF4)
-		need = 3, hi = 0x8F;
-	else
-		return 0;
-	if (n - 1 < need || s[1] < lo || s[1] > hi)
-		return 0;
-	for (k = 2; k <= need; k++)
-		if ((s[k] & 0xC0) != 0x80)
-			return 0;
-	return need + 1;
-}
-
-/* A JSON string. With `repair`, invalid UTF-8 becomes U+FFFD. */
-static void buf_json_str(buf *b, const char *str, size_t n, bool repair)
-{
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0, run = 0;
-	buf_reserve(b, n + 2);
-	buf_addc(b, '"');
-	while (i < n) {
-		unsigned char c = s[i];
-		if (c >= 0x20 && c != '"' && c != '\\' && (c < 0x80 || !repair)) {
-			i++;
-			continue;
-		}
-		buf_add(b, s + run, i - run);
-		if (c >= 0x80) {
-			size_t k = utf8_seq(s + i, n - i);
-			if (k) {
-				buf_add(b, s + i, k);
-				i += k;
-			} else {
-				buf_adds(b, "\\ufffd");
-				i++;
-			}
-			run = i;
-			continue;
-		}
-		switch (c) {
-		case '"': buf_adds(b, "\\\""); break;
-		case '\\': buf_adds(b, "\\\\"); break;
-		case '\n': buf_adds(b, "\\n"); break;
-		case '\r': buf_adds(b, "\\r"); break;
-		case '\t': buf_adds(b, "\\t"); break;
-		default: {
-			char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-			buf_add(b, u, 6);
-		}
-		}
-		i++;
-		run = i;
-	}
-	buf_add(b, s + run, n - run);
-	buf_addc(b, '"');
+	buf_reserve(b, SM_JSON_ESCAPE_MAX(n));
+	b->len += sm_json_escape(b->p + b->len, s, n);
 }
 
 /* ---------------------------------------------------------------- config */
@@ -971,7 +895,7 @@ static void make_fragment(worker *w, const binst *bi, const sm_result *r)
 		if (!s)
 			die_nomem();
 		buf_addc(f, ',');
-		buf_json_str(f, bi->name, strlen(bi->name), false);
+		buf_json_str(f, bi->name, strlen(bi->name));
 		buf_addc(f, ':');
 		buf_add(f, s, n);
 		free(s);
@@ -1189,7 +1113,7 @@ static void process_row(worker *w, chunk *c, const char *raw, size_t rawlen, con
 			if (i)
 				buf_addc(&c->out, ',');
 			buf_add(&c->out, b->jnames.p + b->jname_off[i], b->jname_len[i]);
-			buf_json_str(&c->out, fields[i].ptr, fields[i].len, utf8 != NULL);
+			buf_json_str(&c->out, fields[i].ptr, fields[i].len);
 		}
 	} else {
 		buf_reserve(&c->out, rawlen + b->ncols + 2);
@@ -1790,7 +1714,7 @@ int sm_batch_run(const sm_batch_opts *o)
 		b->jname_len = xcalloc(b->ncols, sizeof *b->jname_len);
 		for (size_t i = 0; i < b->ncols; i++) {
 			b->jname_off[i] = b->jnames.len;
-			buf_json_str(&b->jnames, b->names[i], b->name_len[i], true);
+			buf_json_str(&b->jnames, b->names[i], b->name_len[i]);
 			buf_addc(&b->jnames, ':');
 			b->jname_len[i] = b->jnames.len - b->jname_off[i];
 		}

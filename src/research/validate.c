@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "io/csv.h"
+#include "io/jw.h"
 #include "research/report_html.h"
 #include "research/research.h"
 #include "io/svg_km.h"
@@ -748,28 +749,23 @@ static void calibrate(sm_validation *v)
 
 /* ---- JSON output ---------------------------------------------------------------------- */
 
+/* A JSON string, escaped by the JSON writer's escaper (io/jw.h). */
 static void jstr(FILE *f, const char *s)
 {
 	if (!s) {
 		fputs("null", f);
 		return;
 	}
-	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"': fputs("\\\"", f); break;
-		case '\\': fputs("\\\\", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\r': fputs("\\r", f); break;
-		case '\t': fputs("\\t", f); break;
-		default:
-			if (*p < 0x20)
-				fprintf(f, "\\u%04x", *p);
-			else
-				fputc(*p, f);
-		}
+	char small[512];
+	size_t n = strlen(s), cap = SM_JSON_ESCAPE_MAX(n);
+	char *d = cap <= sizeof small ? small : malloc(cap);
+	if (!d) {
+		fputs("null", f); /* out of memory: the value is left out */
+		return;
 	}
-	fputc('"', f);
+	fwrite(d, 1, sm_json_escape(d, s, n), f);
+	if (d != small)
+		free(d);
 }
 
 static void jnum(FILE *f, double x)

@@ -91,7 +91,7 @@ fi
 run "jsonl ragged" 0 -- "$BIN" batch "$FIX/ragged.csv" --instrument $T --format jsonl
 has "jsonl ragged error with row" '"errors":\[\{"path":"","message":"row 4, column 8: expected 7 fields, got 8"\}\]' "$tmp/out"
 run "jsonl invalid UTF-8 repaired" 0 -- "$BIN" batch "$FIX/latin1.csv" --instrument $T --format jsonl
-has "jsonl U+FFFD" '"primary":"caf\\ufffd"' "$tmp/out"
+has "jsonl U+FFFD" $'"primary":"caf\xEF\xBF\xBD"' "$tmp/out"
 
 # ---- the same totals as `spinemets score` ----
 for id in 1 2 3 9 10; do
