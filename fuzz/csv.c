@@ -1,5 +1,5 @@
 /*
-** csv.c: libFuzzer target for the streaming CSV reader and writer.
+** csv.c: libFuzzer target for the streaming CSV reader and the field writer.
 **
 ** The first byte is a configuration (delimiter, blank lines, CRLF output, a
 ** tiny buffer size); the rest is the CSV text. For each input:
@@ -10,7 +10,7 @@
 **   2. the same must hold whatever the buffer size (tiny, large) and the
 **      source (memory, FILE* through fmemopen, a pipe), in the default mode
 **      (header, UTF-8 check, field count check) and with a small record cap;
-**   3. every record read goes through the writer and back through the
+**   3. every record read goes through the field writer (sm_csv_field_encode) and back through the
 **      reader unchanged.
 ** A disagreement aborts.
 */
@@ -296,28 +296,27 @@ static void run_pipe(const uint8_t *d, size_t n, const sm_csv_options *o, run *o
 
 /* ---- writer round trip ---- */
 
-static int sink(void *ctx, const void *p, size_t n)
+/* One field through the field writer (sm_csv_field_encode). */
+static void put_field(buf *out, const char *s, size_t len, char delim)
 {
-	add(ctx, p, n);
-	return 0;
+	char *enc = malloc(SM_CSV_FIELD_MAX(len));
+	if (!enc)
+		abort();
+	add(out, enc, sm_csv_field_encode(enc, s, len, delim));
+	free(enc);
 }
 
 static void round_trip(const uint8_t *d, size_t n, const sm_csv_options *ro, bool crlf, size_t wbuf)
 {
 	sm_csv_reader *r = sm_csv_reader_open_mem(d, n, ro);
-	sm_csv_writer_options wo;
-	sm_csv_writer *w;
 	buf out = {0};
 	run first = {{0}, {0}, 0}, second = {{0}, {0}, 0};
 	const sm_csv_field *f;
 	size_t nf;
 	int rc;
-	sm_csv_writer_options_init(&wo);
-	wo.delimiter = ro->delimiter;
-	wo.crlf = crlf;
-	wo.buffer_size = wbuf;
-	w = sm_csv_writer_open_fn(sink, &out, &wo);
-	if (!r || !w)
+	char delim = ro->delimiter ? ro->delimiter : ',';
+	(void)wbuf;
+	if (!r)
 		abort();
 	add(&out, "", 0);
 	while ((rc = sm_csv_read(r, &f, &nf)) == SM_CSV_RECORD) {
@@ -326,15 +325,23 @@ static void round_trip(const uint8_t *d, size_t n, const sm_csv_options *ro, boo
 		for (i = 0; i < nf; i++)
 			add_field(&first.records, f[i].ptr, f[i].len);
 		add(&first.records, "\n", 1);
-		if (nf % 2)
-			check(sm_csv_write_row(w, f, nf) == SM_OK);
-		else {
-			for (i = 0; i < nf; i++)
-				check(sm_csv_write_field(w, f[i].ptr, f[i].len) == SM_OK);
-			check(sm_csv_end_row(w) == SM_OK);
+		for (i = 0; i < nf; i++) {
+			if (i)
+				add(&out, &delim, 1);
+			/* the caller's cases, not the field writer's: a record of one
+			** empty field would read back as a blank line, and a first field
+			** that starts with a byte order mark would lose it */
+			if ((nf == 1 && f[i].len == 0) ||
+			    (out.len == 0 && f[i].len >= 3 && memcmp(f[i].ptr, "\xEF\xBB\xBF", 3) == 0)) {
+				add(&out, "\"", 1);
+				add(&out, f[i].ptr, f[i].len);
+				add(&out, "\"", 1);
+			} else {
+				put_field(&out, f[i].ptr, f[i].len, delim);
+			}
 		}
+		add(&out, crlf ? "\r\n" : "\n", crlf ? 2 : 1);
 	}
-	check(sm_csv_writer_close(w) == SM_OK);
 	sm_csv_reader_free(r);
 	/* what was written reads back as the same records, without error (quoting
 	** makes records longer: lift the cap) */
