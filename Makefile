@@ -123,8 +123,8 @@ $(UNIT_HTTP): TEST_LIBS = $(LDLIBS_IO) $(LDLIBS_HTTP)
 $(UNIT_HTTP): $(HTTP_OBJ)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB) | $(BUILD)/.deps-check
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -MMD -MP -Itests/unit -o $@ $< $(TEST_OBJS) $(LIB) -lcmocka $(TEST_LIBS)
+	@mkdir -p $(dir $@) $(BUILD)/tests/deps
+	$(CC) $(CFLAGS_ALL) -MMD -MP -MF $(BUILD)/tests/deps/$*.d -Itests/unit -o $@ $< $(TEST_OBJS) $(LIB) -lcmocka $(TEST_LIBS)
 
 # the vectors runner drives the program from outside: jansson only
 $(BUILD)/tests/vectors: tests/vectors.c | $(DEPS_STAMP)
@@ -172,4 +172,4 @@ clean:
 	rm -rf build
 
 # header dependencies recorded by -MMD (absent on the first build: nothing to rebuild then)
--include $(wildcard $(SRC_DEPFILES) $(BUILD)/tests/*.d $(BUILD)/tools/*.d)
+-include $(wildcard $(SRC_DEPFILES) $(BUILD)/tests/deps/*.d $(BUILD)/tools/*.d)
