@@ -122,7 +122,7 @@ $(UNIT_HTTP): TEST_OBJS = $(IO_OBJ) $(HTTP_OBJ)
 $(UNIT_HTTP): TEST_LIBS = $(LDLIBS_IO) $(LDLIBS_HTTP)
 $(UNIT_HTTP): $(HTTP_OBJ)
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB) | $(BUILD)/.deps-check
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(LIB) | $(BUILD)/.deps-check
 	@mkdir -p $(dir $@) $(BUILD)/tests/deps
 	$(CC) $(CFLAGS_ALL) -MMD -MP -MF $(BUILD)/tests/deps/$*.d -Itests/unit -o $@ $< $(TEST_OBJS) $(LIB) -lcmocka $(TEST_LIBS)
 
