@@ -10,7 +10,7 @@
 ** the bands of a named instrument it sets the survival figures the derivation paper
 ** published, where REFERENCE.md marks them verified ([V]) or secondary ([S]).
 ** Output: a text report (default), one JSON object (--json), one self-contained HTML file
-** (--report FILE, src/io/report_html.c).
+** (--report FILE, src/research/report_html.c).
 */
 #include <errno.h>
 #include <float.h>
