@@ -761,7 +761,7 @@ static void submit(batch *b, chunk *c)
 
 static void chunk_fit(chunk *c, size_t len)
 {
-	if (c->cap < len) {
+	if (c->cap < len || !c->base) { /* a chunk never used has no buffer yet */
 		free(c->base);
 		c->cap = len + len / 4;
 		c->base = xmalloc(c->cap + 1 + PAD);
@@ -822,7 +822,8 @@ static void *reader_main(void *arg)
 		chunk_fit(c, cut - b->spos);
 		memcpy(c->base + 1, b->stage + b->spos, cut - b->spos);
 		c->nlf = nlf;
-		c->plain = plain;
+		/* a NUL byte is found (and named) by the full CSV reader only */
+		c->plain = plain && !memchr(b->stage + b->spos, 0, cut - b->spos);
 		b->lines += nlf;
 		b->spos = cut;
 		submit(b, c);
@@ -1990,9 +1991,9 @@ int sm_cmd_batch(int argc, char **argv)
 	}
 	b->in_fd = 0;
 	if (strcmp(input, "-") != 0) {
-		b->in_fd = open(input, O_RDONLY);
+		b->in_fd = sm_cli_is_dir(input) ? (errno = EISDIR, -1) : open(input, O_RDONLY);
 		if (b->in_fd < 0) {
-			fprintf(stderr, "spinemets batch: cannot open '%s': %s\n", input, strerror(errno));
+			fprintf(stderr, "spinemets batch: cannot open '%s': %s\n", input, sm_cli_file_error(input, errno));
 			free(b->bi);
 			goto usage_fail;
 		}
@@ -2082,7 +2083,7 @@ int sm_cmd_batch(int argc, char **argv)
 	if (output && strcmp(output, "-") != 0) {
 		b->out_fd = open(output, O_WRONLY | O_CREAT | O_TRUNC, 0666);
 		if (b->out_fd < 0) {
-			fprintf(stderr, "spinemets batch: cannot write '%s': %s\n", output, strerror(errno));
+			fprintf(stderr, "spinemets batch: cannot write '%s': %s\n", output, sm_cli_file_error(output, errno));
 			open_failed = true;
 			atomic_store(&b->stop, true);
 		}
@@ -2232,7 +2233,7 @@ int sm_cmd_batch(int argc, char **argv)
 	/* the summary */
 	fprintf(stderr, "spinemets batch: %llu row%s read%s", rows, rows == 1 ? "" : "s", fatal ? " before the error" : "");
 	if (bad)
-		fprintf(stderr, "; %llu malformed (wrong number of fields or not UTF-8), kept and marked invalid", bad);
+		fprintf(stderr, "; %llu malformed (wrong number of fields, not UTF-8 or a NUL byte), kept and marked invalid", bad);
 	fputc('\n', stderr);
 	for (size_t j = 0; j < ninst; j++)
 		fprintf(stderr, "  %-18s %10llu ok %10llu incomplete %10llu invalid\n", b->bi[j].name, totals[j * 3 + ST_OK],
