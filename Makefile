@@ -4,6 +4,7 @@
 #   make run      the web page and API with the registry on http://127.0.0.1:8080/
 #                 (SQLite spinemets.db; RUN_DB=URL for another; first start prints admin's password)
 #   make examples score and assess the examples in examples/
+#   make doors    regenerate the lists the doors take from the core tables (tools/gen_doors.c)
 #   make fuzz     build the libFuzzer targets with clang (FUZZ_SECONDS=600 make fuzz-run)
 # Missing Debian packages are installed when run as root (scripts/deps.sh).
 
@@ -45,7 +46,7 @@ BIN := $(BUILD)/spinemets
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 DEPS_STAMP := $(BUILD)/.deps-build
 
-.PHONY: all check run examples fuzz fuzz-run clean deps tests bench
+.PHONY: all check run examples fuzz fuzz-run clean deps tests bench doors
 all: $(LIB) $(BIN)
 
 -include mk/*.mk
@@ -88,6 +89,18 @@ $(BUILD)/obj/gen/assets.o: $(BUILD)/gen/assets.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c $< -o $@
 
+# the doors' lists generated from the core tables (tools/gen_doors.c):
+# `make doors` rewrites them; tests/cli/doors.sh fails when one is stale
+GEN_DOORS := $(BUILD)/tools/gen_doors
+$(GEN_DOORS): tools/gen_doors.c $(LIB) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -o $@ $< $(LIB) -lm
+
+doors: $(GEN_DOORS)
+	$(GEN_DOORS) vocab-json > web/gen-vocab.json.tmp && mv web/gen-vocab.json.tmp web/gen-vocab.json
+	$(GEN_DOORS) openapi src/http/openapi.json > src/http/openapi.json.tmp && mv src/http/openapi.json.tmp src/http/openapi.json
+	$(GEN_DOORS) instruments-md docs/instruments.md > docs/instruments.md.tmp && mv docs/instruments.md.tmp docs/instruments.md
+
 # ---- tests ----
 $(BUILD)/.deps-check: | $(DEPS_STAMP)
 	@scripts/deps.sh check
@@ -108,7 +121,7 @@ $(BUILD)/tests/fuzz-replay-%: fuzz/%.c fuzz/replay.c $(IO_OBJ) $(HTTP_OBJ) $(LIB
 FUZZ_TARGETS := $(patsubst fuzz/%.c,%,$(filter-out fuzz/replay.c,$(wildcard fuzz/*.c)))
 TEST_PROGS = $(UNIT_BIN) $(BUILD)/tests/vectors $(patsubst %,$(BUILD)/tests/fuzz-replay-%,$(FUZZ_TARGETS))
 
-tests: $(BIN) $(TEST_PROGS)
+tests: $(BIN) $(TEST_PROGS) $(GEN_DOORS)
 
 ASAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 check:
@@ -142,4 +155,4 @@ clean:
 	rm -rf build
 
 # header dependencies recorded by -MMD (absent on the first build: nothing to rebuild then)
--include $(wildcard $(SRC_DEPFILES) $(BUILD)/tests/*.d)
+-include $(wildcard $(SRC_DEPFILES) $(BUILD)/tests/*.d $(BUILD)/tools/*.d)

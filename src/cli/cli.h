@@ -18,6 +18,10 @@ int sm_cmd_site(int argc, char **argv);
 int sm_cmd_user(int argc, char **argv);
 int sm_cmd_export(int argc, char **argv);
 
+/* "Instruments: sins escc ...": every instrument of the core's table, wrapped
+** at 80 columns, for the --help texts (generated from the table, never typed). */
+void sm_cli_instrument_list(FILE *f);
+
 /* The registry URL: `given` (--db), else $SPINEMETS_DB, else "sqlite:spinemets.db". */
 const char *sm_cli_db_url(const char *given);
 
