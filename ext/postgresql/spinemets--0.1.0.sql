@@ -9,13 +9,15 @@ CREATE FUNCTION spinemets_version() RETURNS text
   AS 'MODULE_PATHNAME', 'spinemets_version'
   LANGUAGE C IMMUTABLE PARALLEL SAFE STRICT;
 
+-- COST: a call costs about as much as 100 simple operators (a few
+-- microseconds), which lets the planner choose parallel workers for big tables.
 CREATE FUNCTION spinemets_score(instrument text, items jsonb) RETURNS jsonb
   AS 'MODULE_PATHNAME', 'spinemets_score'
-  LANGUAGE C IMMUTABLE PARALLEL SAFE STRICT;
+  LANGUAGE C IMMUTABLE PARALLEL SAFE STRICT COST 100;
 
 CREATE FUNCTION spinemets_assess("case" jsonb) RETURNS jsonb
   AS 'MODULE_PATHNAME', 'spinemets_assess'
-  LANGUAGE C IMMUTABLE PARALLEL SAFE STRICT;
+  LANGUAGE C IMMUTABLE PARALLEL SAFE STRICT COST 5000;
 
 CREATE FUNCTION spinemets_instruments(
     OUT name text, OUT title text, OUT definition text, OUT citation text,

@@ -27,10 +27,13 @@
 */
 #include "postgres.h"
 
+#include "common/hashfn.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/memutils.h"
 #include "utils/fmgrprotos.h"
 #include "utils/jsonb.h"
 #include "utils/numeric.h"
@@ -51,6 +54,74 @@ PG_FUNCTION_INFO_V1(spinemets_instruments);
 
 static sm_input g_in;
 static sm_result g_res;
+
+void _PG_init(void);
+
+/* ---- the result cache of spinemets_score ----
+** The function is immutable: its result depends only on the instrument and
+** the bytes of the jsonb value (a canonical form: keys sorted, one per name).
+** Each backend (and parallel worker) keeps the results of the combinations it
+** has seen, as `spinemets batch` does: a research table holds far fewer
+** distinct combinations of an instrument's items than rows. Open addressing,
+** at most CACHE_PROBE probes; when CACHE_BYTES of copies are held the whole
+** cache is dropped and refilled. SET spinemets.cache = off to measure without. */
+#define CACHE_SLOTS 65536
+#define CACHE_PROBE 8
+#define CACHE_BYTES ((Size)64 * 1024 * 1024)
+typedef struct cache_slot {
+	uint32 hash;
+	const sm_instrument *inst;
+	struct varlena *in, *out;
+} cache_slot;
+static cache_slot *cache;
+static MemoryContext cache_cx;
+static Size cache_used;
+static bool cache_on = true;
+
+void _PG_init(void)
+{
+	DefineCustomBoolVariable("spinemets.cache", "Keep the results of spinemets_score per backend.",
+	                         "Off: every call scores (for measurements); the results are the same.", &cache_on, true,
+	                         PGC_USERSET, 0, NULL, NULL, NULL);
+	MarkGUCPrefixReserved("spinemets");
+}
+
+/* The slot holding (inst, jb), or the empty slot where it goes, or NULL. */
+static cache_slot *cache_find(const sm_instrument *inst, const Jsonb *jb, uint32 h)
+{
+	Size len = VARSIZE(jb);
+	if (!cache) {
+		cache_cx = AllocSetContextCreate(TopMemoryContext, "spinemets score cache", ALLOCSET_DEFAULT_SIZES);
+		cache = MemoryContextAllocZero(TopMemoryContext, sizeof(cache_slot) * CACHE_SLOTS);
+	}
+	for (uint32 n = 0, i = h & (CACHE_SLOTS - 1); n < CACHE_PROBE; n++, i = (i + 1) & (CACHE_SLOTS - 1)) {
+		cache_slot *s = &cache[i];
+		if (!s->in)
+			return s;
+		if (s->hash == h && s->inst == inst && VARSIZE(s->in) == len && memcmp(s->in, jb, len) == 0)
+			return s;
+	}
+	return NULL;
+}
+
+static void cache_put(cache_slot *s, const sm_instrument *inst, const Jsonb *jb, uint32 h, Datum out)
+{
+	struct varlena *o = (struct varlena *)DatumGetPointer(out);
+	Size need = VARSIZE(jb) + VARSIZE(o);
+	if (cache_used + need > CACHE_BYTES) {
+		MemoryContextReset(cache_cx);
+		memset(cache, 0, sizeof(cache_slot) * CACHE_SLOTS);
+		cache_used = 0;
+		s = cache_find(inst, jb, h);
+	}
+	s->in = MemoryContextAlloc(cache_cx, VARSIZE(jb));
+	memcpy(s->in, jb, VARSIZE(jb));
+	s->out = MemoryContextAlloc(cache_cx, VARSIZE(o));
+	memcpy(s->out, o, VARSIZE(o));
+	s->hash = h;
+	s->inst = inst;
+	cache_used += need;
+}
 
 Datum spinemets_version(PG_FUNCTION_ARGS)
 {
@@ -175,6 +246,9 @@ Datum spinemets_score(PG_FUNCTION_ARGS)
 	const sm_instrument *inst = sm_instrument_find(name);
 	char *out;
 	size_t n = 0;
+	uint32 h = 0;
+	cache_slot *slot = NULL;
+	Datum result;
 	if (!inst) {
 		StringInfoData names;
 		initStringInfo(&names);
@@ -183,6 +257,15 @@ Datum spinemets_score(PG_FUNCTION_ARGS)
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 		                errmsg("spinemets_score: unknown instrument \"%s\"", name),
 		                errhint("One of: %s.", names.data)));
+	}
+	if (cache_on) {
+		h = hash_bytes((const unsigned char *)items, (int)VARSIZE(items));
+		slot = cache_find(inst, items, h);
+		if (slot && slot->in) {
+			struct varlena *copy = palloc(VARSIZE(slot->out));
+			memcpy(copy, slot->out, VARSIZE(slot->out));
+			PG_RETURN_POINTER(copy);
+		}
 	}
 	sm_input_init(&g_in, inst);
 	read_items(&g_in, items);
@@ -198,7 +281,10 @@ Datum spinemets_score(PG_FUNCTION_ARGS)
 		                errdetail("%s", d.data)));
 	}
 	out = smx_result_json(&g_res, &n);
-	PG_RETURN_DATUM(text_to_jsonb(out, n));
+	result = text_to_jsonb(out, n);
+	if (slot)
+		cache_put(slot, inst, items, h, result);
+	PG_RETURN_DATUM(result);
 }
 
 static sm_case g_case;

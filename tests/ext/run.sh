@@ -107,11 +107,14 @@ case "${1:-}" in
     par_set=(-c "SET parallel_setup_cost = 0" -c "SET parallel_tuple_cost = 0" -c "SET min_parallel_table_scan_size = 0"
       -c "SET max_parallel_workers_per_gather = 2")
     serial=$("$PSQL" -X -At -d "$url" -c "SET max_parallel_workers_per_gather = 0" -c "$q" 2>&1 | tail -n 1)
+    nocache=$("$PSQL" -X -At -d "$url" -c "SET max_parallel_workers_per_gather = 0" -c "SET spinemets.cache = off" -c "$q" 2>&1 | tail -n 1)
     plan=$("$PSQL" -X -At -d "$url" "${par_set[@]}" -c "EXPLAIN (ANALYZE, COSTS OFF) $q" 2>&1)
     par=$("$PSQL" -X -At -d "$url" "${par_set[@]}" -c "$q" 2>&1 | tail -n 1)
     case "$plan" in *"Workers Launched: "[1-9]*) ok "the score runs in parallel workers" ;; *) bad "no parallel workers: $plan" ;; esac
     if [[ "$serial" =~ ^[0-9]+$ ]] && [ "$serial" = "$par" ]; then ok "20000 rows scored alike serially and with parallel workers ($serial)"
     else bad "serial '$serial' and parallel '$par' disagree"; fi
+    [ "$nocache" = "$serial" ] && ok "the same without the result cache (spinemets.cache = off)" ||
+      bad "without the cache: '$nocache', with it: '$serial'"
     ;;
   replication)
     need_ext "$ext_pg"
