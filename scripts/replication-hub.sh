@@ -19,7 +19,9 @@
 #       registry_secrets.
 #   replication-hub.sh subscribe HUB_URL HOSPITAL_CONNINFO [NAME]
 #       On an (empty) hub database, one per hospital: create the two tables with
-#       the published columns only and the subscription spinemets_NAME
+#       the published columns only, the view research_versions (the versions of
+#       cases not deleted since: what researchers should query) and the
+#       subscription spinemets_NAME
 #       (default: hub) to both publications. HOSPITAL_CONNINFO is a libpq
 #       connection string the hub server uses, e.g.
 #       "host=hospital.example port=5432 dbname=spinemets user=spinemets_replicator
@@ -103,6 +105,10 @@ CREATE TABLE IF NOT EXISTS case_versions (
   engine_version TEXT,
   definitions TEXT,
   UNIQUE (case_id, version));
+-- a deleted case's earlier versions stay on the hub (only its tombstone is
+-- filtered out); cases.deleted = 1 arrives, and this view leaves them out
+CREATE OR REPLACE VIEW research_versions AS
+  SELECT v.* FROM case_versions v JOIN cases c ON c.id = v.case_id WHERE c.deleted = 0;
 CREATE SUBSCRIPTION spinemets_$name
   CONNECTION '${conn//\'/\'\'}'
   PUBLICATION spinemets_research_cases, spinemets_research_versions;
@@ -117,7 +123,7 @@ SQL
   check)
     hub=${2:?usage: replication-hub.sh check HUB_URL}
     bad=$(psql_do "$hub" -At -c "SELECT table_name || '.' || column_name FROM information_schema.columns
-      WHERE table_schema = 'public' AND (table_name NOT IN ('cases', 'case_versions')
+      WHERE table_schema = 'public' AND (table_name NOT IN ('cases', 'case_versions', 'research_versions')
         OR column_name NOT IN ('id', 'site_id', 'latest_version', 'deleted', 'created_at', 'updated_at',
                                'case_id', 'version', 'document', 'assessment', 'engine_version', 'definitions'))")
     if [ -n "$bad" ]; then

@@ -111,6 +111,8 @@ ser=(-c "SET max_parallel_workers_per_gather = 0")
 q_floor="SELECT count(sm_floor('tokuhashi_revised', items)) FROM t"
 q_score="SELECT count(spinemets_score('tokuhashi_revised', items)) FROM t"
 workers=$(pq "${par[@]}" -c "EXPLAIN (ANALYZE, COSTS OFF) $q_score" | sed -n 's/.*Workers Launched: \([0-9]*\).*/\1/p' | head -n 1)
+distinct=$(pq -c "SELECT count(DISTINCT items) FROM t")
+echo "$distinct distinct combinations of the six items in $ROWS rows"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg); PostgreSQL workers launched: ${workers:-0} (+ the leader)"
 for r in $(seq "$ROUNDS"); do
   echo "round $r/$ROUNDS" >&2

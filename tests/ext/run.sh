@@ -165,6 +165,9 @@ case "${1:-}" in
     [ "$lines" -gt 20 ] && [ "$nb" -eq 0 ] && ok "the hub's dump ($lines lines) holds not one identifier, reason or name" ||
       bad "the hub's dump ($lines lines) has $nb lines with identifiers"
     out=$(bash "$root/scripts/replication-hub.sh" check "$hub_url" 2>&1) && ok "replication-hub.sh check: $out" || bad "check: $out"
+    lv=$("$PSQL" -X -At -d "$hub_url" -c "SELECT count(*) FROM research_versions" 2>&1)
+    [ "$lv" = "$((l1 + l2 - 2))" ] && ok "research_versions leaves out the deleted cases' versions ($lv)" ||
+      bad "research_versions: '$lv', expected $((l1 + l2 - 2))"
     # 4. researchers assess the replicated cases on the hub
     if install_ext "$hub_url"; then
       r=$("$PSQL" -X -At -d "$hub_url" -c "SELECT count(*), count(*) FILTER (WHERE spinemets_assess(document::jsonb)->'triage'->>'urgency'
