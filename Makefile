@@ -27,6 +27,7 @@ CORE_SRC := $(wildcard src/core/*.c)
 STATS_SRC := $(wildcard src/stats/*.c)
 IO_SRC := $(wildcard src/io/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
+RESEARCH_SRC := $(wildcard src/research/*.c)
 HTTP_SRC := $(wildcard src/http/*.c)
 WEB_FILES := $(sort $(wildcard web/*.html web/*.js web/*.css web/*.json web/*.svg web/i18n/*.json))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -36,6 +37,7 @@ CORE_OBJ := $(call obj,$(CORE_SRC))
 STATS_OBJ := $(call obj,$(STATS_SRC))
 IO_OBJ := $(call obj,$(IO_SRC))
 CLI_OBJ := $(call obj,$(CLI_SRC))
+RESEARCH_OBJ := $(call obj,$(RESEARCH_SRC))
 HTTP_OBJ := $(call obj,$(HTTP_SRC)) $(BUILD)/obj/gen/assets.o
 LDLIBS_HTTP := -lmicrohttpd -pthread
 LIB := $(BUILD)/libspinemets.a
@@ -54,16 +56,24 @@ $(DEPS_STAMP):
 	@touch $@
 
 $(BUILD)/obj/src/core/%.o $(BUILD)/obj/src/stats/%.o: EXTRA_CFLAGS += $(CORE_WARN)
-$(BUILD)/obj/src/%.o: src/%.c include/spinemets.h $(wildcard src/*/*.h) | $(DEPS_STAMP)
+# -MMD -MP: each object's header dependencies, written by the compiler beside it
+# (build/obj/.../x.d) and read back below, so touching one header rebuilds only
+# the objects that include it. An object without its .d file (built before
+# this rule) is rebuilt once: the empty rule makes a missing .d count as new.
+DEPFLAGS = -MMD -MP
+SRC_DEPFILES := $(patsubst %.o,%.d,$(CORE_OBJ) $(STATS_OBJ) $(IO_OBJ) $(CLI_OBJ) $(RESEARCH_OBJ) \
+                $(filter $(BUILD)/obj/src/%,$(HTTP_OBJ)) $(STORE_OBJ))
+$(SRC_DEPFILES): ;
+$(BUILD)/obj/src/%.o: src/%.c $(BUILD)/obj/src/%.d | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -c $< -o $@
+	$(CC) $(CFLAGS_ALL) $(DEPFLAGS) -c $< -o $@
 
 $(LIB): $(CORE_OBJ) $(STATS_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BIN): $(CLI_OBJ) $(IO_OBJ) $(HTTP_OBJ) $(LIB)
-	$(CC) $(SAN) -o $@ $(CLI_OBJ) $(IO_OBJ) $(HTTP_OBJ) $(LIB) $(LDLIBS_IO) $(LDLIBS_HTTP)
+$(BIN): $(CLI_OBJ) $(RESEARCH_OBJ) $(IO_OBJ) $(HTTP_OBJ) $(LIB)
+	$(CC) $(SAN) -o $@ $(CLI_OBJ) $(RESEARCH_OBJ) $(IO_OBJ) $(HTTP_OBJ) $(LIB) $(LDLIBS_IO) $(LDLIBS_HTTP)
 
 # the web page and the OpenAPI document, embedded at build time
 $(BUILD)/tools/embed: tools/embed.c | $(DEPS_STAMP)
@@ -129,3 +139,6 @@ fuzz-run: fuzz
 
 clean:
 	rm -rf build
+
+# header dependencies recorded by -MMD (absent on the first build: nothing to rebuild then)
+-include $(wildcard $(SRC_DEPFILES) $(BUILD)/tests/*.d)
