@@ -149,8 +149,9 @@ check:
 	  BUILD=build/asan SHARED=$(SHARED) tests/run.sh
 
 RUN_DB ?= sqlite:spinemets.db
+PORT ?= 8080
 run: $(LIB) $(BIN)
-	$(BIN) serve --listen 127.0.0.1:8080 --db '$(RUN_DB)'
+	$(BIN) serve --listen 127.0.0.1:$(PORT) --db '$(RUN_DB)'
 
 examples: $(LIB) $(BIN)
 	@scripts/run-examples.sh $(BIN)

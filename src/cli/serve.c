@@ -1,8 +1,12 @@
 /*
 ** serve.c: `spinemets serve [--listen HOST:PORT] [--db URL]`.
 */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -11,6 +15,38 @@
 #include "http/registry.h"
 #include "http/server.h"
 #include "store/store.h"
+
+/* Bind before the first start creates anything: a server that cannot listen
+** must not create the admin (and lose its one-time password). The probe socket
+** is closed again (never connected, so the port is free at once); the server
+** binds it a moment later. 0 ok; -1 with the reason printed. */
+static int probe_listen(const char *host, unsigned short port)
+{
+	struct sockaddr_in addr;
+	memset(&addr, 0, sizeof addr);
+	addr.sin_family = AF_INET;
+	addr.sin_port = htons(port);
+	if (inet_pton(AF_INET, host, &addr.sin_addr) != 1) {
+		fprintf(stderr, "spinemets serve: '%s' is not an IPv4 address (e.g. 127.0.0.1)\n", host);
+		return -1;
+	}
+	if (port == 0)
+		return 0; /* any free port: always possible */
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0)
+		return 0; /* let the server say why */
+	int one = 1;
+	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	int rc = bind(fd, (struct sockaddr *)&addr, sizeof addr);
+	int e = errno;
+	close(fd);
+	if (rc != 0) {
+		fprintf(stderr, "spinemets serve: cannot listen on %s:%u: %s; nothing was changed in the registry\n",
+		        host, (unsigned)port, strerror(e));
+		return -1;
+	}
+	return 0;
+}
 
 static void serve_usage(FILE *f)
 {
@@ -111,6 +147,8 @@ int sm_cmd_serve(int argc, char **argv)
 			return SM_EXIT_USAGE;
 		}
 	}
+	if (probe_listen(o.host, o.port) != 0)
+		return SM_EXIT_INVALID;
 	/* the registry: migrated at start-up, one database handle per worker thread */
 	const char *url = sm_cli_db_url(db);
 	char err[SM_STORE_ERRMSG_SIZE];

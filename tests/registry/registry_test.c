@@ -1522,9 +1522,39 @@ static void test_openapi(int port)
 }
 
 /* ---- first start ---- */
+/* A first start that cannot listen creates nothing (issue 13: bind before bootstrap). */
+static void test_bind_before_bootstrap(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a;
+	memset(&a, 0, sizeof a);
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	socklen_t al = sizeof a;
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 1) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&a, &al) != 0) {
+		check(0, "bind a port to occupy");
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	char listen_at[40];
+	snprintf(listen_at, sizeof listen_at, "127.0.0.1:%u", (unsigned)ntohs(a.sin_port));
+	run r;
+	CLI(&r, NULL, "serve", "--listen", listen_at, "--db", boot_url);
+	close(fd);
+	check(r.status != 0 && strstr(r.err, "cannot listen") && !strstr(r.out, "one-time password"),
+	      "serve on a port in use fails before the first start (%d: %s)", r.status, r.err);
+	run_free(&r);
+	CLI(&r, NULL, "user", "list", "--db", boot_url);
+	check(r.status == 0 && !strstr(r.out, "admin"), "no admin was created by the failed start: %s", r.out);
+	run_free(&r);
+}
+
 static void test_first_start(void)
 {
 	server s;
+	test_bind_before_bootstrap();
 	if (server_start(&s, boot_url, NULL)) {
 		check(0, "start on an empty registry");
 		return;
