@@ -32,7 +32,6 @@
 #include <time.h>
 
 #define COOKIE_NAME "spinemets_session"
-#define PW_MIN 10
 #define PW_MAX 1024
 
 struct sm_registry {
@@ -59,6 +58,10 @@ sm_registry *sm_registry_new(sm_store_pool *pool, const sm_registry_options *opt
 		reg->o.session_max = reg->o.session_idle;
 	if (!reg->o.pool_wait_ms)
 		reg->o.pool_wait_ms = 10000;
+	if (!reg->o.otp_ttl)
+		reg->o.otp_ttl = 72 * 3600;
+	if (!reg->o.api_token_max)
+		reg->o.api_token_max = 90u * 24 * 3600;
 	pthread_mutex_init(&reg->mu, NULL);
 	return reg;
 }
@@ -555,6 +558,13 @@ static int authenticate(ctx *c)
 		fail_store(c, rc, "authentication");
 		return 0;
 	}
+	if (c->tok.kind == SM_TOKEN_API && c->now - c->tok.created_at >= (int64_t)c->reg->o.api_token_max) {
+		char m[200];
+		snprintf(m, sizeof m, "this API token is older than %u days, the most this server accepts: make a new one "
+		         "(spinemets user token)", c->reg->o.api_token_max / 86400);
+		need_login(c, m);
+		return 0;
+	}
 	if (c->tok.kind == SM_TOKEN_SESSION) {
 		/* idle expiry: a session used again lives on, up to its maximum age */
 		int64_t idle = c->reg->o.session_idle;
@@ -650,13 +660,25 @@ static void do_login(ctx *c)
 	}
 	if (rc != SM_STORE_OK)
 		return fail_store(c, rc, "login");
+	if (user.must_change_password && c->now - user.password_set_at >= (int64_t)c->reg->o.otp_ttl) {
+		/* a one-time password unused for too long: it no longer opens anything */
+		c->user = user;
+		c->authed = 1;
+		audit(c, "user.login_expired", 0, "one-time password expired");
+		c->authed = 0;
+		sodium_memzero(&user, sizeof user);
+		char m[200];
+		snprintf(m, sizeof m, "this one-time password has expired (it was valid for %u hours): ask an "
+		         "administrator for a new one", c->reg->o.otp_ttl / 3600);
+		need_login(c, m);
+		return;
+	}
 	if (sm_store_password_needs_rehash(user.password_hash)) {
 		/* made with earlier argon2id limits: store it again with today's
 		** (the password is known now); a failure here does not stop the login */
 		char newhash[SM_STORE_PWHASH_SIZE];
 		if (sm_store_password_hash(password, newhash) == SM_STORE_OK &&
-		    sm_store_user_set_password_ex(c->st, user.id, newhash, user.must_change_password, c->now) ==
-		        SM_STORE_OK)
+		    sm_store_user_rehash(c->st, user.id, newhash) == SM_STORE_OK)
 			memcpy(user.password_hash, newhash, sizeof newhash);
 		sodium_memzero(newhash, sizeof newhash);
 	}
@@ -717,22 +739,29 @@ static void do_password(ctx *c)
 	    !sm_store_password_verify(c->user.password_hash, cp))
 		field_error(c, "/current_password", "wrong password");
 	size_t n = strlen(np);
-	if (n != json_string_length(nw) || n < PW_MIN || n > PW_MAX)
-		field_error(c, "/new_password", "a password of %d to %d bytes", PW_MIN, PW_MAX);
+	char why[300];
+	if (n != json_string_length(nw))
+		field_error(c, "/new_password", "a password without NUL characters");
 	else if (strcmp(np, cp) == 0)
 		field_error(c, "/new_password", "must differ from the current password");
+	else if (sm_store_password_quality(np, c->user.username, cp, why, sizeof why) != SM_STORE_OK)
+		field_error(c, "/new_password", "%s", why);
 	if (c->errors)
 		return fail_invalid(c, NULL);
 	char hash[SM_STORE_PWHASH_SIZE];
+	size_t revoked = 0;
 	sm_store_status rc = sm_store_password_hash(np, hash);
-	if (rc == SM_STORE_OK)
-		rc = sm_store_user_set_password(c->st, c->user.id, hash, c->now);
+	if (rc == SM_STORE_OK) /* every other login session of the user ends */
+		rc = sm_store_user_change_password(c->st, c->user.id, hash, false, c->now, c->tok.id, &revoked);
 	if (rc != SM_STORE_OK)
 		return fail_store(c, rc, "password");
-	audit(c, "user.password", 0, "changed by the user");
+	char detail[120];
+	snprintf(detail, sizeof detail, "changed by the user; %zu other session%s ended", revoked, revoked == 1 ? "" : "s");
+	audit(c, "user.password", 0, detail);
 	c->user.must_change_password = false;
 	json_t *o = json_object();
 	json_object_set_new(o, "status", json_string("changed"));
+	json_object_set_new(o, "other_sessions_ended", json_integer((json_int_t)revoked));
 	json_object_set_new(o, "user", user_json(c, &c->user));
 	reply(c, 200, o);
 }
@@ -1743,14 +1772,20 @@ static void do_users_add(ctx *c)
 	if ((r == SM_ROLE_CLINICIAN || r == SM_ROLE_COORDINATOR) && !site)
 		field_error(c, "/site", "required for a clinician or coordinator");
 	json_t *pw = json_object_get(c->body, "password");
+	char why[300];
 	if (pw && !json_is_null(pw) &&
-	    (!json_is_string(pw) || json_string_length(pw) < PW_MIN || json_string_length(pw) > PW_MAX ||
-	     strlen(json_string_value(pw)) != json_string_length(pw)))
-		field_error(c, "/password", "a password of %d to %d bytes (or leave it out for a one-time password)",
-		            PW_MIN, PW_MAX);
+	    (!json_is_string(pw) || strlen(json_string_value(pw)) != json_string_length(pw)))
+		field_error(c, "/password", "a password as a string (or leave it out for a one-time password)");
+	else if (pw && !json_is_null(pw) &&
+	         sm_store_password_quality(json_string_value(pw), username, NULL, why, sizeof why) != SM_STORE_OK)
+		field_error(c, "/password", "%s (or leave it out for a generated one-time password)", why);
 	json_t *mc = json_object_get(c->body, "must_change_password");
 	if (mc && !json_is_boolean(mc))
 		field_error(c, "/must_change_password", "expected true or false");
+	else if (json_is_false(mc))
+		field_error(c, "/must_change_password",
+		            "cannot be false: a password set by an administrator is always one-time "
+		            "(the user must choose their own at first login)");
 	if (c->errors)
 		return fail_invalid(c, NULL);
 	char otp[32] = "";
@@ -1763,9 +1798,7 @@ static void do_users_add(ctx *c)
 	snprintf(u.display_name, sizeof u.display_name, "%s", display ? display : username);
 	u.role = (sm_store_role)r;
 	u.site_id = s.id;
-	u.must_change_password = mc ? json_is_true(mc) : true;
-	if (*otp)
-		u.must_change_password = true;
+	u.must_change_password = true; /* set by an administrator: always one-time */
 	sm_store_status rc = sm_store_password_hash(password, u.password_hash);
 	int64_t id = 0;
 	if (rc == SM_STORE_OK)
@@ -1778,9 +1811,14 @@ static void do_users_add(ctx *c)
 		sodium_memzero(otp, sizeof otp);
 		return fail_store(c, rc, "user");
 	}
-	char detail[200];
+	char detail[400];
 	snprintf(detail, sizeof detail, "user %s (%s)", u.username, sm_store_role_name(u.role));
 	audit(c, "user.add", 0, detail);
+	/* the administrator knows this user's password until it is changed: an alert */
+	snprintf(detail, sizeof detail, "administrator %s set the password of new user %s (%s, one-time, valid %u h)",
+	         c->user.username, u.username, *otp ? "generated" : "chosen by the administrator",
+	         c->reg->o.otp_ttl / 3600);
+	audit(c, "alert.admin_set_password", 0, detail);
 	sm_store_user got;
 	json_t *o = json_object();
 	if (sm_store_user_get_id(c->st, id, &got) == SM_STORE_OK)
@@ -1820,7 +1858,7 @@ static void do_user_action(ctx *c)
 		char hash[SM_STORE_PWHASH_SIZE];
 		rc = sm_store_password_hash(otp, hash);
 		if (rc == SM_STORE_OK)
-			rc = sm_store_user_set_password_ex(c->st, u.id, hash, true, c->now);
+			rc = sm_store_user_change_password(c->st, u.id, hash, true, c->now, 0, NULL);
 		if (rc == SM_STORE_OK)
 			rc = sm_store_token_delete_user(c->st, u.id, NULL);
 		action = "user.password_reset";
@@ -1829,9 +1867,14 @@ static void do_user_action(ctx *c)
 		sodium_memzero(otp, sizeof otp);
 		return fail_store(c, rc, "user");
 	}
-	char detail[200];
+	char detail[400];
 	snprintf(detail, sizeof detail, "user %s", u.username);
 	audit(c, action, 0, detail);
+	if (*otp) {
+		snprintf(detail, sizeof detail, "administrator %s reset the password of user %s (one-time, valid %u h)",
+		         c->user.username, u.username, c->reg->o.otp_ttl / 3600);
+		audit(c, "alert.admin_set_password", 0, detail);
+	}
 	json_t *o = json_object();
 	if (sm_store_user_get_id(c->st, u.id, &u) == SM_STORE_OK)
 		json_object_set_new(o, "user", user_json(c, &u));

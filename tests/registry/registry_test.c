@@ -364,7 +364,7 @@ static void test_auth(int port)
 	st = api(port, tok, "POST", "/api/v1/password", body, &r);
 	check(st == 422 && strcmp(jstr(r.json, "errors.0.path"), "/new_password") == 0, "a too short new password: %d", st);
 	resp_free(&r);
-	snprintf(body, sizeof body, "{\"current_password\":\"%s\",\"new_password\":\"otp2-own-password\"}", otp);
+	snprintf(body, sizeof body, "{\"current_password\":\"%s\",\"new_password\":\"kettle-staple-mango-7\"}", otp);
 	st = api(port, tok, "POST", "/api/v1/password", body, &r);
 	check(st == 200 && json_is_false(jget(r.json, "user.password_change_required")), "password changed: %d", st);
 	resp_free(&r);
@@ -374,7 +374,7 @@ static void test_auth(int port)
 	st = login(port, "otp2", otp, &r);
 	check(st == 401, "the one-time password no longer works: %d", st);
 	resp_free(&r);
-	st = login(port, "otp2", "otp2-own-password", &r);
+	st = login(port, "otp2", "kettle-staple-mango-7", &r);
 	check(st == 200 && json_is_false(jget(r.json, "password_change_required")), "login with the new password: %d", st);
 	resp_free(&r);
 }
@@ -1521,6 +1521,142 @@ static void test_openapi(int port)
 	resp_free(&r);
 }
 
+/* ---- issue 13: accounts ---- */
+static int change_pw(int port, const char *tok, const char *cur, const char *nw, resp *r)
+{
+	json_t *b = json_object();
+	json_object_set_new(b, "current_password", json_string(cur));
+	json_object_set_new(b, "new_password", json_string(nw));
+	char *t = json_dumps(b, JSON_COMPACT);
+	json_decref(b);
+	int st = api(port, tok, "POST", "/api/v1/password", t, r);
+	free(t);
+	return st;
+}
+
+static void test_accounts(int port)
+{
+	resp r = {0};
+	const char *adm = people[W_AD].token;
+	long long mark = audit_tail(port);
+	/* an administrator's password is always one-time */
+	api(port, adm, "POST", "/api/v1/users",
+	    "{\"username\":\"acct1\",\"role\":\"clinician\",\"site\":\"north\",\"password\":\"kettle-staple-mango-7\","
+	    "\"must_change_password\":false}", &r);
+	check(r.status == 422 && strcmp(jstr(r.json, "errors.0.path"), "/must_change_password") == 0 &&
+	          strstr(jstr(r.json, "errors.0.message"), "one-time"),
+	      "an admin cannot set a password that need not be changed: %d %s", r.status, r.body);
+	resp_free(&r);
+	api(port, adm, "POST", "/api/v1/users",
+	    "{\"username\":\"acct1\",\"role\":\"clinician\",\"site\":\"north\",\"password\":\"password1234\"}", &r);
+	check(r.status == 422 && strcmp(jstr(r.json, "errors.0.path"), "/password") == 0,
+	      "an admin's weak password is refused: %d", r.status);
+	resp_free(&r);
+	api(port, adm, "POST", "/api/v1/users",
+	    "{\"username\":\"acct1\",\"role\":\"clinician\",\"site\":\"north\",\"password\":\"kettle-staple-mango-7\"}", &r);
+	check(r.status == 201 && json_is_true(jget(r.json, "user.password_change_required")),
+	      "an admin-set password is one-time: %d", r.status);
+	resp_free(&r);
+	check(audited(port, mark, "alert.admin_set_password", "ad", 0), "an alert row when an admin sets a password");
+	mark = audit_tail(port);
+	/* usernames: one per spelling without regard to case */
+	api(port, adm, "POST", "/api/v1/users", "{\"username\":\"ACCT1\",\"role\":\"researcher\"}", &r);
+	check(r.status == 409, "ACCT1 beside acct1: 409 (%d)", r.status);
+	resp_free(&r);
+	run cr;
+	char pwline[80];
+	snprintf(pwline, sizeof pwline, "%s\n", PASS);
+	CLI(&cr, pwline, "user", "add", "CL_N", "--role", "clinician", "--site", "north", "--password-stdin", "--db", url);
+	check(cr.status == 1 && strstr(cr.err, "letter case"), "user add CL_N beside cl_n: %d %s", cr.status, cr.err);
+	run_free(&cr);
+	login(port, "CL_N", PASS, &r);
+	check(r.status == 200 && jeq_str(r.json, "user.username", "cl_n"), "log in as CL_N finds cl_n: %d", r.status);
+	resp_free(&r);
+	/* weak passwords at a password change */
+	login(port, "acct1", "kettle-staple-mango-7", &r);
+	char s1[80];
+	snprintf(s1, sizeof s1, "%s", jstr(r.json, "token"));
+	resp_free(&r);
+	static const char *const weak[] = {"too-short-1", "aaaaaaaaaaaaaaa", "password1234", "acct1acct1acct1",
+	                                   "123456789012"};
+	for (size_t k = 0; k < sizeof weak / sizeof weak[0]; k++) {
+		change_pw(port, s1, "kettle-staple-mango-7", weak[k], &r);
+		check(r.status == 422 && strcmp(jstr(r.json, "errors.0.path"), "/new_password") == 0,
+		      "weak new password '%s' refused: %d %s", weak[k], r.status, r.body);
+		resp_free(&r);
+	}
+	change_pw(port, s1, "kettle-staple-mango-7", "Zebra-quilt-harbour-9", &r);
+	check(r.status == 200, "a strong new password: %d %s", r.status, r.body);
+	resp_free(&r);
+	/* other sessions end at a password change; the one making it stays */
+	char s2[80], s3[80];
+	login(port, "acct1", "Zebra-quilt-harbour-9", &r);
+	snprintf(s2, sizeof s2, "%s", jstr(r.json, "token"));
+	resp_free(&r);
+	login(port, "acct1", "Zebra-quilt-harbour-9", &r);
+	snprintf(s3, sizeof s3, "%s", jstr(r.json, "token"));
+	resp_free(&r);
+	change_pw(port, s2, "Zebra-quilt-harbour-9", "Otter-lantern-canyon-4", &r);
+	check(r.status == 200 && jint(r.json, "other_sessions_ended") == 2, "change from s2 ends s1 and s3: %d %s",
+	      r.status, r.body);
+	resp_free(&r);
+	api(port, s3, "GET", "/api/v1/me", NULL, &r);
+	check(r.status == 401, "another session after the change: 401 (%d)", r.status);
+	resp_free(&r);
+	api(port, s1, "GET", "/api/v1/me", NULL, &r);
+	check(r.status == 401, "the first session after the change: 401 (%d)", r.status);
+	resp_free(&r);
+	api(port, s2, "GET", "/api/v1/me", NULL, &r);
+	check(r.status == 200, "the session that changed it still works: %d", r.status);
+	resp_free(&r);
+	/* a reset by an admin: an alert row, every session ends */
+	api(port, adm, "POST", "/api/v1/users/acct1/password", NULL, &r);
+	char otp[64];
+	snprintf(otp, sizeof otp, "%s", jstr(r.json, "one_time_password"));
+	check(r.status == 200 && strlen(otp) == 20, "admin resets acct1: %d", r.status);
+	resp_free(&r);
+	check(audited(port, mark, "alert.admin_set_password", "ad", 0), "an alert row when an admin resets a password");
+	api(port, s2, "GET", "/api/v1/me", NULL, &r);
+	check(r.status == 401, "a reset ends every session: %d", r.status);
+	resp_free(&r);
+	/* a one-time password expires (default 72 h): set 73 h ago in the store */
+	sm_store *st = open_store();
+	if (st) {
+		sm_store_user u;
+		char h[SM_STORE_PWHASH_SIZE];
+		int64_t now = (int64_t)time(NULL);
+		check(sm_store_user_get(st, "acct1", &u) == SM_STORE_OK && sm_store_password_hash(otp, h) == SM_STORE_OK &&
+		          sm_store_user_set_password_ex(st, u.id, h, true, now - 73 * 3600) == SM_STORE_OK,
+		      "backdate acct1's one-time password");
+		/* and an API token made 91 days ago that would expire only in 10 days */
+		char token[SM_STORE_TOKEN_SIZE], th[SM_STORE_TOKEN_HASH_SIZE];
+		sm_store_user cl;
+		sm_store_user_get(st, "cl_n", &cl);
+		sm_store_token_generate(token);
+		sm_store_token_hash(token, th);
+		check(sm_store_token_add(st, th, cl.id, SM_TOKEN_API, now - 91 * 86400, now + 10 * 86400, NULL) == SM_STORE_OK,
+		      "an old API token");
+		sm_store_close(st);
+		login(port, "acct1", otp, &r);
+		check(r.status == 401 && r.body && strstr(r.body, "expired"), "an expired one-time password: 401 (%d %s)",
+		      r.status, r.body);
+		resp_free(&r);
+		api(port, token, "GET", "/api/v1/me", NULL, &r);
+		check(r.status == 401 && r.body && strstr(r.body, "older than 90 days"), "an API token older than 90 days: 401 (%d)",
+		      r.status);
+		resp_free(&r);
+	}
+	CLI(&cr, NULL, "user", "token", "cl_n", "--days", "91", "--db", url);
+	check(cr.status == 2 && strstr(cr.err, "at most 90 days"), "user token --days 91: refused (%d %s)", cr.status, cr.err);
+	run_free(&cr);
+	CLI(&cr, NULL, "user", "token", "cl_n", "--days", "91", "--token-max-days", "120", "--db", url);
+	check(cr.status == 0, "user token --days 91 --token-max-days 120: %d %s", cr.status, cr.err);
+	run_free(&cr);
+	CLI(&cr, "password1234\n", "user", "add", "acct2", "--role", "researcher", "--password-stdin", "--db", url);
+	check(cr.status == 1 && strstr(cr.err, "dictionary"), "user add with a dictionary password: %d %s", cr.status, cr.err);
+	run_free(&cr);
+}
+
 /* ---- first start ---- */
 /* A first start that cannot listen creates nothing (issue 13: bind before bootstrap). */
 static void test_bind_before_bootstrap(void)
@@ -1577,7 +1713,7 @@ static void test_first_start(void)
 	check(r.status == 403 && jeq_str(r.json, "error.code", "password_change_required"), "nothing else works before the change: %d", r.status);
 	resp_free(&r);
 	char body[200];
-	snprintf(body, sizeof body, "{\"current_password\":\"%s\",\"new_password\":\"admin-chosen-pass\"}", pw);
+	snprintf(body, sizeof body, "{\"current_password\":\"%s\",\"new_password\":\"Zebra-quilt-harbour-9\"}", pw);
 	api(s.port, tok, "POST", "/api/v1/password", body, &r);
 	check(r.status == 200, "admin changes the password: %d", r.status);
 	resp_free(&r);
@@ -1635,6 +1771,7 @@ static int mode_api(void)
 	test_worklist(s.port);
 	test_report(s.port);
 	test_rehash_at_login(s.port);
+	test_accounts(s.port);
 	test_expiry(s.port);
 	test_openapi(s.port);
 	server_stop(&s, "main server");
@@ -1954,7 +2091,7 @@ int main(int argc, char **argv)
 	const char *mode = argv[1];
 	bin = argv[2];
 	url = argv[3];
-	setvbuf(stdout, NULL, _IOLBF, 0);
+	crash_guard(); /* unbuffered output; a crash of the suite is a reported failure */
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGALRM, watchdog);
 	alarm((unsigned)watchdog_s);
