@@ -630,6 +630,28 @@ static void audit(ctx *c, const char *action, int64_t case_id, const char *detai
 		fprintf(stderr, "spinemets serve: audit entry %s not written: %s\n", action, sm_store_errmsg(c->st));
 }
 
+/* The audit row of a read that returns data: no row, no data (503). 0 written;
+** -1 answered. */
+static int audit_or_fail(ctx *c, const char *action, int64_t case_id, const char *detail)
+{
+	sm_store_actor who = {c->authed ? c->user.id : 0, c->now};
+	if (sm_store_audit_add(c->st, &who, action, case_id, detail) == SM_STORE_OK)
+		return 0;
+	fprintf(stderr, "spinemets serve: audit entry %s not written, nothing returned: %s\n", action,
+	        sm_store_errmsg(c->st));
+	fail(c, 503, "the registry cannot record this read in its audit log, so it returns nothing; try again");
+	return -1;
+}
+
+/* A refused request of an authenticated user (403, or a case of another site
+** answered 404) leaves an audit row: who tried what. */
+static void audit_denied(ctx *c, int64_t case_id, const char *why)
+{
+	char detail[400];
+	snprintf(detail, sizeof detail, "%s %.200s: %s", c->q->method, c->q->path, why);
+	audit(c, "access.denied", case_id, detail);
+}
+
 /* ---- POST /login ---- */
 static void do_login(ctx *c)
 {
@@ -917,6 +939,8 @@ static int load_case(ctx *c, int64_t id, int version, int with_identifiers, sm_s
 	int other_site = (rc == SM_STORE_OK || rc == SM_STORE_GONE) && peek && is_clinical(c) &&
 	                 peek->site_id != c->site.id;
 	if (rc == SM_STORE_NOT_FOUND || other_site) {
+		if (other_site)
+			audit_denied(c, id, "a case of another site (answered 404)");
 		sm_store_free(peek);
 		fail(c, 404, "no such case (%" PRId64 ")%s", id, version ? " or version" : "");
 		return -1;
@@ -984,6 +1008,8 @@ static void do_versions(ctx *c)
 	sm_store_status rc = sm_store_case_get(c->st, NULL, c->rt.case_id, 0, 0, &sc);
 	int other_site = (rc == SM_STORE_OK || rc == SM_STORE_GONE) && sc && ident && sc->site_id != c->site.id;
 	sm_store_free(sc);
+	if (other_site)
+		audit_denied(c, c->rt.case_id, "the versions of a case of another site (answered 404)");
 	if (rc == SM_STORE_NOT_FOUND || other_site)
 		return fail(c, 404, "no such case (%" PRId64 ")", c->rt.case_id);
 	if (rc != SM_STORE_OK && rc != SM_STORE_GONE)
@@ -992,8 +1018,10 @@ static void do_versions(ctx *c)
 	rc = sm_store_case_versions(c->st, c->rt.case_id, &vs);
 	if (rc != SM_STORE_OK)
 		return fail_store(c, rc, "versions");
-	if (ident)
-		audit(c, "case.versions", c->rt.case_id, "version history");
+	if (ident && audit_or_fail(c, "case.versions", c->rt.case_id, "version history")) {
+		sm_store_free(vs);
+		return;
+	}
 	json_t *arr = json_array();
 	for (size_t k = 0; k < vs->n; k++) {
 		const sm_store_version *v = &vs->v[k];
@@ -2037,6 +2065,8 @@ void sm_registry_handle(sm_registry *reg, const sm_api_request *q, sm_api_respon
 			default: fail(&c, 404, "no such API resource"); break;
 			}
 		}
+		if (c.authed && r->status == 403)
+			audit_denied(&c, c.rt.case_id, "forbidden (403)");
 	}
 	json_decref(c.body);
 	json_decref(c.errors);

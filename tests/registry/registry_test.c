@@ -29,6 +29,7 @@
 #include "harness.h"
 
 #include "store/store.h"
+#include "store/store_internal.h"
 
 #include <regex.h>
 #include <sodium.h>
@@ -1657,6 +1658,57 @@ static void test_accounts(int port)
 	run_free(&cr);
 }
 
+/* ---- issue 13: denied access leaves an audit row; no data without its audit row ---- */
+static void test_denied_and_fail_closed(int port)
+{
+	resp r = {0};
+	long long mark = audit_tail(port);
+	char path[128];
+	snprintf(path, sizeof path, "/api/v1/cases/%lld", C1);
+	api(port, people[W_CLS].token, "GET", path, NULL, &r);
+	check(r.status == 404, "another site's case: 404 (%d)", r.status);
+	resp_free(&r);
+	check(audited(port, mark, "access.denied", "cl_s", C1), "a denied read of another site's case is audited");
+	snprintf(path, sizeof path, "/api/v1/cases/%lld/versions", C1);
+	mark = audit_tail(port);
+	api(port, people[W_CLS].token, "GET", path, NULL, &r);
+	check(r.status == 404, "another site's versions: 404 (%d)", r.status);
+	resp_free(&r);
+	check(audited(port, mark, "access.denied", "cl_s", C1), "a denied versions read is audited");
+	mark = audit_tail(port);
+	api(port, people[W_RE].token, "GET", "/api/v1/users", NULL, &r);
+	check(r.status == 403, "a researcher lists users: 403 (%d)", r.status);
+	resp_free(&r);
+	check(audited(port, mark, "access.denied", "re", 0), "a 403 is audited");
+	/* the audit log refuses the versions row (a full disk, say): no data, 503 */
+	sm_store *st = open_store();
+	if (!st)
+		return;
+	const char *add = strcmp(sm_store_backend(st), "postgresql") == 0
+	                      ? "CREATE FUNCTION test_no_versions_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+	                        "IF NEW.action = 'case.versions' THEN RAISE EXCEPTION 'test: disk full'; END IF; "
+	                        "RETURN NEW; END $$; CREATE TRIGGER test_no_versions_audit BEFORE INSERT ON audit_log "
+	                        "FOR EACH ROW EXECUTE FUNCTION test_no_versions_audit();"
+	                      : "CREATE TRIGGER test_no_versions_audit BEFORE INSERT ON audit_log WHEN NEW.action = "
+	                        "'case.versions' BEGIN SELECT RAISE(ABORT, 'test: disk full'); END;";
+	const char *drop = strcmp(sm_store_backend(st), "postgresql") == 0
+	                       ? "DROP TRIGGER test_no_versions_audit ON audit_log; DROP FUNCTION test_no_versions_audit();"
+	                       : "DROP TRIGGER test_no_versions_audit;";
+	int made = smx_store_exec(st, add) == SM_STORE_OK;
+	check(made, "add a trigger that refuses the versions audit row: %s", sm_store_errmsg(st));
+	if (made) {
+		api(port, people[W_CLN].token, "GET", path, NULL, &r);
+		check(r.status == 503 && r.body && !strstr(r.body, "\"versions\""),
+		      "versions read without its audit row: 503 and no data (%d %.200s)", r.status, r.body);
+		resp_free(&r);
+		check(smx_store_exec(st, drop) == SM_STORE_OK, "drop the trigger: %s", sm_store_errmsg(st));
+		api(port, people[W_CLN].token, "GET", path, NULL, &r);
+		check(r.status == 200, "versions read again once the audit log works: %d", r.status);
+		resp_free(&r);
+	}
+	sm_store_close(st);
+}
+
 /* ---- first start ---- */
 /* A first start that cannot listen creates nothing (issue 13: bind before bootstrap). */
 static void test_bind_before_bootstrap(void)
@@ -1772,6 +1824,7 @@ static int mode_api(void)
 	test_report(s.port);
 	test_rehash_at_login(s.port);
 	test_accounts(s.port);
+	test_denied_and_fail_closed(s.port);
 	test_expiry(s.port);
 	test_openapi(s.port);
 	server_stop(&s, "main server");

@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "store/store.h"
 #include "store/store_internal.h"
@@ -672,6 +674,45 @@ static void t_accounts(void **state)
 	assert_int_equal(1, count_sql("SELECT COUNT(*) FROM schema_migrations WHERE version = 5"));
 	OK(sm_store_user_get_id(g_st, uid, &got)); /* backfilled from updated_at */
 	assert_true(got.password_set_at > 0);
+}
+
+/* issue 13: a new SQLite registry and its -wal and -shm files are 0600 whatever the umask */
+static void t_file_modes(void **state)
+{
+	(void)state;
+	if (g_pg)
+		skip();
+	const char *path = g_url + strlen("sqlite:");
+	char fresh[600];
+	snprintf(fresh, sizeof fresh, "%s.modes.db", path);
+	static const char *const suffix[] = {"", "-wal", "-shm"};
+	for (size_t k = 0; k < 3; k++) {
+		char f[640];
+		snprintf(f, sizeof f, "%s%s", fresh, suffix[k]);
+		unlink(f);
+	}
+	mode_t old = umask(022);
+	char url[640], err[SM_STORE_ERRMSG_SIZE];
+	snprintf(url, sizeof url, "sqlite:%s", fresh);
+	sm_store *b = NULL;
+	OK(sm_store_open(url, 0, &b, err, sizeof err));
+	OK(sm_store_site_add(b, "modes", "Modes", tick(), NULL)); /* a write: the WAL exists now */
+	umask(old);
+	for (size_t k = 0; k < 3; k++) {
+		char f[640];
+		snprintf(f, sizeof f, "%s%s", fresh, suffix[k]);
+		struct stat sb;
+		if (stat(f, &sb) != 0)
+			fail_msg("%s: not there", f);
+		if ((sb.st_mode & 0777) != 0600)
+			fail_msg("%s: mode %o, want 600", f, (unsigned)(sb.st_mode & 0777));
+	}
+	sm_store_close(b);
+	for (size_t k = 0; k < 3; k++) {
+		char f[640];
+		snprintf(f, sizeof f, "%s%s", fresh, suffix[k]);
+		unlink(f);
+	}
 }
 
 static void t_case_create_get(void **state)
@@ -1585,6 +1626,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(t_tokens),
 		cmocka_unit_test(t_must_change_touch_secret),
 		cmocka_unit_test(t_accounts),
+		cmocka_unit_test(t_file_modes),
 		cmocka_unit_test(t_case_create_get),
 		cmocka_unit_test(t_versioning),
 		cmocka_unit_test(t_tombstone),
