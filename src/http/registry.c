@@ -87,6 +87,8 @@ typedef enum {
 typedef struct route {
 	route_id id;
 	int64_t case_id;                      /* R_CASE, R_VERSIONS, R_EVENTS; 0: not an id */
+	char case_key[33];                    /* the segment when it is a case key (32 hex digits):
+	                                      ** how researchers name a case (never by its id) */
 	char username[SM_STORE_USERNAME_SIZE]; /* R_USER_* */
 } route;
 
@@ -142,6 +144,10 @@ static void match(const char *path, route *rt)
 			return;
 		if (parse_id(s, n, &rt->case_id) != 0)
 			rt->case_id = 0; /* not an id: 404 once authenticated */
+		if (n == 32 && strspn(s, "0123456789abcdef") >= 32) {
+			memcpy(rt->case_key, s, 32);
+			rt->case_key[32] = '\0';
+		}
 		if (s[n] == '\0')
 			rt->id = R_CASE;
 		else if (strcmp(s + n, "/versions") == 0)
@@ -874,11 +880,14 @@ static json_t *case_view(ctx *c, const sm_store_case *sc, int identifiable)
 {
 	sm_store_site cache = {0};
 	json_t *o = json_object();
-	json_object_set_new(o, "id", json_integer(sc->case_id));
-	if (!identifiable) {
+	if (identifiable) {
+		json_object_set_new(o, "id", json_integer(sc->case_id));
+	} else {
+		/* researchers never see the registry id: the case key stands in for it */
 		char secret[SM_STORE_TOKEN_SIZE], key[33];
 		if (get_secret(c, secret) == 0) {
 			sm_reg_case_key(secret, sc->case_id, key);
+			json_object_set_new(o, "id", json_string(key));
 			json_object_set_new(o, "case_key", json_string(key));
 		}
 		sodium_memzero(secret, sizeof secret);
@@ -1041,7 +1050,10 @@ static void do_versions(ctx *c)
 		json_array_append_new(arr, o);
 	}
 	json_t *o = json_object();
-	json_object_set_new(o, "id", json_integer(c->rt.case_id));
+	if (ident)
+		json_object_set_new(o, "id", json_integer(c->rt.case_id));
+	else
+		json_object_set_new(o, "id", json_string(c->rt.case_key));
 	json_object_set_new(o, "versions", arr);
 	sm_store_free(vs);
 	reply(c, 200, o);
@@ -1422,7 +1434,7 @@ static int list_row(void *p, const sm_store_case *sc)
 	json_t *o = json_object();
 	char key[33];
 	sm_reg_case_key(w->secret, sc->case_id, key);
-	json_object_set_new(o, "id", json_integer(sc->case_id));
+	json_object_set_new(o, "id", json_string(key)); /* never the registry id */
 	json_object_set_new(o, "case_key", json_string(key));
 	json_object_set_new(o, "site", json_string(site_code(w->c, sc->site_id, &w->cache)));
 	json_object_set_new(o, "version", json_integer(sc->version));
@@ -2008,6 +2020,56 @@ static void do_audit_log(ctx *c)
 	reply(c, 200, o);
 }
 
+/* A researcher names a case by its case key, a clinical user by its id: the
+** key is resolved here (a keyed hash of each id; nothing but ids is read).
+** 0: rt.case_id set; -1 answered 404. */
+static int resolve_case_name(ctx *c)
+{
+	if (c->user.role != SM_ROLE_RESEARCHER) {
+		if (c->rt.case_id == 0) {
+			fail(c, 404, "no such case: a case id is a positive whole number");
+			return -1;
+		}
+		return 0;
+	}
+	if (!c->rt.case_key[0]) {
+		fail(c, 404, "no such case: researchers name a case by its case_key (32 hex digits), never by a registry id");
+		return -1;
+	}
+	c->rt.case_id = 0;
+	char secret[SM_STORE_TOKEN_SIZE], key[33];
+	if (get_secret(c, secret) != 0) {
+		fail(c, 503, "the registry database is unavailable; try again");
+		return -1;
+	}
+	enum { PAGE = 1000 };
+	int64_t *ids = malloc(PAGE * sizeof *ids), after = 0;
+	sm_store_status rc = ids ? SM_STORE_OK : SM_STORE_NOMEM;
+	for (int guard = 0; ids && rc == SM_STORE_OK && !c->rt.case_id && guard < 100000; guard++) {
+		size_t n = 0;
+		rc = sm_store_case_ids(c->st, after, ids, PAGE, &n);
+		for (size_t k = 0; rc == SM_STORE_OK && k < n && !c->rt.case_id; k++) {
+			sm_reg_case_key(secret, ids[k], key);
+			if (sodium_memcmp(key, c->rt.case_key, 32) == 0)
+				c->rt.case_id = ids[k];
+		}
+		if (n < PAGE)
+			break;
+		after = ids[n - 1];
+	}
+	free(ids);
+	sodium_memzero(secret, sizeof secret);
+	if (rc != SM_STORE_OK) {
+		fail_store(c, rc, "case");
+		return -1;
+	}
+	if (!c->rt.case_id) {
+		fail(c, 404, "no such case (case key %s)", c->rt.case_key);
+		return -1;
+	}
+	return 0;
+}
+
 /* ======================================================================
 ** Dispatch
 ** ==================================================================== */
@@ -2038,8 +2100,8 @@ void sm_registry_handle(sm_registry *reg, const sm_api_request *q, sm_api_respon
 		if (c.user.must_change_password && c.rt.id != R_PASSWORD && c.rt.id != R_LOGOUT) {
 			fail_code(&c, 403, "password_change_required",
 			          "change your password first (POST /api/v1/password)");
-		} else if ((c.rt.id == R_CASE || c.rt.id == R_VERSIONS || c.rt.id == R_EVENTS) && c.rt.case_id == 0) {
-			fail(&c, 404, "no such case: a case id is a positive whole number");
+		} else if ((c.rt.id == R_CASE || c.rt.id == R_VERSIONS || c.rt.id == R_EVENTS) && resolve_case_name(&c) != 0) {
+			/* answered */
 		} else {
 			switch (c.rt.id) {
 			case R_LOGOUT: do_logout(&c); break;

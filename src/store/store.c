@@ -413,7 +413,7 @@ enum {
 	S_MIG_EXISTS, S_MIG_MAX, S_MIG_INSERT,
 	S_SITE_ADD, S_SITE_GET, S_SITE_GET_ID, S_SITE_LIST,
 	S_USER_ADD, S_USER_GET, S_USER_GET_ID, S_USER_SET_PW, S_USER_SET_ACTIVE, S_USER_LIST,
-	S_USER_REHASH, S_TOKEN_DELETE_OTHER_SESSIONS, S_USER_CASE_CLASH,
+	S_USER_REHASH, S_TOKEN_DELETE_OTHER_SESSIONS, S_USER_CASE_CLASH, S_CASE_IDS,
 	S_TOKEN_ADD, S_TOKEN_LOOKUP, S_TOKEN_DELETE, S_TOKEN_DELETE_EXPIRED, S_TOKEN_DELETE_USER,
 	S_TOKEN_TOUCH, S_SECRET_ADD, S_SECRET_GET,
 	S_CASE_INSERT, S_CASE_LOCK, S_CASE_BUMP, S_CASE_EXISTS, S_VERSION_INSERT, S_IDENT_INSERT,
@@ -458,6 +458,7 @@ static const struct {
 	[S_USER_GET_ID] = {"SELECT " USER_COLS " FROM users WHERE id = ?", NULL},
 	[S_USER_SET_PW] = {"UPDATE users SET password_hash = ?, must_change_password = ?, updated_at = ?, "
 	                   "password_set_at = ? WHERE id = ? RETURNING id", NULL},
+	[S_CASE_IDS] = {"SELECT id FROM cases WHERE id > ? ORDER BY id LIMIT ?", NULL},
 	[S_USER_REHASH] = {"UPDATE users SET password_hash = ? WHERE id = ? RETURNING id", NULL},
 	[S_TOKEN_DELETE_OTHER_SESSIONS] = {"DELETE FROM tokens WHERE user_id = ? AND kind = 'session' AND id <> ? "
 	                                   "RETURNING id", NULL},
@@ -2151,6 +2152,24 @@ sm_store_status sm_store_case_each(sm_store *st, const sm_store_actor *who, int6
 		if (n < PAGE)
 			return SM_STORE_OK;
 	}
+}
+
+sm_store_status sm_store_case_ids(sm_store *st, int64_t after, int64_t *ids, size_t cap, size_t *n)
+{
+	st->err[0] = 0;
+	*n = 0;
+	if (!ids || cap == 0 || cap > 100000)
+		return fail(st, SM_STORE_INVALID, "case ids: 1 to 100000 at a time");
+	smx_param p[] = {PI(after), PI(cap)};
+	smx_rows r = {0};
+	sm_store_status rc = q(st, S_CASE_IDS, p, NP(p), &r);
+	if (rc == SM_STORE_OK) {
+		for (size_t k = 0; k < r.nrows && k < cap; k++)
+			ids[k] = cell_i64(&r, k, 0);
+		*n = r.nrows < cap ? r.nrows : cap;
+	}
+	smx_rows_free(&r);
+	return rc;
 }
 
 /* ======================================================================

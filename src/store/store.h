@@ -398,6 +398,11 @@ typedef int (*sm_store_case_fn)(void *ctx, const sm_store_case *c);
 sm_store_status sm_store_case_each(sm_store *st, const sm_store_actor *who, int64_t site_id,
                                    unsigned flags, sm_store_case_fn fn, void *ctx);
 
+/* The ids of the cases (deleted ones too) with id > after, ascending, at most
+** `cap` into ids[]; *n = how many. Nothing else is read (e.g. to find the case
+** behind a pseudonymous key). */
+sm_store_status sm_store_case_ids(sm_store *st, int64_t after, int64_t *ids, size_t cap, size_t *n);
+
 /* ---- Registry secrets ---- */
 /* The secret named `name` (1..64 bytes, [a-z0-9_.]), 32 random bytes as 64 hex
 ** digits: created on first use (by whichever server or command asks first;

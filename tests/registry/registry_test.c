@@ -420,6 +420,52 @@ static const struct {
 	[E_USER] = {"GET /users/victim", {401, 403, 403, 403, 403, 200}},
 };
 
+static int jeq_str(json_t *j, const char *path, const char *want)
+{
+	return strcmp(jstr(j, path), want) == 0;
+}
+
+/* The case key a researcher names a case by: keyed BLAKE2b-128 of
+** "spinemets-case:ID" under the registry secret "case_key" (an oracle written
+** from the API's description, not the server's code). */
+static sm_store *open_store(void);
+static void case_key_of(long long id, char out[33])
+{
+	static char secret[SM_STORE_TOKEN_SIZE];
+	out[0] = '\0';
+	if (!secret[0]) {
+		sm_store *st = open_store();
+		if (!st || sm_store_secret(st, "case_key", (int64_t)time(NULL), secret) != SM_STORE_OK)
+			secret[0] = '\0';
+		sm_store_close(st);
+	}
+	unsigned char key[32], h[16];
+	size_t kl = 0;
+	if (sodium_hex2bin(key, sizeof key, secret, 64, NULL, &kl, NULL) != 0 || kl != 32)
+		return;
+	char msg[40];
+	int n = snprintf(msg, sizeof msg, "spinemets-case:%lld", id);
+	crypto_generichash(h, sizeof h, (const unsigned char *)msg, (size_t)n, key, sizeof key);
+	sodium_bin2hex(out, 33, h, sizeof h);
+}
+
+/* For the researcher: /api/v1/cases/ID... -> /api/v1/cases/KEY... */
+static void researcher_path(char *path, size_t size)
+{
+	const char *pre = "/api/v1/cases/";
+	char *p = strstr(path, pre);
+	if (!p)
+		return;
+	char *d = p + strlen(pre);
+	size_t nd = strspn(d, "0123456789");
+	if (!nd)
+		return;
+	char key[33], rest[256];
+	case_key_of(strtoll(d, NULL, 10), key);
+	snprintf(rest, sizeof rest, "%s", d + nd);
+	snprintf(d, size - (size_t)(d - path), "%s%s", key, rest);
+}
+
 static char researcher_bodies[1 << 20];
 static size_t researcher_len;
 
@@ -522,6 +568,8 @@ static void test_matrix(int port)
 				break;
 			}
 			resp r;
+			if (w == W_RE)
+				researcher_path(path, sizeof path); /* researchers name cases by key */
 			int st = api(port, tok, method, path, b, &r);
 			int want = matrix[e].expect[w];
 			check(st == want, "%s as %s: %d, want %d: %.200s", matrix[e].name, people[w].name, st, want,
@@ -564,7 +612,34 @@ static void test_researcher_sees_no_identifiers(int port)
 {
 	resp r;
 	char path[128];
+	/* no registry id for researchers: a numeric id answers 404, the case key works */
 	snprintf(path, sizeof path, "/api/v1/cases/%lld", C1);
+	api(port, people[W_RE].token, "GET", path, NULL, &r);
+	check(r.status == 404, "a researcher naming a case by its registry id: 404 (%d)", r.status);
+	resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/cases/%lld/versions", C1);
+	api(port, people[W_RE].token, "GET", path, NULL, &r);
+	check(r.status == 404, "a researcher naming versions by a registry id: 404 (%d)", r.status);
+	resp_free(&r);
+	api(port, people[W_RE].token, "GET", "/api/v1/cases?limit=200", NULL, &r);
+	{
+		size_t i;
+		json_t *e;
+		int ints = 0, n = 0;
+		json_array_foreach(jget(r.json, "cases"), i, e) {
+			n++;
+			ints += json_is_integer(json_object_get(e, "id")) ||
+			        !jeq_str(e, "id", jstr(e, "case_key")) || strlen(jstr(e, "case_key")) != 32;
+		}
+		check(r.status == 200 && n > 0 && ints == 0, "the researcher's list names cases by key only (%d of %d not)", ints, n);
+	}
+	resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/cases/%lld", C1);
+	researcher_path(path, sizeof path);
+	api(port, people[W_RE].token, "GET", path, NULL, &r);
+	check(r.status == 200 && json_is_string(jget(r.json, "id")) && jeq_str(r.json, "id", jstr(r.json, "case_key")),
+	      "the researcher's view carries the key as its id, no registry id: %.200s", r.body ? r.body : "");
+	resp_free(&r);
 	api(port, people[W_RE].token, "GET", path, NULL, &r);
 	check(r.status == 200 && strlen(jstr(r.json, "case_key")) == 32 && !jget(r.json, "identifiers") &&
 	          !jget(r.json, "saved_by") && !jget(r.json, "reason") && !jget(r.json, "saved_at") &&
@@ -576,6 +651,7 @@ static void test_researcher_sees_no_identifiers(int port)
 	keep_researcher(&r);
 	resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/cases/%lld/versions", C1);
+	researcher_path(path, sizeof path);
 	api(port, people[W_RE].token, "GET", path, NULL, &r);
 	check(r.status == 200 && json_array_size(jget(r.json, "versions")) >= 2 && !jget(r.json, "versions.0.saved_by") &&
 	          !jget(r.json, "versions.0.reason"),
@@ -742,10 +818,6 @@ static void counts(int port, long long *cases, long long *users, long long *site
 	*audit = audit_tail(port);
 }
 
-static int jeq_str(json_t *j, const char *path, const char *want)
-{
-	return strcmp(jstr(j, path), want) == 0;
-}
 
 static void test_injection(int port)
 {
@@ -1262,6 +1334,7 @@ static void test_report(int port)
 	/* the researcher's view of A1: hours from presentation, age top-coded */
 	char path[64];
 	snprintf(path, sizeof path, "/api/v1/cases/%lld", a1);
+	researcher_path(path, sizeof path);
 	api(port, people[W_RE].token, "GET", path, NULL, &r);
 	json_t *evs = jget(r.json, "document.events");
 	double want[] = {0, 1, 2, 20, 30};
