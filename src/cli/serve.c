@@ -53,7 +53,8 @@ static void serve_usage(FILE *f)
 	fputs("usage: spinemets serve [--listen HOST:PORT] [--db URL] [--threads N] [--max-body BYTES]\n"
 	      "                       [--max-connections N] [--max-header BYTES]\n"
 	      "                       [--idle-timeout SECONDS] [--quiet]\n"
-	      "                       [--session-idle SECONDS] [--cookie-secure]\n"
+	      "                       [--session-idle SECONDS] [--cookie-secure] [--otp-hours H]\n"
+	      "                       [--token-max-days D]\n"
 	      "\n"
 	      "Serves the web page at / and the JSON API under /api/v1/: public (health,\n"
 	      "instruments, rules, score/{instrument}, assess, openapi.json) and, behind\n"
@@ -79,6 +80,10 @@ static void serve_usage(FILE *f)
 	      "  --idle-timeout S       close idle connections after S seconds (default 30)\n"
 	      "  --quiet                no access log\n"
 	      "  --session-idle S       a login session ends after S seconds unused (default 43200)\n"
+	      "  --otp-hours H          a one-time password (first start, or set by an administrator)\n"
+	      "                         opens a login for H hours after it was set (default 72)\n"
+	      "  --token-max-days D     API tokens are refused D days after they were made, whatever\n"
+	      "                         expiry they carry (default 90; `user token` takes the same)\n"
 	      "  --cookie-secure        mark the session cookie Secure (when served over HTTPS,\n"
 	      "                         e.g. behind a TLS reverse proxy)\n", f);
 }
@@ -114,6 +119,12 @@ int sm_cmd_serve(int argc, char **argv)
 			ro.cookie_secure = 1;
 		} else if (i + 1 < argc && !strcmp(a, "--db")) {
 			db = argv[++i];
+		} else if (i + 1 < argc && !strcmp(a, "--otp-hours") && !parse_uint(argv[i + 1], 24 * 365, &v) && v > 0) {
+			ro.otp_ttl = (unsigned)v * 3600;
+			i++;
+		} else if (i + 1 < argc && !strcmp(a, "--token-max-days") && !parse_uint(argv[i + 1], 3650, &v) && v > 0) {
+			ro.api_token_max = (unsigned)v * 86400;
+			i++;
 		} else if (i + 1 < argc && !strcmp(a, "--session-idle") && !parse_uint(argv[i + 1], 30 * 86400, &v) && v > 0) {
 			ro.session_idle = (unsigned)v;
 			i++;

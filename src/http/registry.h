@@ -34,6 +34,10 @@ typedef struct sm_registry_options {
 	unsigned session_max;      /* seconds a session lives at most (default 7 days) */
 	int cookie_secure;         /* add "Secure" to the cookie (behind TLS) */
 	unsigned pool_wait_ms;     /* wait this long for a database handle, then 503 */
+	unsigned otp_ttl;          /* seconds a one-time password (set by an administrator or the
+	                           ** first start) can be used to log in (default 72 h) */
+	unsigned api_token_max;    /* seconds an API token is accepted after it was made, whatever
+	                           ** expiry it was given (default 90 days) */
 } sm_registry_options;
 
 /* A registry over `pool` (not owned: close it after sm_registry_free). */
