@@ -154,6 +154,17 @@ unsigned sm_head_verdict(const sm_head_scan *s, const char *method, const sm_ori
 	return 0;
 }
 
+unsigned long sm_query_param_count(const char *uri)
+{
+	const char *qm = uri ? strchr(uri, '?') : NULL;
+	if (!qm || !qm[1])
+		return 0;
+	unsigned long n = 1;
+	for (const char *p = qm + 1; *p; p++)
+		n += *p == '&';
+	return n;
+}
+
 /* ======================================================================
 ** Login throttling: two tables (accounts, addresses) of keyed SipHash
 ** digests, open addressing with a bounded probe; when a probe finds no room

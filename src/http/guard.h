@@ -46,6 +46,10 @@ int sm_origin_allowed(const char *origin, const char *host, const sm_origins *al
 /* POST, PUT, PATCH, DELETE (and anything not GET, HEAD, OPTIONS). */
 int sm_method_changes_state(const char *method);
 
+/* The number of query parameters of a request target ("/p?a=1&b" -> 2;
+** no '?' or nothing after it -> 0), as libmicrohttpd splits them ('&'). */
+unsigned long sm_query_param_count(const char *uri);
+
 /* ---- login throttling ---- */
 typedef struct sm_throttle sm_throttle;
 

@@ -194,15 +194,10 @@ static void *uri_logged(void *cls, const char *uri, struct MHD_Connection *con)
 	if (!q)
 		return NULL;
 	clock_gettime(CLOCK_MONOTONIC, &q->start);
-	char *qm = uri ? strchr(uri, '?') : NULL;
-	if (qm && qm[1]) {
-		unsigned long n = 1;
-		for (const char *p = qm + 1; *p; p++)
-			n += *p == '&';
-		if (n > s->lim->max_query_args) {
-			q->too_many_args = 1;
-			qm[1] = '\0'; /* libmicrohttpd parses the parameters after '?' from here: none */
-		}
+	if (sm_query_param_count(uri) > s->lim->max_query_args) {
+		char *qm = strchr(uri, '?'); /* MHD's own, writable buffer */
+		q->too_many_args = 1;
+		qm[1] = '\0'; /* libmicrohttpd parses the parameters after '?' from here: none */
 	}
 	return q;
 }
