@@ -14,12 +14,13 @@ const sm_http_limit_def sm_http_limit_defs[] = {
 	{"max-connections", L(max_connections), 512, 1, 100000, "",
 	 "connections open at once"},
 	{"per-address", L(per_address), 32, 1, 100000, "",
-	 "connections open at once from one client address (more are closed at once;\n"
-	 "raise it when many users share one address, e.g. behind a proxy)"},
+	 "connections open at once from one client address (more are closed at\n"
+	 "once; raise it when many users share one address, e.g. behind a\n"
+	 "proxy)"},
 	{"auth-reserve", L(auth_reserve), 64, 0, 100000, "",
-	 "connections kept for signed-in users: above max-connections minus this,\n"
-	 "requests without a valid session or token get 503 and anonymous idle\n"
-	 "connections are closed"},
+	 "connections kept for signed-in users: above max-connections minus\n"
+	 "this, requests without a valid session or token get 503 and\n"
+	 "anonymous idle connections are closed"},
 	{"request-deadline", L(request_deadline), 15, 1, 3600, "s",
 	 "a whole request head and body must arrive within this time of the\n"
 	 "connection opening or the previous answer (then 408 and close);\n"
@@ -37,8 +38,8 @@ const sm_http_limit_def sm_http_limit_defs[] = {
 	{"max-query-args", L(max_query_args), 32, 1, SM_API_MAX_ARGS, "",
 	 "query-string parameters of one request (400 above)"},
 	{"hash-slots", L(hash_slots), 0, 0, 256, "",
-	 "password checks running at once; more get 503 with Retry-After\n"
-	 "(0: the worker threads less one, at least one)"},
+	 "password checks running at once; more get 503 with Retry-After (0:\n"
+	 "the worker threads less one, at least one)"},
 	{"login-free-account", L(login_free_account), 5, 1, 1000, "",
 	 "failed logins of one account before back-off (429 with Retry-After,\n"
 	 "1 s, doubling per further failure)"},
@@ -105,12 +106,12 @@ void sm_http_limits_usage(FILE *f)
 		const sm_http_limit_def *d = &sm_http_limit_defs[k];
 		char opt[64];
 		snprintf(opt, sizeof opt, "--%s %s", d->name, *d->unit == 's' ? "S" : "N");
-		fprintf(f, "  %-24s ", opt);
+		fprintf(f, "  %-24s (default %lu%s%s)\n      ", opt, d->dflt, *d->unit ? " " : "", d->unit);
 		for (const char *p = d->help; *p; p++) {
 			fputc(*p, f);
 			if (*p == '\n')
-				fprintf(f, "  %-24s ", "");
+				fputs("      ", f);
 		}
-		fprintf(f, " (default %lu%s%s)\n", d->dflt, *d->unit ? " " : "", d->unit);
+		fputc('\n', f);
 	}
 }
