@@ -2040,7 +2040,7 @@ int sm_registry_credentials_ok(sm_registry *reg, const sm_api_request *q)
 		return 0;
 	sm_store_token_hash(token, hash);
 	sodium_memzero(token, sizeof token);
-	sm_store *st = sm_store_pool_checkout_timed(reg->pool, reg->o.pool_wait_ms);
+	sm_store *st = sm_store_pool_checkout_timed(reg->pool, reg->o.pool_wait_ms < 1000 ? reg->o.pool_wait_ms : 1000);
 	if (!st)
 		return 0;
 	sm_store_user user;

@@ -16,6 +16,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,7 +224,7 @@ static enum MHD_Result check_head(server *s, struct MHD_Connection *con, conn_ct
 		pthread_mutex_lock(&s->mu);
 		int pressed = under_pressure(s) && !cc->authed;
 		pthread_mutex_unlock(&s->mu);
-		if (pressed) {
+		if (pressed && !(strcmp(url, "/api/v1/health") == 0 && !sm_method_changes_state(method))) {
 			sm_api_request rq = {
 				method, url, NULL, NULL, 0,
 				MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Authorization"),
@@ -254,6 +255,49 @@ static enum MHD_Result check_head(server *s, struct MHD_Connection *con, conn_ct
 		return refuse(con, 413, m, 0, method, url, q, s);
 	}
 	return MHD_YES;
+}
+
+/*
+** libmicrohttpd's messages (refused connections, malformed requests), at
+** most LOG_PER_SECOND lines a second on stderr: a flood of refused
+** connections must not flood the log. Called from every server thread.
+*/
+#define LOG_PER_SECOND 20
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	static time_t second;
+	static unsigned lines, dropped;
+	(void)cls;
+	char line[256];
+	int n = vsnprintf(line, sizeof line, fmt, ap);
+	if (n <= 0)
+		return;
+	if ((size_t)n >= sizeof line)
+		n = (int)sizeof line - 1;
+	if (line[n - 1] != '\n' && (size_t)n < sizeof line - 1)
+		line[n++] = '\n';
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	pthread_mutex_lock(&mu);
+	char note[96];
+	int nn = 0;
+	if (t.tv_sec != second) {
+		if (dropped)
+			nn = snprintf(note, sizeof note, "spinemets serve: %u more server messages not shown\n", dropped);
+		second = t.tv_sec;
+		lines = dropped = 0;
+	}
+	int show = lines < LOG_PER_SECOND;
+	if (show)
+		lines++;
+	else
+		dropped++;
+	pthread_mutex_unlock(&mu);
+	if (nn > 0)
+		(void)!write(STDERR_FILENO, note, (size_t)nn < sizeof note ? (size_t)nn : sizeof note - 1);
+	if (show)
+		(void)!write(STDERR_FILENO, line, (size_t)n);
 }
 
 /* a password check may start (at most hash_slots at once) */
@@ -548,6 +592,7 @@ int sm_http_serve(const sm_serve_options *opt)
 		MHD_OPTION_URI_LOG_CALLBACK, uri_logged, &s,
 		MHD_OPTION_NOTIFY_COMPLETED, completed, &s,
 		MHD_OPTION_NOTIFY_CONNECTION, connection_event, &s,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		MHD_OPTION_END);
 	int status = 0;
 	if (!d) {
