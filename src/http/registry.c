@@ -13,6 +13,7 @@
 */
 #define _POSIX_C_SOURCE 200809L
 #include "http/registry.h"
+#include "http/guard.h"
 #include "http/reg_doc.h"
 #include "io/json_case.h"
 #include "spinemets.h"
@@ -672,6 +673,12 @@ static void do_login(ctx *c)
 	if (c->errors)
 		return fail_invalid(c, NULL);
 	const char *username = json_string_value(u), *password = json_string_value(p);
+	unsigned wait = sm_throttle_check(c->reg->o.throttle, username, c->q->client, c->now);
+	if (wait) {
+		fail_code(c, 429, "login_throttled", "too many failed logins; try again in %u s", wait);
+		c->r->retry_after = wait;
+		return;
+	}
 	sm_store_user user;
 	sm_store_status rc = SM_STORE_NOT_FOUND;
 	if (strlen(username) == json_string_length(u) && strlen(password) == json_string_length(p) &&
@@ -679,6 +686,8 @@ static void do_login(ctx *c)
 		rc = sm_store_user_authenticate(c->st, username, password, &user);
 	else
 		(void)sm_store_password_verify("", password); /* not a shortcut for bad input */
+	if (rc == SM_STORE_OK || rc == SM_STORE_NOT_FOUND)
+		sm_throttle_result(c->reg->o.throttle, username, c->q->client, rc == SM_STORE_OK, c->now);
 	if (rc == SM_STORE_NOT_FOUND) {
 		char detail[200];
 		snprintf(detail, sizeof detail, "username %.120s", text_ok(username, 120, 0) ? username : "(not text)");
@@ -2130,10 +2139,51 @@ void sm_registry_handle(sm_registry *reg, const sm_api_request *q, sm_api_respon
 		if (c.authed && r->status == 403)
 			audit_denied(&c, c.rt.case_id, "forbidden (403)");
 	}
+	r->authenticated = c.authed;
 	json_decref(c.body);
 	json_decref(c.errors);
 	sodium_memzero(&c.user, sizeof c.user);
 	sm_store_pool_checkin(reg->pool, c.st);
+}
+
+int sm_registry_hashes(const char *method, const char *path)
+{
+	if (!method || strcmp(method, "POST") != 0 || !sm_registry_owns(path))
+		return 0;
+	route rt;
+	match(path, &rt);
+	return rt.id == R_LOGIN || rt.id == R_PASSWORD || rt.id == R_USERS || rt.id == R_USER_PASSWORD;
+}
+
+int sm_registry_health(sm_registry *reg)
+{
+	if (!reg)
+		return 0;
+	sm_store *st = sm_store_pool_checkout_timed(reg->pool, reg->o.pool_wait_ms < 2000 ? reg->o.pool_wait_ms : 2000);
+	if (!st)
+		return 0;
+	int current = 0, latest = 0;
+	int ok = sm_store_schema_version(st, &current, &latest) == SM_STORE_OK;
+	sm_store_pool_checkin(reg->pool, st);
+	return ok;
+}
+
+int sm_registry_credentials_ok(sm_registry *reg, const sm_api_request *q)
+{
+	char token[SM_STORE_TOKEN_SIZE], hash[SM_STORE_TOKEN_HASH_SIZE];
+	if (!reg || find_token(q, token) != 1)
+		return 0;
+	sm_store_token_hash(token, hash);
+	sodium_memzero(token, sizeof token);
+	sm_store *st = sm_store_pool_checkout_timed(reg->pool, reg->o.pool_wait_ms < 1000 ? reg->o.pool_wait_ms : 1000);
+	if (!st)
+		return 0;
+	sm_store_user user;
+	sm_store_token tok;
+	int ok = sm_store_token_lookup(st, hash, (int64_t)time(NULL), &user, &tok) == SM_STORE_OK;
+	sodium_memzero(&user, sizeof user);
+	sm_store_pool_checkin(reg->pool, st);
+	return ok;
 }
 
 /* ======================================================================
