@@ -152,6 +152,20 @@ typedef struct sm_histology {
 	bool patchell_radiosensitive; /* Patchell 2005 exclusion list */
 	bool chemosensitive;        /* systemic therapy may come first (REFERENCE §3.4, §8) */
 	bool paediatric;            /* a tumour of childhood */
+	/* decision attributes (REFERENCE §7.2, §8, §9, §15, §16): decision code reads
+	** these, never a tumour name */
+	bool unknown_primary;       /* the "primary not identified" row (§9, §14) */
+	bool lympholytic;           /* steroids can destroy the diagnostic tissue: tissue first if neurology allows (§7.2, §15.7) */
+	bool haematological;        /* haematological malignancy: 16 mg dexamethasone once confirmed, plan with haematology (NG234 1.8.5; §7.2, §15.3, §15.7) */
+	bool cns_primary;           /* primary of the central nervous system: Patchell exclusion (§7.4) */
+	bool leptomeningeal;        /* CNS primary with leptomeningeal (drop) spread: CSF cytology (§9); craniospinal RT note (§15.9) */
+	bool chemo_first_child;     /* chemosensitive first-line in children: `chemotherapy_first` with paediatric oncology (§15.9) */
+	bool bone_sarcoma;          /* primary bone sarcoma: phone the sarcoma centre before any biopsy (§9, §15.14) */
+	bool myeloma_like;          /* myeloma or plasmacytoma: RT + systemic therapy with haematology, myeloma screen (§15.16) */
+	bool marrow_staging;        /* bone marrow aspirate and trephine for staging (§9) */
+	bool urine_catecholamines;  /* urine catecholamines are the diagnostic test (§8, §15.9) */
+	bool germ_cell;             /* germ-cell tumour: AFP and beta-hCG (§8, §15.9) */
+	bool bone_agent;            /* bone-targeted therapy indicated (bisphosphonate or denosumab): myeloma, breast, prostate (§16) */
 	const char *source;         /* where each attribute comes from */
 } sm_histology;
 

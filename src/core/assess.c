@@ -146,14 +146,14 @@ static void derive(const sm_case *c, facts *f)
 	f->age_known = c->patient.age_years.known;
 	f->age = c->patient.age_years.v;
 	f->child = f->age_known && f->age < 18;
-	int specific_primary = f->h && strcmp(f->h->key, "unknown") != 0;
+	int specific_primary = f->h && !f->h->unknown_primary;
 	if (c->cancer.history == SM_HISTORY_KNOWN || c->cancer.history == SM_HISTORY_SUSPECTED || specific_primary)
 		f->cancer = SM_YES;
 	else if (c->cancer.history == SM_HISTORY_NONE)
 		f->cancer = SM_NO;
 	else
 		f->cancer = SM_UNKNOWN;
-	f->primary_unknown = f->cancer == SM_YES && ((f->h && strcmp(f->h->key, "unknown") == 0) ||
+	f->primary_unknown = f->cancer == SM_YES && ((f->h && f->h->unknown_primary) ||
 	                     (!f->h && c->cancer.history == SM_HISTORY_SUSPECTED));
 	int any = 0, all_no = 1;
 	for (int k = 0; k < SM_NPAIN; k++) {
@@ -177,9 +177,8 @@ static void derive(const sm_case *c, facts *f)
 	           (c->neurology.complete_paraplegia_hours.known && c->neurology.complete_paraplegia_hours.v > 0) ||
 	           c->neurology.ambulatory == SM_AMB_NON_AMBULATORY;
 	f->N = (any || f->signs) ? SM_YES : all_no ? SM_NO : SM_UNKNOWN;
-	f->haem = f->h && (strcmp(f->h->key, "lymphoma") == 0 || strcmp(f->h->key, "leukaemia") == 0);
-	f->haem_confirmed = f->h && yes(c->cancer.tissue_confirmed) && f->h->patchell_radiosensitive &&
-	                    strcmp(f->h->key, "seminoma") != 0 && strcmp(f->h->key, "germ_cell_nonseminoma") != 0;
+	f->haem = f->h && f->h->lympholytic;
+	f->haem_confirmed = f->h && yes(c->cancer.tissue_confirmed) && f->h->haematological;
 	unsigned char seen[SM_NLEVELS] = {0};
 	for (size_t k = 0; k < c->nlesions; k++) {
 		const sm_value *lv = sm_get(&c->lesions[k].sins, "level");
@@ -764,7 +763,7 @@ static void patchell(const facts *f, sm_assessment *a)
 	fire(a, R_PATCHELL);
 	criterion(a, "age_18_or_over", !f->age_known ? SM_UNKNOWN : f->age >= 18 ? SM_YES : SM_NO,
 	          !f->age_known ? "Age not recorded." : f->age >= 18 ? "Age 18 or over." : "Under 18: the trial enrolled adults only.");
-	int cns = f->h && strcmp(f->h->key, "medulloblastoma") == 0;
+	int cns = f->h && f->h->cns_primary;
 	criterion(a, "tissue_proven_non_cns_cancer",
 	          cns ? SM_NO : yes(c->cancer.tissue_confirmed) && f->h && !f->primary_unknown ? SM_YES
 	                      : no(c->cancer.tissue_confirmed) ? SM_NO : SM_UNKNOWN,
@@ -911,16 +910,13 @@ static void workup(const facts *f, sm_assessment *a)
 		WORKUP("biopsy", R_NOMS_O_UNKNOWN, "Histology unknown or not classed for radiotherapy: tissue diagnosis first (biopsy) to guide treatment.", NULL);
 	if (f->h && !f->primary_unknown && no(c->cancer.tissue_confirmed))
 		WORKUP("biopsy", R_WU_BIOPSY, "Cancer not tissue-proven: biopsy (histology changes the treatment).", NULL);
-	if (f->haem) {
-		if (!yes(c->cancer.tissue_confirmed))
-			WORKUP("biopsy", R_WU_BIOPSY, "Lymphoma or leukaemia suspected: tissue diagnosis, before steroids when neurology allows.", NULL);
-		WORKUP("bone_marrow", R_WU_HAEM, "Lymphoma or leukaemia: bone marrow aspirate and trephine.", NULL);
-	}
-	if (f->h && strcmp(f->h->key, "neuroblastoma") == 0)
-		WORKUP("bone_marrow", R_WU_HAEM, "Neuroblastoma: bone marrow staging.", NULL);
-	if (f->h && (strcmp(f->h->key, "myeloma") == 0 || strcmp(f->h->key, "plasmacytoma") == 0) && !yes(c->cancer.tissue_confirmed))
+	if (f->haem && !yes(c->cancer.tissue_confirmed))
+		WORKUP("biopsy", R_WU_BIOPSY, "Lymphoma or leukaemia suspected: tissue diagnosis, before steroids when neurology allows.", NULL);
+	if (f->h && f->h->marrow_staging)
+		WORKUP("bone_marrow", R_WU_HAEM, f->h->name, ": bone marrow aspirate and trephine for staging.");
+	if (f->h && f->h->myeloma_like && !yes(c->cancer.tissue_confirmed))
 		WORKUP("serum_protein_electrophoresis_free_light_chains", R_WU_MYELOMA, "Myeloma suspected: serum protein electrophoresis, immunofixation and free light chains.", NULL);
-	if (f->h && strcmp(f->h->key, "medulloblastoma") == 0)
+	if (f->h && f->h->leptomeningeal)
 		WORKUP("csf_cytology", R_WU_CSF, "CNS primary: CSF cytology for leptomeningeal spread, after MRI and a check for raised intracranial pressure.", NULL);
 	if (f->child && (f->primary_unknown || !f->h || (!yes(c->cancer.tissue_confirmed) && c->cancer.history != SM_HISTORY_KNOWN))) {
 		if (need_imaging && !yes(c->imaging.mri_contraindicated))
