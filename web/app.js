@@ -23,7 +23,7 @@
     strings: {}, english: {}, lang: 'en', languages: [],
     instruments: {}, histologies: [], rules: {}, version: '', examples: [],
     kase: {}, last: null, errors: [], local: {}, seq: 0, timer: 0, ctrl: null,
-    announced: ''
+    announced: '', dirty: false
   };
 
   /* ---------- small helpers ---------- */
@@ -524,6 +524,7 @@
 
   /* ---------- talking to the engine ---------- */
   function changed() {
+    S.dirty = true;
     clearTimeout(S.timer);
     S.timer = setTimeout(assess, DEBOUNCE_MS);
   }
@@ -970,6 +971,10 @@
     var d = new Date(), p = function (n) { return (n < 10 ? '0' : '') + n; };
     return d.getFullYear() + '-' + p(d.getMonth() + 1) + '-' + p(d.getDate()) + 'T' + p(d.getHours()) + ':' + p(d.getMinutes());
   }
+  function localInput(d) {
+    var p = function (n) { return (n < 10 ? '0' : '') + n; };
+    return d.getFullYear() + '-' + p(d.getMonth() + 1) + '-' + p(d.getDate()) + 'T' + p(d.getHours()) + ':' + p(d.getMinutes());
+  }
   function thisMonth() { return new Date().toISOString().slice(0, 7); }
   function remember(u) {
     try { if (u) localStorage.setItem('spinemets.user', u.username); else localStorage.removeItem('spinemets.user'); } catch (e) { /* ignore */ }
@@ -1146,7 +1151,8 @@
   }
 
   /* ---------- one case: open, save, conflict, events, versions, delete ---------- */
-  function openCase(id, quiet) {
+  function openCase(id, quiet, force) {
+    if (!force && !(R.open && R.open.id === id && !S.dirty) && !mayLeave()) return Promise.resolve();
     return api('GET', '/cases/' + id).then(function (r) {
       if (r.status !== 200) { regSay(errText(r)); window.alert(errText(r)); return; }
       useCase(r.body);
@@ -1177,15 +1183,51 @@
     if (m) { m.textContent = text; m.className = bad ? 'err' : 'ok-msg'; }
     regSay(text);
   }
-  function createCase() {
-    var body = { document: docNow(), reason: reasonNow('created') };
+  /* a new case starts its pathway clock: the first save asks when the patient presented */
+  function askCreate() {
+    R.creating = true;
+    renderPanel();
+    var at = $('pres-at'); if (at) at.focus();
+  }
+  function presentedAt() {
+    var ev = (S.kase.events || []).filter(function (e) { return e && e.type === 'presentation' && e.at; })[0];
+    return ev ? ev.at : null;
+  }
+  function createCase(local) {
+    var d = new Date(local);
+    if (!local || isNaN(d.getTime())) { panelMsg(t('reg.pres_missing'), true); var a = $('pres-at'); if (a) a.focus(); return; }
+    if (d.getTime() > Date.now() + 5 * 60000) { panelMsg(t('reg.pres_future'), true); var b = $('pres-at'); if (b) b.focus(); return; }
+    var doc = docNow();
+    doc.events = [{ type: 'presentation', at: d.toISOString().replace(/\.\d{3}Z$/, 'Z') }];
+    var body = { document: doc, reason: reasonNow('created') };
     var ids = idsNow(); if (Object.keys(ids).length) body.identifiers = ids;
     api('POST', '/cases', body).then(function (r) {
       if (r.status !== 201 && r.status !== 200) { panelMsg(errText(r), true); return; }
-      R.open = r.body; R.conflict = null; R.versions = null;
+      R.open = r.body; R.conflict = null; R.versions = null; R.creating = false; R.reason = '';
+      if (!R.open.document) R.open.document = doc;
+      S.kase.events = JSON.parse(JSON.stringify(doc.events));
+      S.dirty = false;
       renderPanel();
       panelMsg(t('reg.created', { id: r.body.id }));
+      var hd = $('reg-panel-h'); if (hd) hd.focus();
     });
+  }
+  function createBox() {
+    var o = R.open;
+    var prev = presentedAt(), when = localInputNow();
+    if (o && prev) { var pd = new Date(prev); if (!isNaN(pd.getTime())) when = localInput(pd); }
+    var at = h('input', { type: 'datetime-local', id: 'pres-at', value: when, required: true, 'aria-describedby': 'pres-hint' });
+    var f = h('form', { class: 'pres-form', id: 'pres-form', novalidate: true, 'aria-labelledby': 'pres-h' },
+      h('h3', { id: 'pres-h', text: o ? t('reg.copy_heading', { id: o.id }) : t('reg.pres_heading') }),
+      o ? h('p', { class: 'warn-msg', id: 'pres-copy', text: t('reg.copy_confirm', { id: o.id }) }) : null,
+      h('div', { class: 'field' }, h('label', { for: 'pres-at', text: t('reg.pres_at') }), at,
+        h('p', { class: 'hint', id: 'pres-hint', text: t('reg.pres_hint') })),
+      h('div', { class: 'row' },
+        h('button', { type: 'submit', class: 'btn btn-primary', id: 'pres-save', text: o ? t('reg.copy_go') : t('reg.pres_go') }),
+        h('button', { type: 'button', class: 'btn', id: 'pres-cancel', text: t('reg.cancel'),
+          onclick: function () { R.creating = false; renderPanel(); var c = $('reg-create'); if (c) c.focus(); } })));
+    f.addEventListener('submit', function (e) { e.preventDefault(); createCase(at.value); });
+    return f;
   }
   function saveCase() {
     var body = { version: R.open.version, document: docNow(), identifiers: idsNow(), reason: reasonNow('updated') };
@@ -1198,7 +1240,7 @@
         return;
       }
       if (r.status !== 200) { panelMsg(errText(r), true); return; }
-      R.open = r.body; R.conflict = null; R.versions = null;
+      R.open = r.body; R.conflict = null; R.versions = null; S.dirty = false; R.reason = '';
       renderPanel();
       panelMsg(t('reg.saved', { id: r.body.id, version: r.body.version }));
     });
@@ -1221,7 +1263,11 @@
       if (r.status === 409) { R.conflict = { yours: { version: R.open.version, document: docNow(), identifiers: idsNow() }, current: r.body && r.body.current }; renderPanel(); return; }
       if (r.status !== 201 && r.status !== 200) { panelMsg(errText(r), true); return; }
       return api('GET', '/cases/' + R.open.id).then(function (g) {
-        if (g.status === 200) useCase(g.body);
+        if (g.status === 200 && S.dirty) { /* keep the unsaved form; take the new version and its events */
+          R.open = g.body; R.conflict = null; R.versions = null;
+          S.kase.events = JSON.parse(JSON.stringify((g.body.document || {}).events || []));
+          renderPanel();
+        } else if (g.status === 200) useCase(g.body);
         panelMsg(t('reg.event_added', { type: t('event.' + type, null, pretty(type)), version: g.body ? g.body.version : '' }));
         var s = $('ev-type'); if (s) s.focus();
       });
@@ -1272,7 +1318,7 @@
       h('p', { class: 'hint', text: t('reg.conflict_hint') }),
       h('div', { class: 'row' },
         h('button', { type: 'button', class: 'btn btn-primary', id: 'conflict-reload', text: t('reg.conflict_reload', { version: cur.version }),
-          onclick: function () { if (cur.deleted) { R.open = null; R.conflict = null; renderPanel(); return; } openCase(R.open.id); } }),
+          onclick: function () { if (cur.deleted) { R.open = null; R.conflict = null; renderPanel(); return; } openCase(R.open.id, false, true); } }),
         h('button', { type: 'button', class: 'btn', id: 'conflict-keep', text: t('reg.conflict_keep'),
           onclick: function () { R.conflict = null; renderPanel(); } })));
   }
@@ -1280,7 +1326,7 @@
   function idField(k) {
     var id = 'id-' + k.replace(/_/g, '-');
     var input = h('input', { type: k === 'phone' ? 'tel' : 'text', id: id, value: R.ids[k] || '', autocomplete: 'off', maxlength: 512 });
-    input.addEventListener('input', function () { R.ids[k] = input.value; });
+    input.addEventListener('input', function () { R.ids[k] = input.value; S.dirty = true; });
     return h('div', { class: 'field' }, h('label', { for: id, text: t('reg.id_' + k) }), input);
   }
 
@@ -1301,13 +1347,16 @@
       box.appendChild(h('fieldset', { class: 'ids', id: 'reg-ids' }, h('legend', { text: t('reg.ids_heading') }),
         h('div', { class: 'grid' }, idField('name'), idField('hospital_number'), idField('phone'))));
       box.appendChild(h('div', { class: 'field field-reason' }, h('label', { for: 'reg-reason', text: t('reg.reason') }),
-        h('input', { type: 'text', id: 'reg-reason', maxlength: 4096, autocomplete: 'off' })));
+        h('input', { type: 'text', id: 'reg-reason', maxlength: 4096, autocomplete: 'off', value: R.reason || '',
+          oninput: function (e) { R.reason = e.target.value; } })));
       var btns = h('div', { class: 'row' });
       if (o) btns.appendChild(h('button', { type: 'button', class: 'btn btn-primary', id: 'reg-save', text: t('reg.save', { version: o.version }), onclick: saveCase }));
-      btns.appendChild(h('button', { type: 'button', class: o ? 'btn' : 'btn btn-primary', id: 'reg-create', text: t('reg.create'), onclick: createCase }));
+      btns.appendChild(h('button', { type: 'button', class: o ? 'btn' : 'btn btn-primary', id: 'reg-create', text: t('reg.create'),
+        'aria-expanded': R.creating ? 'true' : 'false', onclick: askCreate }));
       if (o) btns.appendChild(h('button', { type: 'button', class: 'btn', id: 'reg-close', text: t('reg.close'),
-        onclick: function () { R.open = null; R.conflict = null; R.versions = null; R.ids = {}; renderPanel(); } }));
+        onclick: function () { if (newCase(false)) panelMsg(t('guard.closed', { id: o.id })); } }));
       box.appendChild(btns);
+      if (R.creating) box.appendChild(createBox());
     }
     box.appendChild(h('p', { id: 'reg-msg', class: 'ok-msg', role: 'status' }));
     if (!o) return;
@@ -1583,7 +1632,7 @@
   function loadCase(c) {
     S.kase = JSON.parse(JSON.stringify(c || {}));
     delete S.kase.schema;
-    S.errors = []; S.local = {}; S.last = null;
+    S.errors = []; S.local = {}; S.last = null; S.dirty = false;
     renderForm();
     renderResults();
     assess();
@@ -1594,23 +1643,43 @@
       var id = $('example-select').value;
       var ex = S.examples.filter(function (e) { return e.id === id; })[0];
       if (!ex) { $('example-select').focus(); return; }
-      loadCase(ex.case);
-      say(t('example.loaded', { title: t('example.' + id) }));
-    });
-    $('new-case').addEventListener('click', function () {
-      if (!isEmptyCase() && !window.confirm(t('toolbar.new_confirm'))) return;
-      $('example-select').value = '';
-      R.open = null; R.conflict = null; R.versions = null; R.ids = {};
+      if (!mayLeave()) return;
+      var closed = R.open ? R.open.id : null;
+      closeCase();
+      /* an example is a teaching case: its pathway events (dated long ago) never reach the registry */
+      var c = JSON.parse(JSON.stringify(ex.case));
+      delete c.events;
+      loadCase(c);
       renderPanel();
-      loadCase({});
-      var first = document.querySelector('#form-body input, #form-body select, #form-body button');
-      if (first) first.focus();
+      say(t('example.loaded', { title: t('example.' + id) }) + (closed ? ' ' + t('guard.closed', { id: closed }) : ''));
     });
+    $('new-case').addEventListener('click', function () { newCase(true); });
     $('print').addEventListener('click', function () { renderPrintHead(); window.print(); });
     window.addEventListener('beforeprint', renderPrintHead);
     $('lang-select').addEventListener('change', function () {
       loadLanguage($('lang-select').value).then(rerender);
     });
+  }
+
+  /* the wrong-patient guard: anything that replaces the form first asks when there are unsaved changes */
+  function mayLeave() {
+    if (!S.dirty) return true;
+    return window.confirm(R.open ? t('guard.unsaved_open', { id: R.open.id }) : t('guard.unsaved_new'));
+  }
+  function closeCase() {
+    R.open = null; R.conflict = null; R.versions = null; R.ids = {}; R.creating = false; R.reason = '';
+  }
+  function newCase(focus) {
+    if (!mayLeave()) return false;
+    $('example-select').value = '';
+    closeCase();
+    renderPanel();
+    loadCase({});
+    if (focus) {
+      var first = document.querySelector('#form-body input, #form-body select, #form-body button');
+      if (first) first.focus();
+    }
+    return true;
   }
 
   function start() {
