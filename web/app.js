@@ -23,7 +23,7 @@
     strings: {}, english: {}, lang: 'en', languages: [],
     instruments: {}, histologies: [], rules: {}, version: '', examples: [],
     kase: {}, last: null, errors: [], local: {}, seq: 0, timer: 0, ctrl: null,
-    announced: '', dirty: false
+    announced: '', dirty: false, knownKeys: {}
   };
 
   /* ---------- small helpers ---------- */
@@ -113,20 +113,26 @@
   function pick(path, values, prefix, o) {
     o = o || {}; o.type = 'enum'; o.path = path; o.values = values; o.prefix = prefix; return o;
   }
+  /* child signs (REFERENCE §15.2): asked when the engine knows them (see probeKeys) and the patient is under 18 */
+  var CHILD_SIGNS = ['refuses_to_walk', 'new_limp', 'motor_regression', 'painful_scoliosis_or_torticollis',
+    'reduced_leg_reflexes', 'new_wetting_or_soiling', 'constipation_overflow'];
   var FORM = [
-    { id: 'patient', fields: [num('patient.age_years', { min: 0, max: 130, step: 'any' }),
-      pick('patient.sex', ['female', 'male', 'other'], 'value.sex.')] },
-    { id: 'cancer', fields: [pick('cancer.history', ['known', 'suspected', 'none'], 'value.history.'),
-      { type: 'histology', path: 'cancer.primary' },
-      tri('cancer.tissue_confirmed'), tri('cancer.hormone_dependent'), tri('cancer.targeted_therapy'),
-      tri('cancer.previous_chemotherapy'), num('cancer.months_since_diagnosis', { min: 0, max: 1200, step: 'any' })] },
-    { id: 'symptoms', groups: [
+    /* quick triage first: the red-flag questions, then the triage card right under them (quick-slot) */
+    { id: 'quick', hint: 'section.quick_hint', groups: [
+      { id: null, fields: [num('patient.age_years', { min: 0, max: 130, step: 'any' }),
+        pick('cancer.history', ['known', 'suspected', 'none'], 'value.history.')] },
       { id: 'symptoms_p', restNo: true, fields: ['pain_thoracic_or_cervical', 'pain_progressive_lumbar',
         'pain_severe_unremitting_lower', 'pain_on_straining', 'pain_localised_tenderness', 'pain_nocturnal',
         'pain_mechanical'].map(function (k) { return tri('symptoms.' + k); }) },
       { id: 'symptoms_n', restNo: true, fields: ['radicular_pain', 'limb_weakness', 'difficulty_walking',
         'sensory_loss', 'bladder_bowel_dysfunction'].map(function (k) { return tri('symptoms.' + k); }) },
-      { id: 'symptoms_other', fields: [num('symptoms.deficit_days', { min: 0, step: 'any' }), tri('symptoms.fever')] }] },
+      { id: 'symptoms_child', restNo: true, child: true, fields: CHILD_SIGNS.map(function (k) {
+        var f = tri('symptoms.' + k); f.probe = true; return f; }) }] },
+    { id: 'patient', fields: [pick('patient.sex', ['female', 'male', 'other'], 'value.sex.')] },
+    { id: 'cancer', fields: [{ type: 'histology', path: 'cancer.primary' },
+      tri('cancer.tissue_confirmed'), tri('cancer.hormone_dependent'), tri('cancer.targeted_therapy'),
+      tri('cancer.previous_chemotherapy'), num('cancer.months_since_diagnosis', { min: 0, max: 1200, step: 'any' })] },
+    { id: 'symptoms', fields: [num('symptoms.deficit_days', { min: 0, step: 'any' }), tri('symptoms.fever')] },
     { id: 'neurology', fields: [pick('neurology.frankel', ['A', 'B', 'C', 'D', 'E'], null, { api: ['frankel', 'grade'] }),
       { type: 'asia', path: 'neurology.asia' },
       pick('neurology.ambulatory', ['independent', 'assisted', 'non_ambulatory'], 'value.ambulatory.'),
@@ -286,32 +292,65 @@
         box.appendChild(lesionsBlock());
       } else if (sec.groups) {
         sec.groups.forEach(function (g) {
-          var grid = h('div', { class: 'grid' }, g.fields.map(fieldControl));
+          var fields = g.fields.filter(known);
+          if (!fields.length) return;
+          var grid = h('div', { class: 'grid' }, fields.map(fieldControl));
           if (!g.id) { box.appendChild(grid); return; }
           var gid = 'grp-' + g.id;
-          var fs = h('div', { class: 'group', role: 'group', 'aria-labelledby': gid },
+          var fs = h('div', { class: 'group', role: 'group', 'aria-labelledby': gid, id: 'group-' + g.id,
+            'data-child': g.child ? 'true' : null },
             h('h4', { id: gid, text: t('section.' + g.id) }), grid);
           if (g.restNo) {
             fs.appendChild(h('button', { type: 'button', class: 'btn btn-small rest-no', text: t('tri.rest_no'),
               onclick: function () {
-                g.fields.forEach(function (f) { if (getPath(f.path) === undefined) setPath(f.path, false); });
-                g.fields.forEach(function (f) { var b = $(fieldId(f.path)); if (b) paintTri(b, getPath(f.path)); });
-                changed(g.fields[0].path);
+                fields.forEach(function (f) { if (getPath(f.path) === undefined) setPath(f.path, false); });
+                fields.forEach(function (f) { var b = $(fieldId(f.path)); if (b) paintTri(b, getPath(f.path)); });
+                changed(fields[0].path);
               } }));
           }
           box.appendChild(fs);
         });
+        if (sec.id === 'quick') box.appendChild(h('div', { id: 'quick-slot', class: 'quick-slot' }));
       } else {
-        box.appendChild(h('div', { class: 'grid' }, sec.fields.map(fieldControl)));
+        box.appendChild(h('div', { class: 'grid' }, sec.fields.filter(known).map(fieldControl)));
       }
       body.appendChild(box);
+      if (sec.id === 'quick') body.appendChild(h('p', { class: 'hint full-case-note', text: t('section.full_case') }));
     });
+    showChildSigns();
     if (Array.isArray(S.kase.events) && S.kase.events.length) {
       body.appendChild(h('section', { class: 'sec', 'aria-labelledby': 'sec-events' },
         h('h3', { id: 'sec-events', text: t('section.events') }),
         h('p', { class: 'hint', text: t('section.events_kept', { n: S.kase.events.length }) })));
     }
     showErrors();
+  }
+
+  /* a field the engine may not know yet (newer case keys) is shown only when it does */
+  function known(f) { return !f.probe || S.knownKeys[f.path] === true; }
+  function childAge() { var a = getPath('patient.age_years'); return typeof a === 'number' && a < 18; }
+  function showChildSigns() {
+    var g = $('group-symptoms_child');
+    if (!g) return;
+    var any = CHILD_SIGNS.some(function (k) { return getPath('symptoms.' + k) !== undefined; });
+    g.hidden = !(childAge() || any);
+  }
+  /* ask the engine once which of the newer case keys it takes: a key it does not know comes back as an
+     error at its own path (the value null means unknown, so nothing is assessed from it) */
+  function probeKeys() {
+    var probe = [];
+    FORM.forEach(function (sec) {
+      (sec.fields || [].concat.apply([], (sec.groups || []).map(function (g) { return g.fields; })))
+        .forEach(function (f) { if (f.probe) probe.push(f.path); });
+    });
+    var c = { schema: SCHEMA };
+    probe.forEach(function (p) { var parts = p.split('.'); c[parts[0]] = c[parts[0]] || {}; c[parts[0]][parts[1]] = null; });
+    return fetch(API + '/assess', { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify(c) }).then(function (r) { return r.json(); }).then(function (j) {
+      var bad = {};
+      (j.errors || []).forEach(function (e) { bad[e.path] = true; });
+      probe.forEach(function (p) { S.knownKeys[p] = !bad[pointer(p)]; });
+    }).catch(function () { /* unknown: the newer questions stay hidden */ });
   }
 
   /* ---------- spine diagram and lesions ---------- */
@@ -523,8 +562,9 @@
   }
 
   /* ---------- talking to the engine ---------- */
-  function changed() {
+  function changed(path) {
     S.dirty = true;
+    if (path === 'patient.age_years') showChildSigns();
     clearTimeout(S.timer);
     S.timer = setTimeout(assess, DEBOUNCE_MS);
   }
@@ -611,6 +651,10 @@
     st.textContent = S.last ? t('results.stale') : t('results.invalid');
     st.className = 'status status-bad';
     $('results-body').classList.add('stale');
+    /* an invalid case has no triage: clear the bar and the card under the questions */
+    renderQuickbar(null);
+    var slot = $('quick-slot');
+    if (slot) { clear(slot); slot.appendChild(h('p', { class: 'status status-bad', text: t('results.invalid_quick') })); }
     if (!S.last) clear($('results-body'));
     var box = $('error-summary');
     if (box) box.parentNode.removeChild(box);
@@ -649,16 +693,45 @@
         h('span', { class: 'visually-hidden', text: t('rules.label') + ' ' }), r.rule);
     });
   }
+  /* a reason in the reader's language: the engine's text in English, the rule's translation otherwise */
+  function reasonText(r) {
+    if (S.lang !== 'en' && r.rule && S.strings['rule.' + r.rule]) return S.strings['rule.' + r.rule];
+    return r.text || (r.rule && S.rules[r.rule] ? S.rules[r.rule].text : '');
+  }
+  function ruleIds(reasons) {
+    var seen = {}, out = [];
+    (reasons || []).forEach(function (r) {
+      (r.rule ? [r] : r.rules || []).forEach(function (x) {
+        var id = x.rule || x.id;
+        if (id && !seen[id]) { seen[id] = 1; out.push({ id: id, section: x.section, source: x.source }); }
+      });
+    });
+    return out;
+  }
+  /* rule ids, REFERENCE sections and sources sit behind one "Details" control */
+  function ruleDetails(reasons) {
+    var ids = ruleIds(reasons);
+    if (!ids.length) return null;
+    return h('details', { class: 'rule-details' }, h('summary', { text: t('reasons.details') }),
+      h('ul', { class: 'rule-lines' }, ids.map(function (x) {
+        var rule = S.rules[x.id] || {};
+        return h('li', null, h('span', { class: 'rule', text: x.id }), ' ',
+          h('span', { class: 'src', text: [rule.section || x.section, rule.source || x.source].filter(Boolean).join(' · ') }));
+      })));
+  }
   function reasonList(reasons) {
     if (!reasons || !reasons.length) return null;
-    return h('ul', { class: 'reasons' }, reasons.map(function (r) {
-      return h('li', null, h('span', { text: r.text }), ' ', rulesOf([r]),
-        r.source ? h('span', { class: 'src', text: r.source }) : null);
-    }));
+    return [h('ul', { class: 'reasons' }, reasons.map(function (r) {
+      return h('li', null, h('span', { text: reasonText(r) }),
+        r.framework ? h('span', { class: 'framework', text: ' ' + t('option.framework', { framework: r.framework }) }) : null);
+    })), ruleDetails(reasons)];
   }
-  function keyedList(keys, reasons, prefix, cls) {
+  function keyedList(keys, reasons, prefix, cls, frameworks) {
     return h('ul', { class: 'keyed ' + (cls || '') }, keys.map(function (k) {
-      return h('li', { 'data-key': k }, h('strong', { text: t(prefix + k, null, pretty(k)) }), reasonList(reasons[k]));
+      var fw = frameworks && frameworks[k];
+      return h('li', { 'data-key': k }, h('strong', { text: t(prefix + k, null, pretty(k)) }),
+        fw ? h('span', { class: 'framework', text: ' · ' + t('option.framework', { framework: fw }) }) : null,
+        reasonList(reasons[k]));
     }));
   }
   function card(id, title, body, cls) {
@@ -712,15 +785,27 @@
           r.reference ? ' (' + r.reference + ')' : '')));
   }
 
+  /* whom to call comes from the engine's actions (a child: paediatric oncology), never from the page */
+  function contactAction(tr) {
+    return (tr.actions || []).filter(function (k) { return /^contact_/.test(k); })[0] || null;
+  }
+  function mriText(tr) {
+    return tr.mri_within_hours === 168 ? t('triage.mri_168') : t('triage.mri_h', { h: tr.mri_within_hours });
+  }
+  function dexShort(k) {
+    return has('quick.dex.' + k) ? t('quick.dex.' + k) : t('triage.dex') + ': ' + t('dex.' + k, null, pretty(k));
+  }
   function triageCard(tr) {
     var u = tr.urgency;
     var dl = h('dl', { class: 'targets' });
     function row(k, v, key) { dl.appendChild(h('div', { class: 'target', 'data-target': key }, h('dt', { text: k }), h('dd', { text: v }))); }
-    if (tr.contact_within_hours !== null && tr.contact_within_hours !== undefined) {
+    var ca = contactAction(tr);
+    if (ca) row(t('triage.call'), t('action.' + ca, null, pretty(ca)), 'contact');
+    else if (tr.contact_within_hours !== null && tr.contact_within_hours !== undefined) {
       row(t('triage.contact'), tr.contact_within_hours === 0 ? t('triage.contact_0') : t('triage.contact_h', { h: tr.contact_within_hours }), 'contact');
     }
     if (tr.mri_within_hours !== undefined) {
-      row(t('triage.mri'), tr.mri_within_hours === 168 ? t('triage.mri_168') : t('triage.mri_h', { h: tr.mri_within_hours }), 'mri');
+      row(t('triage.mri'), mriText(tr), 'mri');
     }
     row(t('triage.dex'), t('dex.' + tr.dexamethasone, null, pretty(tr.dexamethasone)), 'dexamethasone');
     return h('section', { class: 'triage triage-' + u, id: 'triage', 'data-urgency': u, 'aria-labelledby': 'triage-h' },
@@ -746,7 +831,7 @@
           h('strong', { class: 'noms-value', text: v === null || v === undefined ? t('noms.value.null') : t('noms.value.' + v, null, pretty(v)) }),
           reasonList((n.assessment_reasons || {})[d])));
     }));
-    var opts = n.options && n.options.length ? keyedList(n.options, n.reasons || {}, 'option.', 'options')
+    var opts = n.options && n.options.length ? keyedList(n.options, n.reasons || {}, 'option.', 'options', n.frameworks || n.option_frameworks)
       : h('p', { class: 'muted', text: t('noms.no_options') });
     return card('noms', t('noms.heading'), [tiles, h('h4', { text: t('noms.options') }), opts,
       n.referrals && n.referrals.length ? h('p', { class: 'referrals' }, h('strong', { text: t('noms.referrals') + ': ' }),
@@ -772,18 +857,27 @@
     body.classList.remove('stale');
     clear(body);
     st.className = 'status';
-    var r = S.last;
+    var r = S.last, slot = $('quick-slot');
+    if (slot) { clear(slot); slot.classList.remove('stale'); }
     paintLesionBadges();
-    renderQuickbar(r);
     renderPrintCase();
     if (!r) {
+      renderQuickbar(null);
       st.textContent = '';
       body.appendChild(h('p', { class: 'empty', text: t('results.empty') }));
       announce('');
       return;
     }
     st.textContent = t('results.updated', { time: new Date().toLocaleTimeString(S.lang) });
-    body.appendChild(triageCard(r.triage));
+    var tc = triageCard(r.triage);
+    if (slot && narrow()) { /* a phone: the answer sits right under the red-flag questions */
+      slot.appendChild(tc);
+      slot.appendChild(h('p', { class: 'quick-more' }, h('a', { href: '#results', text: t('quick.more') })));
+    } else {
+      body.appendChild(tc);
+    }
+    renderQuickbar(r);
+    add(body, mimicsCard(r));
     add(body, actionsCard(r.triage));
     body.appendChild(nomsCard(r.noms));
     /* lesions */
@@ -817,16 +911,61 @@
         h('p', null, t('paediatric.scale', { scale: r.paediatric.scale })),
         h('ul', { class: 'notes' }, (r.paediatric.notes || []).map(function (n) { return h('li', { text: n }); }))], 'card-child'));
     }
+    add(body, carePlanCard(r.care_plan));
     if (r.warnings && r.warnings.length) {
       body.appendChild(card('warnings', t('warnings.heading'),
-        h('ul', { class: 'notes' }, r.warnings.map(function (w) { return h('li', { text: w }); })), 'card-warn'));
+        h('ul', { class: 'notes' }, r.warnings.map(function (w) { return noteItem(w, 'warning.'); })), 'card-warn'));
     }
-    body.appendChild(card('rules', t('rules.heading'), h('p', { class: 'rule-list' }, rulesOf((r.rules || []).map(function (id) {
-      return { rule: id };
-    })))));
+    body.appendChild(card('rules', t('rules.heading'), h('details', { class: 'rule-details' }, h('summary', { text: t('rules.details') }),
+      h('p', { class: 'rule-list' }, rulesOf((r.rules || []).map(function (id) { return { rule: id }; }))))));
     body.appendChild(h('p', { class: 'disclaimer', role: 'note', text: t('app.disclaimer') }));
     var opts = (r.noms.options || []).map(function (o) { return t('option.' + o, null, pretty(o)); }).join(', ');
     announce(t('results.announce', { urgency: t('triage.' + r.triage.urgency), options: opts }));
+  }
+
+  /* a warning or mimic flag: a plain string, or {key, text, rules} from newer engines */
+  function noteItem(w, prefix) {
+    if (!w || typeof w !== 'object') return h('li', { text: String(w) });
+    var key = w.key || w.id;
+    var text = key && S.lang !== 'en' && S.strings[prefix + key] ? S.strings[prefix + key] : (w.text || (key ? t(prefix + key, null, pretty(key)) : ''));
+    return h('li', { 'data-key': key || null }, h('span', { text: text }), ruleDetails(w.rules || (w.rule ? [w] : [])));
+  }
+  function mimicsOf(r) {
+    var tr = r.triage || {};
+    return tr.mimics || tr.mimic_flags || r.mimics || r.mimic_flags || [];
+  }
+  function mimicsCard(r) {
+    var m = mimicsOf(r);
+    if (!m || !m.length) return null;
+    return card('mimics', t('mimics.heading'), [h('p', { class: 'hint', text: t('mimics.note') }),
+      h('ul', { class: 'notes' }, m.map(function (x) { return noteItem(x, 'mimic.'); }))], 'card-warn');
+  }
+  /* the care plan (REFERENCE §16): items by phase, each with its rules behind Details; absent on older engines */
+  var PHASES = ['now', 'during', 'after'];
+  function carePlanCard(cp) {
+    if (!cp || typeof cp !== 'object') return null;
+    var items = Array.isArray(cp.items) ? cp.items.filter(function (x) { return x && typeof x === 'object'; }) : [];
+    var outcomes = Array.isArray(cp.outcomes_to_record) ? cp.outcomes_to_record : [];
+    if (!items.length && !outcomes.length) return null;
+    var phases = PHASES.slice();
+    items.forEach(function (x) { if (x.phase && phases.indexOf(x.phase) < 0) phases.push(x.phase); });
+    var parts = phases.map(function (ph) {
+      var its = items.filter(function (x) { return (x.phase || 'now') === ph; });
+      if (!its.length) return null;
+      return h('div', { class: 'care-phase', 'data-phase': ph },
+        h('h4', { text: t('careplan.phase.' + ph, null, pretty(ph)) }),
+        h('ul', { class: 'keyed' }, its.map(function (x) {
+          var label = x.key ? t('care.' + x.key, null, pretty(x.key)) : '';
+          var text = S.lang !== 'en' && x.key && S.strings['care_text.' + x.key] ? S.strings['care_text.' + x.key] : x.text;
+          return h('li', { 'data-key': x.key || null }, h('strong', { text: label }),
+            text ? h('p', { class: 'care-text', text: text }) : null,
+            x.age_scope ? h('p', { class: 'muted', text: t('careplan.age_scope', { scope: x.age_scope }) }) : null,
+            ruleDetails(x.rules || []));
+        })));
+    });
+    if (outcomes.length) parts.push(h('div', { class: 'care-outcomes' }, h('h4', { text: t('careplan.outcomes') }),
+      h('ul', { class: 'notes' }, outcomes.map(function (k) { return h('li', { 'data-key': k, text: t('outcome.' + k, null, pretty(k)) }); }))));
+    return card('careplan', t('careplan.heading'), parts);
   }
 
   function histName(k) {
@@ -835,16 +974,24 @@
     return k;
   }
 
+  var WIDE = typeof window.matchMedia === 'function' ? window.matchMedia('(min-width: 1000px)') : null;
+  var PRINT = typeof window.matchMedia === 'function' ? window.matchMedia('print') : null;
+  function narrow() { return !S.printing && !(PRINT && PRINT.matches) && !(WIDE && WIDE.matches); }
+  /* the sticky bar: urgency, MRI target, dexamethasone line and whom to call, all from the assessment */
   function renderQuickbar(r) {
     var q = $('quickbar');
-    if (!r) { q.hidden = true; return; }
-    var u = r.triage.urgency, bits = [t('quick.' + u)];
-    if (r.triage.mri_within_hours !== undefined) {
-      bits.push(t('quick.mri', { when: r.triage.mri_within_hours === 168 ? t('triage.mri_168') : t('triage.mri_h', { h: r.triage.mri_within_hours }) }));
-    }
+    if (!r) { q.hidden = true; clear(q); return; }
+    var tr = r.triage, u = tr.urgency, line2 = [];
+    if (tr.mri_within_hours !== undefined && tr.mri_within_hours !== null) line2.push(t('quick.mri', { when: mriText(tr) }));
+    if (tr.dexamethasone) line2.push(dexShort(tr.dexamethasone));
+    var ca = contactAction(tr);
     clear(q);
-    add(q, [bits.join(' · ') + ' ', h('span', { class: 'visually-hidden', text: t('quick.go') }), h('span', { 'aria-hidden': 'true', text: '↓' })]);
+    add(q, [h('span', { class: 'qb-urgency', text: t('quick.' + u, null, u) }),
+      line2.length ? h('span', { class: 'qb-line', id: 'qb-line', text: line2.join(' · ') }) : null,
+      ca ? h('span', { class: 'qb-call', id: 'qb-call', text: t('action.' + ca, null, pretty(ca)) }) : null,
+      h('span', { class: 'visually-hidden', text: t('quick.go') })]);
     q.className = 'quickbar triage-' + u;
+    q.setAttribute('href', narrow() ? '#triage' : '#results');
     q.hidden = false;
     watchTriage();
   }
@@ -1655,7 +1802,9 @@
     });
     $('new-case').addEventListener('click', function () { newCase(true); });
     $('print').addEventListener('click', function () { renderPrintHead(); window.print(); });
-    window.addEventListener('beforeprint', renderPrintHead);
+    /* the printed report has the triage card in the results, whatever the screen width */
+    window.addEventListener('beforeprint', function () { S.printing = true; renderPrintHead(); if (S.last) renderResults(); });
+    window.addEventListener('afterprint', function () { S.printing = false; if (S.last) renderResults(); });
     $('lang-select').addEventListener('change', function () {
       loadLanguage($('lang-select').value).then(rerender);
     });
@@ -1684,8 +1833,14 @@
 
   function start() {
     bindToolbar();
+    if (WIDE) {
+      var onWide = function () { if (document.body.getAttribute('data-ready') === 'true') { renderResults(); if (S.errors.length) showInvalid(); } };
+      [WIDE, PRINT].forEach(function (m) {
+        if (m.addEventListener) m.addEventListener('change', onWide); else if (m.addListener) m.addListener(onWide);
+      });
+    }
     Promise.all([getJSON('/i18n/index.json'), getJSON('/i18n/en.json'), getJSON(API + '/instruments'),
-      getJSON(API + '/rules'), getJSON('/examples.json')])
+      getJSON(API + '/rules'), getJSON('/examples.json'), probeKeys()])
       .then(function (all) {
         S.languages = all[0].languages;
         S.english = all[1];

@@ -104,7 +104,7 @@ test('suspected MSCC: known cancer + back pain + new leg weakness gives the emer
   await settle(page);
   const title = await page.textContent('#triage-h');
   eq(title, EN['triage.emergency'], 'banner title');
-  eq(await page.textContent('[data-target="contact"] dd'), EN['triage.contact_0'], 'coordinator contact');
+  eq(await page.textContent('[data-target="contact"] dd'), EN['action.contact_mscc_coordinator_immediately'], 'whom to call, from the actions');
   eq(await page.textContent('[data-target="mri"] dd'), EN['triage.mri_h'].replace('{h}', '24'), 'MRI target');
   assert((await page.textContent('[data-target="dexamethasone"] dd')).includes('16 mg'), 'dexamethasone advice');
   const bg = await page.$eval('#triage', (e) => getComputedStyle(e).backgroundColor);
@@ -318,6 +318,108 @@ test('360 px phone: nothing overflows horizontally', async () => {
   await shot(page, 'phone-360-renal', true);
   await page.evaluate(() => document.getElementById('results').scrollIntoView());
   await shot(page, 'phone-360-results');
+  noProblems(page);
+  await page.close();
+});
+
+test('360x740 phone: three taps to the emergency, the triage card right under the red flags, the sticky bar', async () => {
+  const page = await openPage({ width: 360, height: 740, allow: /status of 422/ });
+  /* the red-flag questions come first: cancer history is on the first screen */
+  const hist = await page.$eval('#f-cancer-history', (e) => e.getBoundingClientRect().bottom);
+  assert(hist < 740, 'cancer history on the first screen: bottom at ' + hist);
+  eq(await page.evaluate(() => document.querySelector('#form-body > section h3').id), 'sec-quick', 'the quick triage comes first');
+  /* three taps */
+  await page.selectOption('#f-cancer-history', 'known');
+  await page.click('#f-symptoms-pain_thoracic_or_cervical');
+  await page.click('#f-symptoms-limb_weakness');
+  await page.waitForSelector('#quick-slot #triage[data-urgency="emergency"]');
+  await settle(page);
+  /* the card sits right under the neurological questions, long before the full case */
+  const gap = await page.evaluate(() => document.getElementById('triage').getBoundingClientRect().top -
+    document.getElementById('group-symptoms_n').getBoundingClientRect().bottom);
+  assert(gap >= 0 && gap < 120, 'the triage card follows the red flags: gap ' + gap);
+  const before = await page.evaluate(() => document.getElementById('triage').compareDocumentPosition(document.getElementById('sec-neurology')) & Node.DOCUMENT_POSITION_FOLLOWING);
+  assert(before, 'the full case comes after the card');
+  eq(await page.textContent('#triage [data-target="contact"] dd'), EN['action.contact_mscc_coordinator_immediately'], 'whom to call');
+  /* the bar is hidden while the card is on screen */
+  await page.evaluate(() => document.getElementById('triage').scrollIntoView());
+  await page.waitForFunction(() => document.getElementById('quickbar').classList.contains('covered'));
+  eq(await page.isVisible('#quickbar'), false, 'bar hidden while the card is visible');
+  await shot(page, 'phone-360-quick-emergency');
+  /* scrolled to the full case: the bar shows urgency, MRI, dexamethasone and whom to call */
+  await page.evaluate(() => document.getElementById('sec-lesions').scrollIntoView());
+  await page.waitForFunction(() => !document.getElementById('quickbar').classList.contains('covered'));
+  assert(await page.isVisible('#quickbar'), 'bar shown away from the card');
+  const bar = await page.textContent('#quickbar');
+  [EN['quick.emergency'], EN['quick.mri'].replace('{when}', EN['triage.mri_h'].replace('{h}', '24')), EN['quick.dex.give_16mg'],
+    EN['action.contact_mscc_coordinator_immediately']].forEach((x) => assert(bar.includes(x), 'bar has "' + x + '": ' + bar));
+  await shot(page, 'phone-360-quick-bar');
+  /* only on the assessment screen */
+  await page.click('.view-link[data-view="worklist"]');
+  await page.waitForFunction(() => document.body.getAttribute('data-view') === 'worklist');
+  eq(await page.isVisible('#quickbar'), false, 'no bar on the registry screens');
+  await page.click('.view-link[data-view="assess"]');
+  await page.waitForFunction(() => document.body.getAttribute('data-view') === 'assess');
+  /* an invalid input clears the bar and the card */
+  await page.fill('#f-performance-kps', '55');
+  await page.waitForSelector('#f-performance-kps-err:not([hidden])');
+  eq(await page.isVisible('#quickbar'), false, 'no bar after an invalid input');
+  eq(await page.$('#quick-slot #triage'), null, 'no card after an invalid input');
+  await page.fill('#f-performance-kps', '');
+  await page.waitForSelector('#quick-slot #triage');
+  /* a child: whom to call comes from the engine (paediatric oncology), never the adult coordinator */
+  page.once('dialog', (d) => d.accept()); /* the form has unsaved data */
+  await loadExample(page, 'child-neuroblastoma');
+  await settle(page);
+  const a = await page.$$eval('#actions li[data-key]', (e) => e.map((x) => x.getAttribute('data-key')));
+  const call = a.filter((k) => /^contact_/.test(k))[0];
+  assert(call && /paediatric/.test(call), 'the engine asks for paediatric oncology: ' + a.join());
+  eq(await page.textContent('#triage [data-target="contact"] dd'), EN['action.' + call], 'the card names it');
+  await page.evaluate(() => document.getElementById('sec-lesions').scrollIntoView());
+  await page.waitForFunction(() => !document.getElementById('quickbar').classList.contains('covered'));
+  const cbar = await page.textContent('#quickbar');
+  assert(cbar.includes(EN['action.' + call]) && !cbar.includes(EN['action.contact_mscc_coordinator_immediately']), 'bar: ' + cbar);
+  noProblems(page);
+  await page.close();
+});
+
+test('readable reasons: labels for every action, rule ids behind Details; care plan, mimics and keyed warnings render', async () => {
+  /* the engine's answer, with the newer fields (REFERENCE §15-16) added, as a newer engine sends them */
+  const routes = async (p) => p.route('**/api/v1/assess', async (route) => {
+    const res = await route.fetch();
+    const j = await res.json();
+    if (j.status === 'ok') {
+      j.care_plan = { items: [
+        { phase: 'now', key: 'spinal_precautions', text: 'Keep flat, log-roll.', rules: [{ id: 'CARE-1', section: 'REFERENCE §16' }], age_scope: 'all ages' },
+        { phase: 'after', key: 'follow_up', text: 'Review with MRI on new symptoms.', rules: [{ id: 'CARE-10', section: 'REFERENCE §16' }] },
+        'not an object'], outcomes_to_record: ['ambulatory_status_30_days'] };
+      j.triage.mimics = [{ key: 'stroke', text: 'Sudden one-sided weakness with face involvement: stroke pathway first.', rules: [{ rule: 'S15-1-MIMIC', section: 'REFERENCE §15.1' }] }];
+      j.warnings = ['a plain warning', { key: 'kps_ecog_conflict', text: 'KPS and ECOG disagree.' }];
+    }
+    await route.fulfill({ response: res, body: JSON.stringify(j) });
+  });
+  const page = await openPage({ width: 360, height: 740, routes });
+  await loadExample(page, 'adult-suspected-mscc');
+  await settle(page);
+  const actions = await page.$$eval('#actions li[data-key]', (e) => e.map((x) => ({ k: x.getAttribute('data-key'), t: x.querySelector('strong').textContent })));
+  actions.forEach((a) => { eq(a.t, EN['action.' + a.k], 'label of ' + a.k); });
+  /* rule ids are not in the visible text until Details is opened */
+  const first = '#actions li[data-key="contact_mscc_coordinator_immediately"]';
+  assert(!(await page.isVisible(first + ' .rule')), 'rule id hidden behind Details');
+  await page.click(first + ' .rule-details summary');
+  assert(await page.isVisible(first + ' .rule'), 'rule id shown after Details');
+  assert((await page.textContent(first + ' .rule-details')).includes('§7.2'), 'REFERENCE section shown');
+  /* care plan by phase, with its rules behind Details; a malformed item is skipped */
+  await page.waitForSelector('#careplan');
+  eq(await page.$$eval('#careplan .care-phase', (e) => e.map((x) => x.getAttribute('data-phase')).join()), 'now,after', 'phases');
+  assert((await page.textContent('#careplan [data-key="spinal_precautions"]')).includes('Keep flat, log-roll.'), 'care text');
+  assert(!(await page.isVisible('#careplan [data-key="spinal_precautions"] .rule')), 'care rule hidden');
+  assert((await page.textContent('#careplan .care-outcomes')).length > 10, 'outcomes to record');
+  assert((await page.textContent('#mimics')).includes('stroke pathway'), 'mimic flag shown');
+  const w = await page.$$eval('#warnings li', (e) => e.map((x) => x.textContent));
+  eq(w.length, 2, 'both warning forms shown');
+  assert(w[1].includes('KPS and ECOG disagree.'), 'keyed warning text');
+  await shot(page, 'phone-360-careplan', true);
   noProblems(page);
   await page.close();
 });
