@@ -1069,7 +1069,7 @@
   var TARGETS = ['contact', 'mri', 'plan'];
   var INTERVALS = ['onset_to_presentation', 'presentation_to_contact', 'presentation_to_mri', 'presentation_to_plan',
     'presentation_to_treatment', 'mri_to_plan', 'plan_to_treatment'];
-  var VIEWS = ['assess', 'cases', 'worklist', 'audit'];
+  var VIEWS = ['assess', 'calc', 'cases', 'worklist', 'audit'];
   var PAGE = 20;
   var R = {
     user: null, view: 'assess', open: null, ids: {}, conflict: null, versions: null,
@@ -1127,6 +1127,89 @@
     try { if (u) localStorage.setItem('spinemets.user', u.username); else localStorage.removeItem('spinemets.user'); } catch (e) { /* ignore */ }
   }
 
+  /* ---------- calculators: one instrument alone, scored by POST /api/v1/score/{name} ---------- */
+  var C = { inst: '', vals: {}, result: null, seq: 0, timer: 0 };
+  function calcItemControl(inst, it) {
+    var id = 'calc-' + it.key, v = C.vals[it.key];
+    var label = has('calc.' + inst.name + '.' + it.key) ? t('calc.' + inst.name + '.' + it.key) : itemName(it.key);
+    var hint = it.help && it.help !== label ? h('p', { class: 'hint', id: id + '-hint', text: it.help }) : null;
+    var set = function (x) { if (x === undefined) delete C.vals[it.key]; else C.vals[it.key] = x; calcChanged(); };
+    var ctl;
+    if (it.type === 'enum' || it.type === 'boolean' || it.type === 'level' || it.type === 'histology') {
+      var opts = it.type === 'boolean' ? [{ value: 'true', text: t('tri.yes') }, { value: 'false', text: t('tri.no') }]
+        : it.type === 'level' ? LEVELS.map(function (l) { return { value: l, text: l }; })
+        : it.type === 'histology' ? null
+        : (it.values || []).map(function (o) {
+          var k = 'value.' + inst.name + '.' + it.key + '.' + o.value;
+          return { value: o.value, text: has(k) ? t(k) : o.text || String(o.value) };
+        });
+      ctl = h('select', { id: id, 'aria-describedby': hint ? id + '-hint' : null }, h('option', { value: '', text: t('opt.unknown') }));
+      if (opts) opts.forEach(function (o) { ctl.appendChild(h('option', { value: String(o.value), text: o.text })); });
+      else histologyOptions().forEach(function (g) {
+        var og = h('optgroup', { label: g.group });
+        g.items.forEach(function (x) { og.appendChild(h('option', { value: x.value, text: x.text })); });
+        ctl.appendChild(og);
+      });
+      if (v !== undefined) ctl.value = String(v);
+      ctl.addEventListener('change', function () {
+        var x = ctl.value;
+        set(x === '' ? undefined : it.type === 'boolean' ? x === 'true' : x);
+      });
+    } else {
+      ctl = h('input', { type: 'number', id: id, step: it.type === 'integer' ? 1 : 'any', inputmode: it.type === 'integer' ? 'numeric' : 'decimal',
+        'aria-describedby': hint ? id + '-hint' : null, autocomplete: 'off', value: v === undefined ? null : String(v) });
+      ctl.addEventListener('input', function () { set(ctl.value === '' ? undefined : Number(ctl.value)); });
+    }
+    return h('div', { class: 'field' }, h('label', { for: id, text: label }), ctl, hint);
+  }
+  function renderCalc() {
+    var box = $('view-calc');
+    clear(box);
+    box.appendChild(h('h2', { id: 'calc-h', text: t('calc.heading') }));
+    box.appendChild(h('p', { class: 'hint', text: t('calc.intro') }));
+    var names = Object.keys(S.instruments);
+    if (!C.inst || !S.instruments[C.inst]) C.inst = names[0];
+    var sel = h('select', { id: 'calc-inst' }, names.map(function (n) {
+      var i = S.instruments[n];
+      return h('option', { value: n, text: has('score.' + n) ? t('score.' + n) + ' · ' + i.title : i.title, selected: n === C.inst });
+    }));
+    sel.addEventListener('change', function () { C.inst = sel.value; C.vals = {}; C.result = null; renderCalc(); $('calc-inst').focus(); });
+    box.appendChild(h('div', { class: 'field' }, h('label', { for: 'calc-inst', text: t('calc.instrument') }), sel));
+    var inst = S.instruments[C.inst];
+    if (!inst) return;
+    box.appendChild(h('form', { class: 'calc-form', id: 'calc-form', novalidate: true, 'aria-labelledby': 'calc-h',
+      onsubmit: function (e) { e.preventDefault(); } },
+      h('div', { class: 'grid' }, inst.items.map(function (it) { return calcItemControl(inst, it); })),
+      h('button', { type: 'button', class: 'btn', id: 'calc-clear', text: t('calc.clear'),
+        onclick: function () { C.vals = {}; C.result = null; renderCalc(); } })));
+    box.appendChild(h('div', { id: 'calc-out', class: 'calc-out', 'aria-live': 'polite' }));
+    paintCalc();
+    if (!C.result) calcChanged(true);
+  }
+  function calcChanged(now) {
+    clearTimeout(C.timer);
+    C.timer = setTimeout(function () {
+      var seq = ++C.seq, name = C.inst;
+      fetch(API + '/score/' + encodeURIComponent(name), { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify(C.vals) }).then(function (r) { return r.json(); }).then(function (j) {
+        if (seq !== C.seq || name !== C.inst) return;
+        C.result = j; paintCalc();
+      }).catch(function (e) { var o = $('calc-out'); if (o) o.textContent = t('results.offline', { error: e.message || String(e) }); });
+    }, now ? 0 : DEBOUNCE_MS);
+  }
+  function paintCalc() {
+    var o = $('calc-out');
+    if (!o) return;
+    clear(o);
+    if (!C.result) return;
+    var r = C.result;
+    if (r.error) { o.appendChild(h('p', { class: 'err', text: r.error.message || String(r.error) })); return; }
+    var el = scoreCard(C.inst, r, 'calc-score');
+    var det = el.querySelector('details'); if (det) det.open = true;
+    o.appendChild(el);
+    if (r.interpretation) o.appendChild(h('p', { class: 'meaning', id: 'calc-interp', text: r.interpretation }));
+  }
+
   /* ---------- account and views ---------- */
   function renderAccount() {
     var box = $('account');
@@ -1143,10 +1226,10 @@
   function showView(v, noHash) {
     if (VIEWS.indexOf(v) < 0) v = 'assess';
     R.view = v;
-    var needLogin = v !== 'assess' && (!R.user || R.pwChange);
+    var needLogin = v !== 'assess' && v !== 'calc' && (!R.user || R.pwChange);
     $('view-assess').hidden = v !== 'assess';
     $('view-login').hidden = !needLogin;
-    ['cases', 'worklist', 'audit'].forEach(function (x) { $('view-' + x).hidden = needLogin || v !== x; });
+    ['calc', 'cases', 'worklist', 'audit', 'admin'].forEach(function (x) { $('view-' + x).hidden = needLogin || v !== x; });
     document.querySelectorAll('.view-link').forEach(function (a) {
       if (a.getAttribute('data-view') === v) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
     });
@@ -1154,12 +1237,16 @@
     if (!noHash && location.hash !== '#' + v) history.replaceState(null, '', '#' + v);
     renderPanel();
     if (needLogin) { renderLogin(); return; }
-    if (v === 'cases') loadList();
+    if (v === 'calc') renderCalc();
+    else if (v === 'cases') loadList();
     else if (v === 'worklist') loadWorklist();
     else if (v === 'audit') renderAudit();
   }
   function loggedOut(msg) {
     R.user = null; R.pwChange = false; R.open = null; R.conflict = null; R.versions = null; R.ids = {};
+    /* nothing of the last user's data stays in the page, not even hidden */
+    R.list = null; R.work = null; R.report = null; R.sites = null; R.users = null; R.reason = '';
+    ['cases', 'worklist', 'audit', 'admin'].forEach(function (x) { var el = $('view-' + x); if (el) clear(el); });
     remember(null);
     renderAccount();
     R.msg = msg || ''; R.msgBad = false;

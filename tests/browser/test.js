@@ -424,6 +424,36 @@ test('readable reasons: labels for every action, rule ids behind Details; care p
   await page.close();
 });
 
+test('calculators: SINS alone at 360 px, range while incomplete, components and citation, no triage banner', async () => {
+  const page = await openPage({ width: 360, height: 740, hash: '#calc' });
+  await page.waitForSelector('#calc-inst');
+  await page.selectOption('#calc-inst', 'sins');
+  await page.selectOption('#calc-pain', 'mechanical');
+  const range = EN['score.range'].replace('{lo}', '3').replace('{hi}', '18');
+  await page.waitForFunction((x) => { const e = document.querySelector('#calc-out .score-value'); return e && e.textContent.includes(x); }, range);
+  eq(await page.getAttribute('#calc-out .score', 'data-status'), 'incomplete', 'incomplete, shown as the range 3-18');
+  for (const [k, v] of [['level', 'T7'], ['bone_lesion', 'lytic'], ['alignment', 'normal'], ['collapse', 'under_50'], ['posterolateral', 'unilateral']]) {
+    await page.selectOption('#calc-' + k, v);
+  }
+  await page.waitForSelector('#calc-out .score[data-status="ok"]');
+  const txt = await page.textContent('#calc-out .score-value');
+  assert(txt.includes(EN['score.total'].replace('{total}', '9')), 'SINS 1+3+2+0+2+1 = 9: ' + txt);
+  eq(await page.$$eval('#calc-out table.comps tbody tr', (e) => e.length), 6, 'six components shown');
+  assert(/Fisher/.test(await page.textContent('#calc-out .cite')), 'citation shown');
+  eq(await page.isVisible('#quickbar'), false, 'no triage banner');
+  eq(await page.isVisible('#triage'), false, 'no triage card');
+  /* every instrument the engine lists can be chosen and scored with nothing entered */
+  const names = await page.$$eval('#calc-inst option', (o) => o.map((x) => x.value));
+  assert(names.length >= 8, 'instruments listed: ' + names.join());
+  await page.selectOption('#calc-inst', 'katagiri');
+  await page.waitForSelector('#calc-out .score[data-instrument="katagiri"]');
+  await shot(page, 'calc-360-katagiri', true);
+  const w = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert(w <= 360, 'fits 360 px: ' + w);
+  noProblems(page);
+  await page.close();
+});
+
 test('offline: the page asks nothing of any host but 127.0.0.1', async () => {
   const page = await openPage();
   await loadExample(page, 'adult-noms-renal');
