@@ -27,6 +27,16 @@
   };
 
   /* ---------- small helpers ---------- */
+  /* the locale for Intl: the page language in the reader's region (en-GB, en-IN, bn-BD...), with the
+     digits the reader chose (Latin by default; Bengali or Devanagari digits on request) */
+  function locale() {
+    var navs = (navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || 'en']);
+    var tag = navs.filter(function (x) { return x && x.toLowerCase().split('-')[0] === S.lang; })[0] || S.lang;
+    if (tag === 'en') tag = 'en-GB'; /* day month year, 24 h: never the US order unless the browser asks for it */
+    var native = { bn: 'beng', hi: 'deva' }[S.lang];
+    var nu = S.digits === 'native' && native ? native : 'latn';
+    try { return Intl.getCanonicalLocales(tag + '-u-nu-' + nu)[0]; } catch (e) { return S.lang; }
+  }
   function $(id) { return document.getElementById(id); }
 
   function t(key, vars, fallback) {
@@ -113,6 +123,12 @@
   function pick(path, values, prefix, o) {
     o = o || {}; o.type = 'enum'; o.path = path; o.values = values; o.prefix = prefix; return o;
   }
+  /* laboratory values in the units local laboratories report; the case keeps the engine's unit.
+     factor: case value = entered value x factor (converted once, here) */
+  var LAB_UNITS = {
+    crp_mg_dl: [{ unit: 'mg_l', factor: 0.1 }, { unit: 'mg_dl', factor: 1 }],
+    platelets_per_ul: [{ unit: 'e9_l', factor: 1000 }, { unit: 'lakh_cumm', factor: 100000 }, { unit: 'per_ul', factor: 1 }]
+  };
   /* child signs (REFERENCE §15.2): asked when the engine knows them (see probeKeys) and the patient is under 18 */
   var CHILD_SIGNS = ['refuses_to_walk', 'new_limp', 'motor_regression', 'painful_scoliosis_or_torticollis',
     'reduced_leg_reflexes', 'new_wetting_or_soiling', 'constipation_overflow'];
@@ -148,7 +164,9 @@
         num('systemic.extraspinal_bone_metastases', { min: 0, step: 1 }), tri('systemic.fit_for_surgery'),
         num('systemic.expected_survival_months', { min: 0, step: 'any' })] },
       { id: 'labs', fields: ['albumin_g_dl', 'crp_mg_dl', 'ldh_iu_l', 'platelets_per_ul', 'calcium_mg_dl',
-        'bilirubin_mg_dl'].map(function (k) { return num('systemic.labs.' + k, { min: 0, step: 'any' }); }) }] },
+        'bilirubin_mg_dl'].map(function (k) {
+        return LAB_UNITS[k] ? { type: 'lab', path: 'systemic.labs.' + k, units: LAB_UNITS[k] } : num('systemic.labs.' + k, { min: 0, step: 'any' });
+      }) }] },
     { id: 'imaging', fields: [tri('imaging.mri_done'), tri('imaging.mri_contraindicated')] },
     { id: 'lesions', special: 'lesions' },
     { id: 'setting', hint: 'section.setting_hint', fields: ['mri_available', 'ct_available', 'srs_available',
@@ -265,6 +283,7 @@
     case 'num': return numControl(f, f.path, label, get, set);
     case 'enum': return selectControl(f.path, label, enumOptions(f), get, set, f.numeric);
     case 'histology': return selectControl(f.path, label, histologyOptions(), get, set);
+    case 'lab': return labControl(f);
     case 'asia':
       var cur = get(), extra = null;
       if (cur && typeof cur === 'object') {
@@ -277,6 +296,54 @@
       return ctl;
     }
     return null;
+  }
+
+  function tidy(x) { return Math.round(x * 1e6) / 1e6; }
+  function labUnit(path, units) {
+    var u = null;
+    try { u = localStorage.getItem('spinemets.unit.' + path); } catch (e) { /* ignore */ }
+    return units.filter(function (x) { return x.unit === u; })[0] || units[0];
+  }
+  function labControl(f) {
+    var path = f.path, id = fieldId(path), key = path.split('.').pop();
+    var unit = labUnit(path, f.units), base = f.units.filter(function (x) { return x.factor === 1; })[0];
+    var input = h('input', { type: 'number', id: id, inputmode: 'decimal', step: 'any', min: 0, 'data-pointer': pointer(path),
+      'aria-describedby': id + '-unit-h ' + id + '-conv ' + id + '-err', autocomplete: 'off' });
+    var sel = h('select', { id: id + '-unit', class: 'unit', 'aria-label': t('unit.label', { field: t('lab.' + key) }) },
+      f.units.map(function (u) { return h('option', { value: u.unit, text: t('unit.' + u.unit), selected: u === unit }); }));
+    var conv = h('p', { class: 'hint conv', id: id + '-conv' });
+    function show() {
+      var v = getPath(path);
+      if (typeof v === 'number') input.value = String(tidy(v / unit.factor));
+    }
+    function paintConv() {
+      var v = getPath(path);
+      conv.textContent = typeof v === 'number' && unit.factor !== 1 ? t('unit.sent', { value: fmtNum(v), unit: t('unit.' + base.unit) }) : '';
+    }
+    show(); paintConv();
+    input.addEventListener('input', function () {
+      delete S.local[pointer(path)];
+      if (input.value === '') {
+        if (input.validity && input.validity.badInput) S.local[pointer(path)] = t('error.not_a_number');
+        setPath(path, undefined);
+      } else {
+        setPath(path, tidy(Number(input.value) * unit.factor));
+      }
+      paintConv();
+      changed(path);
+    });
+    sel.addEventListener('change', function () { /* the number stays as typed, now read in the new unit */
+      unit = f.units.filter(function (u) { return u.unit === sel.value; })[0];
+      try { localStorage.setItem('spinemets.unit.' + path, unit.unit); } catch (e) { /* ignore */ }
+      if (input.value !== '' && !isNaN(Number(input.value))) { setPath(path, tidy(Number(input.value) * unit.factor)); changed(path); }
+      paintConv();
+    });
+    return h('div', { class: 'field field-num field-lab' }, h('label', { for: id, text: t('lab.' + key) }),
+      h('span', { class: 'visually-hidden', id: id + '-unit-h', text: t('unit.in', { unit: t('unit.' + unit.unit) }) }),
+      h('div', { class: 'lab-row' }, input, sel), conv, errSlot(id));
+  }
+  function fmtNum(x) {
+    try { return Number(x).toLocaleString(locale(), { maximumFractionDigits: 3 }); } catch (e) { return String(x); }
   }
 
   /* ---------- form rendering ---------- */
@@ -868,7 +935,7 @@
       announce('');
       return;
     }
-    st.textContent = t('results.updated', { time: new Date().toLocaleTimeString(S.lang) });
+    st.textContent = t('results.updated', { time: new Date().toLocaleTimeString(locale()) });
     var tc = triageCard(r.triage);
     if (slot && narrow()) { /* a phone: the answer sits right under the red-flag questions */
       slot.appendChild(tc);
@@ -1014,7 +1081,7 @@
     var ph = $('print-head');
     clear(ph);
     add(ph, [h('p', { class: 'ph-title', text: t('print.heading') }),
-      h('p', { class: 'ph-meta', text: t('print.printed', { date: new Date().toLocaleString(S.lang) }) + ' · ' +
+      h('p', { class: 'ph-meta', text: t('print.printed', { date: new Date().toLocaleString(locale()) }) + ' · ' +
         t('print.engine', { version: S.version }) }),
       h('p', { class: 'ph-notice', text: t('app.disclaimer') })]);
   }
@@ -1107,12 +1174,12 @@
     var d = new Date(iso);
     if (isNaN(d.getTime())) return iso;
     try {
-      return d.toLocaleString(S.lang, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+      return d.toLocaleString(locale(), { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
     } catch (e) { return d.toISOString(); }
   }
   function fmtHours(x) {
     if (x === null || x === undefined) return '–';
-    return (Math.round(x * 10) / 10).toLocaleString(S.lang);
+    return (Math.round(x * 10) / 10).toLocaleString(locale());
   }
   function localInputNow() {
     var d = new Date(), p = function (n) { return (n < 10 ? '0' : '') + n; };

@@ -454,6 +454,31 @@ test('calculators: SINS alone at 360 px, range while incomplete, components and 
   await page.close();
 });
 
+test('units: CRP in mg/L and platelets in x10^9/L or lakh/cumm are converted once, the sent value shown', async () => {
+  const page = await openPage({ width: 360, height: 740 });
+  eq(await page.inputValue('#f-systemic-labs-crp_mg_dl-unit'), 'mg_l', 'CRP in mg/L by default');
+  eq(await page.inputValue('#f-systemic-labs-platelets_per_ul-unit'), 'e9_l', 'platelets in x10^9/L by default');
+  await page.fill('#f-systemic-labs-crp_mg_dl', '12');
+  await page.fill('#f-systemic-labs-platelets_per_ul', '250');
+  await settle(page);
+  let sent = lastCase(page).systemic.labs;
+  eq(sent.crp_mg_dl, 1.2, '12 mg/L is 1.2 mg/dL');
+  eq(sent.platelets_per_ul, 250000, '250 x10^9/L is 250,000 per uL');
+  assert((await page.textContent('#f-systemic-labs-crp_mg_dl-conv')).includes('1.2'), 'the converted value is shown');
+  await page.selectOption('#f-systemic-labs-platelets_per_ul-unit', 'lakh_cumm');
+  await page.fill('#f-systemic-labs-platelets_per_ul', '1.5');
+  await settle(page);
+  sent = lastCase(page).systemic.labs;
+  eq(sent.platelets_per_ul, 150000, '1.5 lakh/cumm is 150,000 per uL');
+  /* the unit is remembered, and a stored value shows in it, not converted twice */
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]');
+  eq(await page.inputValue('#f-systemic-labs-platelets_per_ul-unit'), 'lakh_cumm', 'unit remembered');
+  await page.evaluate(() => localStorage.removeItem('spinemets.unit.systemic.labs.platelets_per_ul'));
+  noProblems(page);
+  await page.close();
+});
+
 test('offline: the page asks nothing of any host but 127.0.0.1', async () => {
   const page = await openPage();
   await loadExample(page, 'adult-noms-renal');
