@@ -1733,36 +1733,54 @@
       h('button', { type: 'button', class: 'btn', id: 'wl-refresh', text: t('reg.refresh'), onclick: loadWorklist })));
     if (err) { box.appendChild(h('p', { class: 'err', role: 'alert', text: err })); return; }
     var W = R.work, rows = [];
+    /* one row per patient: the most pressing open target first, the others beside it */
     (W.cases || []).forEach(function (c) {
-      var tg = (c.clock && c.clock.targets) || {};
+      var tg = (c.clock && c.clock.targets) || {}, open = [];
       TARGETS.forEach(function (k) {
         var x = tg[k];
         if (!x || (x.state !== 'pending' && x.state !== 'breached')) return;
         var st = x.state === 'breached' || x.hours_left < 0 ? 'breached' : x.hours_left <= W.hours ? 'due' : 'pending';
-        rows.push({ c: c, k: k, x: x, st: st });
+        open.push({ k: k, x: x, st: st });
       });
+      if (!open.length) return;
+      open.sort(function (a, b) { return a.x.hours_left - b.x.hours_left; });
+      rows.push({ c: c, first: open[0], open: open });
     });
-    rows.sort(function (a, b) { return a.x.hours_left - b.x.hours_left; });
-    box.appendChild(h('p', { class: 'hint', id: 'wl-summary', text: t('reg.worklist_summary', { n: (W.cases || []).length,
+    rows.sort(function (a, b) { return a.first.x.hours_left - b.first.x.hours_left || a.c.id - b.c.id; });
+    box.appendChild(h('p', { class: 'hint', id: 'wl-summary', text: t('reg.worklist_summary', { n: rows.length,
       scanned: W.cases_scanned, at: fmtTime(W.generated_at) }) }));
     if (!rows.length) { box.appendChild(h('p', { class: 'ok-msg', text: t('reg.worklist_none') })); return; }
-    var head = ['reg.col_case', 'reg.col_name', 'reg.col_urgency', 'reg.col_target', 'reg.col_due', 'reg.col_left', 'reg.col_state', 'reg.col_open'];
+    var head = ['reg.col_patient', 'reg.col_urgency', 'reg.col_targets', 'reg.col_open'];
     box.appendChild(h('div', { class: 'table-wrap' }, h('table', { class: 'reg-table stack worklist', id: 'wl-table' },
       h('caption', { class: 'visually-hidden', text: t('reg.worklist_heading') }),
       h('thead', null, h('tr', null, head.map(function (k) { return h('th', { scope: 'col', text: t(k) }); }))),
       h('tbody', null, rows.map(function (r) {
         var ids = r.c.identifiers || {};
-        return h('tr', { class: 'st-' + r.st, 'data-case': r.c.id, 'data-target': r.k },
-          h('th', { scope: 'row', 'data-label': t(head[0]), text: String(r.c.id) }),
-          h('td', { 'data-label': t(head[1]), text: [ids.name, ids.hospital_number].filter(Boolean).join(' · ') || '–' }),
-          h('td', { 'data-label': t(head[2]) }, h('span', { class: 'pill pill-' + r.c.urgency, text: t('reg.urgency_' + r.c.urgency, null, r.c.urgency) })),
-          h('td', { 'data-label': t(head[3]), text: t('target.' + r.k, null, r.k) + ' ' + t('reg.within', { n: r.x.within_hours }) }),
-          h('td', { 'data-label': t(head[4]), text: fmtTime(r.x.due_at) }),
-          h('td', { 'data-label': t(head[5]), class: 'num', text: fmtHours(r.x.hours_left) }),
-          h('td', { 'data-label': t(head[6]) }, h('span', { class: 'state state-' + r.st, text: t('reg.state_' + r.st) })),
+        return h('tr', { class: 'st-' + r.first.st, 'data-case': r.c.id, 'data-target': r.first.k },
+          h('th', { scope: 'row', 'data-label': t(head[0]) }, h('span', null, h('span', { class: 'wl-name', text: ids.name || '–' }),
+            h('span', { class: 'wl-meta', text: [ids.hospital_number, t('reg.case_no', { id: r.c.id })].filter(Boolean).join(' · ') }))),
+          h('td', { 'data-label': t(head[1]) }, h('span', { class: 'pill pill-' + r.c.urgency, text: t('reg.urgency_' + r.c.urgency, null, r.c.urgency) })),
+          h('td', { 'data-label': t(head[2]) }, h('ul', { class: 'wl-targets' }, r.open.map(function (o) {
+            return h('li', { class: 'st-' + o.st, 'data-target': o.k, 'data-hours-left': String(o.x.hours_left) },
+              h('strong', { text: t('target.' + o.k, null, o.k) + ': ' }),
+              h('span', { class: 'state state-' + o.st, text: o.x.hours_left < 0 ? t('reg.overdue', { time: duration(-o.x.hours_left) })
+                : t('reg.due_in', { time: duration(o.x.hours_left) }) }),
+              h('span', { class: 'wl-due', text: ' (' + t('reg.due_at', { at: fmtTime(o.x.due_at) }) + ')' }));
+          }))),
           h('td', { class: 'cell-open' }, h('button', { type: 'button', class: 'btn btn-small', text: t('reg.open'), 'aria-label': t('reg.open_case', { id: r.c.id }),
             onclick: function () { openCase(r.c.id); } })));
       })))));
+  }
+  /* a time span in words: "2 days 4 h", "3 h 58 min", "12 min" (plural forms through Intl) */
+  function duration(hours) {
+    var mins = Math.max(0, Math.round(hours * 60)), d = Math.floor(mins / 1440), hh = Math.floor((mins % 1440) / 60), mm = mins % 60;
+    var pr = null;
+    try { pr = new Intl.PluralRules(locale()); } catch (e) { pr = null; }
+    function n(x) { return x.toLocaleString(locale()); }
+    function days(x) { var f = pr ? pr.select(x) : (x === 1 ? 'one' : 'other'); return t(f === 'one' ? 'dur.day' : 'dur.days', { n: n(x) }); }
+    if (d) return hh ? days(d) + ' ' + t('dur.h', { n: n(hh) }) : days(d);
+    if (hh) return mm ? t('dur.h', { n: n(hh) }) + ' ' + t('dur.min', { n: n(mm) }) : t('dur.h', { n: n(hh) });
+    return t('dur.min', { n: n(mm) });
   }
 
   /* ---------- audit report ---------- */
@@ -1838,10 +1856,47 @@
           h('td', { class: 'num', text: String(x.n === undefined ? 0 : x.n) }), h('td', { class: 'num', text: fmtHours(x.median_hours) }),
           h('td', { class: 'num', text: fmtHours(x.q1_hours) }), h('td', { class: 'num', text: fmtHours(x.q3_hours) }));
       })))));
-    out.appendChild(h('p', null, h('a', { href: API + reportUrl(), download: 'spinemets-audit-' + (a.site || 'all') + '-' + a.month + '.json',
-      id: 'audit-json', text: t('reg.audit_json') })));
+    /* the cases behind each missed target (the site's own staff only: the server sends the list to them) */
+    var nm = [];
+    TARGETS.forEach(function (k) { ((tg[k] || {}).not_met_cases || []).forEach(function (x) { nm.push({ k: k, id: x.id, state: x.state }); }); });
+    if (TARGETS.some(function (k) { return Array.isArray((tg[k] || {}).not_met_cases); })) {
+      out.appendChild(h('div', { class: 'table-wrap' }, h('table', { class: 'reg-table stack', id: 'audit-missed' },
+        h('caption', { text: t('reg.missed_heading') }),
+        h('thead', null, h('tr', null, ['reg.col_target', 'reg.col_patient', 'reg.col_state', 'reg.col_open'].map(function (k) {
+          return h('th', { scope: 'col', text: t(k) }); }))),
+        h('tbody', null, nm.length ? nm.map(function (x) {
+          return h('tr', { 'data-case': x.id, 'data-target': x.k },
+            h('th', { scope: 'row', 'data-label': t('reg.col_target'), text: t('target.' + x.k, null, x.k) }),
+            h('td', { 'data-label': t('reg.col_patient'), text: t('reg.case_no', { id: x.id }) }),
+            h('td', { 'data-label': t('reg.col_state') }, h('span', { class: 'state state-' + x.state, text: t('reg.state_' + x.state, null, x.state) })),
+            h('td', { class: 'cell-open' }, h('button', { type: 'button', class: 'btn btn-small', text: t('reg.open'),
+              'aria-label': t('reg.open_case', { id: x.id }), onclick: function () { openCase(x.id); } })));
+        }) : h('tr', null, h('td', { colspan: 4, text: t('reg.missed_none') }))))));
+    }
+    var base = 'spinemets-audit-' + (a.site || 'all') + '-' + a.month;
+    out.appendChild(h('p', { class: 'row' },
+      h('a', { href: 'data:text/csv;charset=utf-8,' + encodeURIComponent(auditCsv(a, nm)), download: base + '.csv', id: 'audit-csv',
+        class: 'btn', text: t('reg.audit_csv') }),
+      h('a', { href: API + reportUrl(), download: base + '.json', id: 'audit-json', text: t('reg.audit_json') })));
     out.appendChild(h('p', { class: 'hint', text: t('reg.audit_note', { engine: a.engine_version || '', at: fmtTime(a.generated_at) }) }));
     return out;
+  }
+  /* the report as CSV (one block per table; numbers as the API gives them) */
+  function auditCsv(a, nm) {
+    function cell(v) { v = v === null || v === undefined ? '' : String(v); return /[",\n\r]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v; }
+    function line(xs) { return xs.map(cell).join(','); }
+    var tg = a.targets || {}, iv = a.intervals || {}, L = [];
+    L.push(line([t('reg.audit_site'), t('reg.audit_month'), t('reg.count_cases'), t('reg.count_treated')]));
+    L.push(line([a.site || t('reg.all_sites'), a.month, a.cases, a.treated]), '');
+    L.push(line(['target', t('reg.col_num'), t('reg.col_den'), t('reg.col_share'), t('reg.col_pending'), t('reg.col_missed'), t('reg.col_breached')]));
+    TARGETS.forEach(function (k) { var x = tg[k] || {}; L.push(line([k, x.numerator, x.denominator, x.share, x.pending, x.missed, x.breached])); });
+    L.push('', line(['interval', 'n', 'median_hours', 'q1_hours', 'q3_hours']));
+    INTERVALS.forEach(function (k) { var x = iv[k] || {}; L.push(line([k, x.n, x.median_hours, x.q1_hours, x.q3_hours])); });
+    if (nm.length) {
+      L.push('', line(['target', 'case', 'state']));
+      nm.forEach(function (x) { L.push(line([x.k, x.id, x.state])); });
+    }
+    return L.join('\r\n') + '\r\n';
   }
   function pct(x) { return x === null || x === undefined ? '–' : Math.round(x * 1000) / 10 + ' %'; }
   /* a hand-made horizontal bar chart of the share within target, per target */

@@ -739,17 +739,33 @@ test('registry: the worklist shows the case due within 6 h, coloured by state', 
   const page = await openSignedIn({ hash: '#worklist' });
   await page.waitForSelector('#wl-table');
   const rows = await page.$$eval('#wl-table tbody tr[data-case="' + REG.id + '"]', (trs) => trs.map((tr) => ({ cls: tr.className, text: tr.textContent })));
-  eq(rows.length, 2, 'MRI and plan targets open (contact met)');
-  rows.forEach((r) => {
-    eq(r.cls, 'st-due', 'due (4 h left of 24 h)');
-
-    assert(r.text.includes(REG.name) && r.text.includes(EN['reg.state_due']), 'row text: ' + r.text);
+  eq(rows.length, 1, 'one row per patient');
+  eq(rows[0].cls, 'st-due', 'due (4 h left of 24 h)');
+  assert(rows[0].text.includes(REG.name), 'row text: ' + rows[0].text);
+  const targets = await page.$$eval('#wl-table tbody tr[data-case="' + REG.id + '"] .wl-targets li', (e) => e.map((x) => ({ k: x.getAttribute('data-target'),
+    left: Number(x.getAttribute('data-hours-left')), text: x.textContent })));
+  eq(targets.map((x) => x.k).join(), 'mri,plan', 'MRI and plan open (contact met), in one row');
+  targets.forEach((x) => {
+    assert(x.left > 3 && x.left <= 4, 'about 4 hours left: ' + x.left);
+    assert(/^.+: due in 3 h \d+ min/.test(x.text), 'time left in words: ' + x.text);
   });
-  const left = await page.$$eval('#wl-table tbody tr[data-case="' + REG.id + '"] td.num', (e) => e.map((x) => Number(x.textContent)));
-  left.forEach((x) => assert(x > 3 && x <= 4, 'about 4 hours left: ' + x));
   const bg = await page.$eval('#wl-table tbody tr.st-due', (e) => getComputedStyle(e).backgroundColor);
   eq(bg, 'rgb(255, 241, 199)', 'due rows are amber');
+  /* an emergency presented 76 h ago: every 24 h target is 2 days 4 h overdue, said in words */
+  const at = new Date(Math.floor((Date.now() - 76 * 3600 * 1000) / 60000) * 60000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const late = await api(page, 'POST', '/cases', { identifiers: { name: 'Testpatient Late' }, document: { schema: 'spinemets/case/1',
+    cancer: { history: 'known' }, symptoms: { pain_thoracic_or_cervical: true, limb_weakness: true }, events: [{ type: 'presentation', at }] } });
+  eq(late.status, 201, 'late case made');
+  await page.click('#wl-refresh');
+  await page.waitForSelector('#wl-table tbody tr[data-case="' + late.body.id + '"]');
+  const lt = await page.textContent('#wl-table tbody tr[data-case="' + late.body.id + '"] .wl-targets');
+  assert(lt.includes(EN['reg.overdue'].replace('{time}', '2 days 4 h')), 'overdue in words: ' + lt);
+  eq(await page.getAttribute('#wl-table tbody tr[data-case="' + late.body.id + '"]', 'class'), 'st-breached', 'breached row');
+  eq(await page.$$eval('#wl-table tbody tr', (e) => e[0].getAttribute('data-case')), String(late.body.id), 'the most overdue first');
   await shot(page, 'registry-1280-worklist');
+  await page.setViewportSize({ width: 360, height: 740 });
+  await shot(page, 'registry-360-worklist', true);
+  eq((await api(page, 'DELETE', '/cases/' + late.body.id, { version: 1, reason: 'browser test' })).status, 200, 'late case deleted');
   noProblems(page);
   await page.close();
 });
@@ -780,7 +796,28 @@ test('registry: the audit report for this month shows counts, intervals, targets
   assert((await page.textContent('#audit-targets')).includes('100 %'), 'share shown');
   const iv = await page.$$eval('#audit-intervals tbody tr', (trs) => trs.map((tr) => Array.from(tr.children).map((c) => c.textContent)));
   eq(JSON.stringify(iv[1]), JSON.stringify([EN['interval.presentation_to_contact'], '1', '2', '2', '2']), 'presentation to contact: n 1, 2 h');
+  eq(await page.$$eval('#audit-missed tbody tr[data-case]', (e) => e.length), 0, 'no case missed a target yet');
+  let csv = decodeURIComponent((await page.getAttribute('#audit-csv', 'href')).replace(/^data:text\/csv;charset=utf-8,/, ''));
+  assert(csv.split('\r\n').includes('contact,1,1,1,0,0,0'), 'CSV has the contact target: ' + csv);
+  assert(csv.includes('presentation_to_contact,1,2,2,2'), 'CSV has the intervals');
   await shot(page, 'registry-1280-audit', true);
+  /* an emergency presented 30 h ago has breached its targets: the report lists the case under each */
+  const when = new Date(Math.floor((Date.now() - 30 * 3600 * 1000) / 60000) * 60000);
+  const late = await api(page, 'POST', '/cases', { identifiers: { name: 'Testpatient Late' }, document: { schema: 'spinemets/case/1',
+    cancer: { history: 'known' }, symptoms: { pain_thoracic_or_cervical: true, limb_weakness: true },
+    events: [{ type: 'presentation', at: when.toISOString().replace(/\.\d{3}Z$/, 'Z') }] } });
+  eq(late.status, 201, 'late case made');
+  await page.fill('#audit-month', when.toISOString().slice(0, 7));
+  await page.click('#audit-go');
+  await page.waitForSelector('#audit-missed tbody tr[data-case="' + late.body.id + '"]');
+  const missed = await page.$$eval('#audit-missed tbody tr[data-case="' + late.body.id + '"]', (e) => e.map((x) => x.getAttribute('data-target')));
+  eq(missed.join(), 'contact,mri,plan', 'the late case under each target');
+  csv = decodeURIComponent((await page.getAttribute('#audit-csv', 'href')).replace(/^data:text\/csv;charset=utf-8,/, ''));
+  assert(csv.includes('mri,' + late.body.id + ',breached'), 'CSV lists the case: ' + csv);
+  await page.setViewportSize({ width: 360, height: 740 });
+  await shot(page, 'registry-360-audit', true);
+  eq(await page.evaluate(() => document.documentElement.scrollWidth), 360, 'the audit fits 360 px');
+  eq((await api(page, 'DELETE', '/cases/' + late.body.id, { version: 1, reason: 'browser test' })).status, 200, 'late case deleted');
   noProblems(page);
   await page.close();
 });
