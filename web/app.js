@@ -1136,7 +1136,7 @@
   var TARGETS = ['contact', 'mri', 'plan'];
   var INTERVALS = ['onset_to_presentation', 'presentation_to_contact', 'presentation_to_mri', 'presentation_to_plan',
     'presentation_to_treatment', 'mri_to_plan', 'plan_to_treatment'];
-  var VIEWS = ['assess', 'calc', 'cases', 'worklist', 'audit'];
+  var VIEWS = ['assess', 'calc', 'cases', 'worklist', 'audit', 'admin'];
   var PAGE = 20;
   var R = {
     user: null, view: 'assess', open: null, ids: {}, conflict: null, versions: null,
@@ -1281,6 +1281,7 @@
   function renderAccount() {
     var box = $('account');
     clear(box);
+    $('nav-admin').hidden = !(R.user && !R.pwChange && R.user.role === 'admin');
     if (R.user && !R.pwChange) {
       box.appendChild(h('span', { class: 'who', id: 'who', text: t('reg.signed_in', { user: R.user.display_name || R.user.username,
         role: t('role.' + R.user.role, null, R.user.role), site: R.user.site || t('reg.all_sites') }) }));
@@ -1307,6 +1308,7 @@
     if (v === 'calc') renderCalc();
     else if (v === 'cases') loadList();
     else if (v === 'worklist') loadWorklist();
+    else if (v === 'admin') loadAdmin();
     else if (v === 'audit') renderAudit();
   }
   function loggedOut(msg) {
@@ -1327,7 +1329,7 @@
     var status = h('p', { id: 'login-msg', class: R.msgBad ? 'err' : 'hint', role: 'alert', text: R.msg || '' });
     if (R.pwChange) {
       var cur = h('input', { type: 'password', id: 'pw-current', autocomplete: 'current-password', required: true });
-      var nw = h('input', { type: 'password', id: 'pw-new', autocomplete: 'new-password', minlength: 10, required: true,
+      var nw = h('input', { type: 'password', id: 'pw-new', autocomplete: 'new-password', required: true,
         'aria-describedby': 'pw-new-hint' });
       var again = h('input', { type: 'password', id: 'pw-again', autocomplete: 'new-password', required: true });
       var f = h('form', { class: 'reg-form', id: 'pw-form', novalidate: true },
@@ -1342,7 +1344,7 @@
           h('button', { type: 'button', class: 'btn', text: t('reg.logout'), onclick: logout })));
       f.addEventListener('submit', function (e) {
         e.preventDefault();
-        if (nw.value.length < 10) { setMsg(t('reg.pw_rule'), true); nw.focus(); return; }
+        if (!nw.value) { setMsg(t('reg.pw_rule'), true); nw.focus(); return; } /* the server's rules decide; its message is shown */
         if (nw.value !== again.value) { setMsg(t('reg.pw_mismatch'), true); again.focus(); return; }
         api('POST', '/password', { current_password: cur.value, new_password: nw.value }).then(function (r) {
           if (r.status !== 200) { setMsg(errText(r), true); return; }
@@ -1375,7 +1377,7 @@
         remember(R.user);
         renderAccount();
         regSay(t('reg.logged_in', { user: R.user.username }));
-        showView(R.view === 'assess' ? 'cases' : R.view);
+        showView(R.view === 'assess' || R.view === 'calc' ? (R.user.role === 'admin' ? 'admin' : 'cases') : R.view);
       });
     });
     box.appendChild(form);
@@ -1781,6 +1783,136 @@
     if (d) return hh ? days(d) + ' ' + t('dur.h', { n: n(hh) }) : days(d);
     if (hh) return mm ? t('dur.h', { n: n(hh) }) + ' ' + t('dur.min', { n: n(mm) }) : t('dur.h', { n: n(hh) });
     return t('dur.min', { n: n(mm) });
+  }
+
+  /* ---------- admin: users and sites (the server's rules decide; its messages are shown as they are) ---------- */
+  function loadAdmin() {
+    var box = $('view-admin');
+    if (!R.user || R.user.role !== 'admin') {
+      clear(box);
+      box.appendChild(h('h2', { id: 'admin-h', text: t('adm.heading') }));
+      box.appendChild(h('p', { class: 'hint', text: t('adm.role') }));
+      return Promise.resolve();
+    }
+    return Promise.all([api('GET', '/users'), api('GET', '/sites')]).then(function (rs) {
+      R.users = rs[0].status === 200 ? rs[0].body.users || [] : null;
+      R.sites = rs[1].status === 200 ? rs[1].body.sites || [] : R.sites;
+      renderAdmin(rs[0].status === 200 ? '' : errText(rs[0]));
+    });
+  }
+  function admMsg(text, bad) {
+    R.admMsg = { text: text, bad: bad };
+    var m = $('adm-msg');
+    if (m) { m.textContent = text; m.className = bad ? 'err' : 'ok-msg'; }
+    regSay(text);
+  }
+  function oneTime(user, pw) { /* shown once, never stored by the page */
+    R.oneTime = { user: user, pw: pw };
+  }
+  function renderAdmin(err) {
+    var box = $('view-admin');
+    clear(box);
+    box.appendChild(h('h2', { id: 'admin-h', text: t('adm.heading') }));
+    box.appendChild(h('p', { id: 'adm-msg', role: 'status', class: R.admMsg && R.admMsg.bad ? 'err' : 'ok-msg', text: R.admMsg ? R.admMsg.text : '' }));
+    if (R.oneTime) {
+      box.appendChild(h('div', { class: 'onetime', id: 'adm-onetime', tabindex: '-1', role: 'alert' },
+        h('p', { text: t('adm.onetime', { user: R.oneTime.user }) }),
+        h('p', null, h('code', { id: 'adm-onetime-pw', text: R.oneTime.pw })),
+        h('p', { class: 'hint', text: t('adm.onetime_hint') }),
+        h('button', { type: 'button', class: 'btn btn-small', id: 'adm-onetime-done', text: t('adm.onetime_done'),
+          onclick: function () { R.oneTime = null; renderAdmin(); } })));
+    }
+    if (err) { box.appendChild(h('p', { class: 'err', role: 'alert', text: err })); return; }
+    var sites = (R.sites || []).map(function (x) { return x.code || x; });
+    /* users */
+    var users = R.users || [];
+    box.appendChild(h('div', { class: 'table-wrap' }, h('table', { class: 'reg-table stack', id: 'adm-users' },
+      h('caption', { text: t('adm.users') }),
+      h('thead', null, h('tr', null, ['adm.col_user', 'adm.col_role', 'reg.audit_site', 'adm.col_status', 'adm.col_actions'].map(function (k) {
+        return h('th', { scope: 'col', text: t(k) }); }))),
+      h('tbody', null, users.map(function (u) {
+        var me = R.user && u.username === R.user.username;
+        return h('tr', { 'data-user': u.username, class: u.active === false ? 'inactive' : null },
+          h('th', { scope: 'row', 'data-label': t('adm.col_user') }, h('span', null, h('span', { class: 'wl-name', text: u.username }),
+            u.display_name ? h('span', { class: 'wl-meta', text: u.display_name }) : null)),
+          h('td', { 'data-label': t('adm.col_role'), text: t('role.' + u.role, null, u.role) }),
+          h('td', { 'data-label': t('reg.audit_site'), text: u.site || t('reg.all_sites') }),
+          h('td', { 'data-label': t('adm.col_status'), text: (u.active === false ? t('adm.inactive') : t('adm.active')) +
+            (u.password_change_required ? ' · ' + t('adm.must_change') : '') }),
+          h('td', { class: 'cell-open' }, me ? h('span', { class: 'hint', text: t('adm.you') }) : [
+            h('button', { type: 'button', class: 'btn btn-small', 'data-act': u.active === false ? 'activate' : 'deactivate',
+              text: u.active === false ? t('adm.activate') : t('adm.deactivate'),
+              'aria-label': t(u.active === false ? 'adm.activate_user' : 'adm.deactivate_user', { user: u.username }),
+              onclick: function () { userAct(u, u.active === false ? 'activate' : 'deactivate'); } }), ' ',
+            h('button', { type: 'button', class: 'btn btn-small', 'data-act': 'reset', text: t('adm.reset'),
+              'aria-label': t('adm.reset_user', { user: u.username }), onclick: function () { userAct(u, 'password'); } })]));
+      })))));
+    /* add a user */
+    var un = h('input', { type: 'text', id: 'adm-username', autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false', required: true });
+    var dn = h('input', { type: 'text', id: 'adm-display', autocomplete: 'off' });
+    var role = h('select', { id: 'adm-role' }, ['clinician', 'coordinator', 'researcher', 'admin'].map(function (r) {
+      return h('option', { value: r, text: t('role.' + r, null, r) }); }));
+    var site = h('select', { id: 'adm-site' }, h('option', { value: '', text: t('adm.no_site') }),
+      sites.map(function (x) { return h('option', { value: x, text: x }); }));
+    var pw = h('input', { type: 'password', id: 'adm-password', autocomplete: 'new-password', 'aria-describedby': 'adm-password-hint' });
+    var uf = h('form', { class: 'reg-form adm-form', id: 'adm-user-form', novalidate: true, 'aria-labelledby': 'adm-user-h' },
+      h('h3', { id: 'adm-user-h', text: t('adm.add_user') }),
+      h('div', { class: 'grid' },
+        h('div', { class: 'field' }, h('label', { for: 'adm-username', text: t('reg.username') }), un),
+        h('div', { class: 'field' }, h('label', { for: 'adm-display', text: t('adm.display') }), dn),
+        h('div', { class: 'field' }, h('label', { for: 'adm-role', text: t('adm.col_role') }), role),
+        h('div', { class: 'field' }, h('label', { for: 'adm-site', text: t('reg.audit_site') }), site),
+        h('div', { class: 'field' }, h('label', { for: 'adm-password', text: t('adm.password') }), pw,
+          h('p', { class: 'hint', id: 'adm-password-hint', text: t('adm.password_hint') }))),
+      h('button', { type: 'submit', class: 'btn btn-primary', id: 'adm-user-add', text: t('adm.add_user') }));
+    uf.addEventListener('submit', function (e) {
+      e.preventDefault();
+      var body = { username: un.value.trim(), role: role.value };
+      if (dn.value.trim()) body.display_name = dn.value.trim();
+      if (site.value) body.site = site.value;
+      if (pw.value) body.password = pw.value;
+      api('POST', '/users', body).then(function (r) {
+        if (r.status !== 201 && r.status !== 200) { admMsg(errText(r), true); return; }
+        if (r.body && r.body.one_time_password) oneTime(body.username, r.body.one_time_password);
+        R.admMsg = { text: t('adm.user_added', { user: body.username }), bad: false };
+        loadAdmin().then(function () { var o = $('adm-onetime') || $('adm-msg'); if (o) o.focus(); });
+      });
+    });
+    box.appendChild(uf);
+    /* sites */
+    box.appendChild(h('div', { class: 'table-wrap' }, h('table', { class: 'reg-table', id: 'adm-sites' },
+      h('caption', { text: t('adm.sites') }),
+      h('thead', null, h('tr', null, h('th', { scope: 'col', text: t('adm.site_code') }), h('th', { scope: 'col', text: t('adm.site_name') }))),
+      h('tbody', null, (R.sites || []).map(function (x) {
+        return h('tr', { 'data-site': x.code || x }, h('th', { scope: 'row', text: x.code || x }), h('td', { text: x.name || '' }));
+      })))));
+    var sc = h('input', { type: 'text', id: 'adm-site-code', autocomplete: 'off', autocapitalize: 'none', required: true });
+    var sn = h('input', { type: 'text', id: 'adm-site-name', autocomplete: 'off', required: true });
+    var sf = h('form', { class: 'reg-form adm-form', id: 'adm-site-form', novalidate: true, 'aria-labelledby': 'adm-site-h' },
+      h('h3', { id: 'adm-site-h', text: t('adm.add_site') }),
+      h('div', { class: 'grid' },
+        h('div', { class: 'field' }, h('label', { for: 'adm-site-code', text: t('adm.site_code') }), sc),
+        h('div', { class: 'field' }, h('label', { for: 'adm-site-name', text: t('adm.site_name') }), sn)),
+      h('button', { type: 'submit', class: 'btn', id: 'adm-site-add', text: t('adm.add_site') }));
+    sf.addEventListener('submit', function (e) {
+      e.preventDefault();
+      api('POST', '/sites', { code: sc.value.trim(), name: sn.value.trim() }).then(function (r) {
+        if (r.status !== 201 && r.status !== 200) { admMsg(errText(r), true); return; }
+        R.admMsg = { text: t('adm.site_added', { site: sc.value.trim() }), bad: false };
+        loadAdmin().then(function () { var m = $('adm-msg'); if (m) m.focus(); });
+      });
+    });
+    box.appendChild(sf);
+  }
+  function userAct(u, act) {
+    var q = act === 'password' ? 'adm.reset_confirm' : act === 'deactivate' ? 'adm.deactivate_confirm' : null;
+    if (q && !window.confirm(t(q, { user: u.username }))) return;
+    api('POST', '/users/' + encodeURIComponent(u.username) + '/' + act).then(function (r) {
+      if (r.status !== 200 && r.status !== 201) { admMsg(errText(r), true); return; }
+      if (act === 'password' && r.body && r.body.one_time_password) oneTime(u.username, r.body.one_time_password);
+      R.admMsg = { text: t('adm.done_' + act, { user: u.username }), bad: false };
+      loadAdmin().then(function () { var o = $('adm-onetime') || $('adm-msg'); if (o) o.focus(); });
+    });
   }
 
   /* ---------- audit report ---------- */

@@ -611,6 +611,7 @@ test('projector width 1280: results sit beside the form', async () => {
 const CLIN = { user: process.env.SPINEMETS_TEST_USER, pass: process.env.SPINEMETS_TEST_PASSWORD };
 const RES = { user: process.env.SPINEMETS_TEST_RESEARCHER, pass: process.env.SPINEMETS_TEST_RESEARCHER_PASSWORD };
 const NEWU = { user: process.env.SPINEMETS_TEST_NEWUSER, pass: process.env.SPINEMETS_TEST_NEWUSER_PASSWORD };
+const ADM = { user: process.env.SPINEMETS_TEST_ADMIN, pass: process.env.SPINEMETS_TEST_ADMIN_PASSWORD };
 const REG = { id: 0, name: 'Testpatient Alpha' };
 function haveRegistry() { assert(CLIN.user && CLIN.pass, 'SPINEMETS_TEST_USER/SPINEMETS_TEST_PASSWORD not set (run through run.sh)'); }
 function fmt(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ','); }
@@ -1034,6 +1035,59 @@ test('registry: a one-time password must be changed first, then sign out', async
   assert((await page.textContent('#who')).includes(NEWU.user), 'signed in after the change');
   await logout(page);
   eq(await page.isVisible('#login-form'), true, 'back to the sign-in form');
+  noProblems(page);
+  await page.close();
+});
+
+test('registry: the administrator adds a site and a user (one-time password shown once), deactivates and resets; server errors verbatim', async () => {
+  haveRegistry(); assert(ADM.user, 'admin set by run.sh');
+  const page = await openSignedIn({ width: 360, height: 740, hash: '#admin', allow: /status of 4\d\d/ }, ADM);
+  await page.waitForSelector('#adm-users');
+  assert(await page.isVisible('#nav-admin'), 'the admin sees the users-and-sites link');
+  const users = await page.$$eval('#adm-users tbody tr', (e) => e.map((x) => x.getAttribute('data-user')));
+  assert(users.includes(CLIN.user) && users.includes(ADM.user), 'users listed: ' + users.join());
+  /* a site */
+  await page.fill('#adm-site-code', 'south');
+  await page.fill('#adm-site-name', 'South District Hospital');
+  await page.click('#adm-site-add');
+  await page.waitForSelector('#adm-sites tr[data-site="south"]');
+  /* a bad username: the server's message, verbatim */
+  await page.fill('#adm-username', 'bad name!');
+  await page.selectOption('#adm-role', 'clinician');
+  await page.selectOption('#adm-site', 'south');
+  const bad = await api(page, 'POST', '/users', { username: 'bad name!', role: 'clinician', site: 'south' });
+  await page.click('#adm-user-add');
+  await page.waitForFunction((m) => document.getElementById('adm-msg').textContent.includes(m), bad.body.error.message);
+  eq(await page.getAttribute('#adm-msg', 'class'), 'err', 'shown as an error');
+  /* a good one, with a one-time password shown once */
+  await page.fill('#adm-username', 'nurse.south');
+  await page.fill('#adm-display', 'Nurse South');
+  await page.click('#adm-user-add');
+  await page.waitForSelector('#adm-onetime-pw');
+  const otp = await page.textContent('#adm-onetime-pw');
+  assert(otp.length >= 10, 'a one-time password: ' + otp.length + ' characters');
+  assert(await page.isVisible('#adm-users tr[data-user="nurse.south"]'), 'the new user listed');
+  await shot(page, 'admin-360', true);
+  await page.click('#adm-onetime-done');
+  eq(await page.$('#adm-onetime-pw'), null, 'hidden after passing it on');
+  /* deactivate (asks) and reset (asks, new one-time password) */
+  page.once('dialog', (d) => d.accept());
+  await page.getByRole('button', { name: EN['adm.deactivate_user'].replace('{user}', 'nurse.south') }).click();
+  await page.waitForFunction(() => document.querySelector('#adm-users tr[data-user="nurse.south"]').className === 'inactive');
+  const u = await api(page, 'GET', '/users/nurse.south');
+  eq(u.body.active === false || (u.body.user && u.body.user.active === false), true, 'deactivated on the server');
+  page.once('dialog', (d) => d.accept());
+  await page.getByRole('button', { name: EN['adm.reset_user'].replace('{user}', 'nurse.south') }).click();
+  await page.waitForSelector('#adm-onetime-pw');
+  assert((await page.textContent('#adm-onetime-pw')) !== otp, 'a new one-time password');
+  /* keyboard: the admin link is reachable and its view opens with Enter */
+  await page.focus('.view-link[data-view="assess"]');
+  await page.keyboard.press('Enter');
+  await page.focus('.view-link[data-view="admin"]');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.body.getAttribute('data-view') === 'admin');
+  await logout(page);
+  eq(await page.isVisible('#nav-admin'), false, 'no admin link after signing out');
   noProblems(page);
   await page.close();
 });
