@@ -1651,6 +1651,7 @@ typedef struct report_walk {
 	size_t n, cap;
 	size_t unstarted;
 	int oom;
+	int64_t *ids; /* the case of each clock (the list of cases that missed a target) */
 } report_walk;
 
 static int report_row(void *p, const sm_store_case *sc)
@@ -1673,8 +1674,15 @@ static int report_row(void *p, const sm_store_case *sc)
 			return 1;
 		}
 		w->clocks = nv;
+		int64_t *ni = realloc(w->ids, nc * sizeof *ni);
+		if (!ni) {
+			w->oom = 1;
+			return 1;
+		}
+		w->ids = ni;
 		w->cap = nc;
 	}
+	w->ids[w->n] = sc->case_id;
 	w->clocks[w->n++] = clock;
 	return 0;
 }
@@ -1705,6 +1713,24 @@ static json_t *standards(void)
 	return o;
 }
 
+/* the site's own staff see which cases missed each target ({id, state}); other roles see counts only */
+static void report_not_met(json_t *targets, const report_walk *w)
+{
+	for (int g = 0; g < SM_NTARGETS; g++) {
+		json_t *list = json_array();
+		for (size_t k = 0; k < w->n; k++) {
+			sm_target_state st = w->clocks[k].targets[g].state;
+			if (st != SM_TS_MISSED && st != SM_TS_BREACHED)
+				continue;
+			json_t *x = json_object();
+			json_object_set_new(x, "id", json_integer((json_int_t)w->ids[k]));
+			json_object_set_new(x, "state", json_string(sm_target_state_name(st)));
+			json_array_append_new(list, x);
+		}
+		json_object_set_new(json_object_get(targets, sm_target_name((sm_target_id)g)), "not_met_cases", list);
+	}
+}
+
 static void do_report(ctx *c)
 {
 	sm_store_site site = {0};
@@ -1722,13 +1748,14 @@ static void do_report(ctx *c)
 	long long from, to;
 	if (!month || sm_reg_parse_month(month, &from, &to) != 0)
 		return fail(c, 400, "query parameter month: required, as YYYY-MM (e.g. 2026-03)");
-	report_walk w = {c, from, to, malloc(sizeof(sm_case)), NULL, 0, 0, 0, 0};
+	report_walk w = {c, from, to, malloc(sizeof(sm_case)), NULL, 0, 0, 0, 0, NULL};
 	if (!w.k)
 		return fail(c, 500, "out of memory");
 	sm_store_status rc = sm_store_case_each(c->st, NULL, site.id, 0, report_row, &w);
 	free(w.k);
 	if (rc != SM_STORE_OK || w.oom) {
 		free(w.clocks);
+		free(w.ids);
 		return rc != SM_STORE_OK ? fail_store(c, rc, "audit report") : fail(c, 500, "out of memory");
 	}
 	double *scratch = malloc((w.n ? w.n : 1) * sizeof *scratch);
@@ -1736,6 +1763,7 @@ static void do_report(ctx *c)
 	if (!scratch || sm_audit_summarise(w.clocks, w.n, scratch, &a) != SM_OK) {
 		free(scratch);
 		free(w.clocks);
+		free(w.ids);
 		return fail(c, 500, "out of memory");
 	}
 	json_t *o = json_object();
@@ -1753,9 +1781,12 @@ static void do_report(ctx *c)
 	json_t *summary = sm_reg_audit_json(&a, w.clocks, w.n);
 	json_object_update(o, summary);
 	json_decref(summary);
+	if (is_clinical(c))
+		report_not_met(json_object_get(o, "targets"), &w);
 	reply(c, 200, o);
 	free(scratch);
 	free(w.clocks);
+	free(w.ids);
 }
 
 /* ======================================================================
