@@ -71,7 +71,9 @@ static void batch_usage(FILE *f)
 	      "                      (g/L values are divided by 10)\n"
 	      "  --threads N         scoring threads (default: the number of CPUs)\n"
 	      "  --help              this help\n"
-	      "\n"
+	      "\n", f);
+	sm_cli_instrument_list(f);
+	fputs("\n"
 	      "The output keeps the input's line ends (LF or CRLF) and byte order mark.\n"
 	      "Memory stays bounded whatever the size of the file.\n"
 	      "Exit status: 0 the file was processed (even with invalid rows), 1 a fatal\n"

@@ -937,6 +937,23 @@ static int next_record(sm_csv_reader *r)
 	r->raw_valid = true;
 	/* A record is valid UTF-8 exactly when each of its fields is (the bytes
 	** in between are ASCII); look at fields only when the record is not ASCII. */
+	/* A NUL byte would end the value early for every C string reader
+	** downstream ("80<NUL>5" read as 80): the record is an error naming the field. */
+	if (r->utf8 && memchr(r->buf + r->rec, 0, r->term - r->rec)) {
+		unsigned long long line = r->cur_line;
+		for (i = 0; i < n; i++) {
+			const char *f = r->fields[i].ptr;
+			size_t len = r->fields[i].len;
+			const char *z = len ? memchr(f, 0, len) : NULL;
+			if (z) {
+				line += count_lines((const unsigned char *)f, 0, (size_t)(z - f));
+				set_error(r, SM_CSV_E_UTF8, true, r->cur_row, line, i + 1,
+				          "a NUL byte (0x00) inside the value; remove it (the file is not plain text)");
+				return SM_CSV_ERROR;
+			}
+			line += count_lines((const unsigned char *)f, 0, len);
+		}
+	}
 	if (r->utf8 && !all_ascii(r->buf + r->rec, r->term - r->rec)) {
 		unsigned long long line = r->cur_line;
 		for (i = 0; i < n; i++) {

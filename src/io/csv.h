@@ -73,7 +73,7 @@ typedef enum sm_csv_errcode {
 	SM_CSV_E_AFTER_QUOTE = 3,  /* something other than delimiter/line end after a closing quote */
 	SM_CSV_E_BARE_CR = 4,      /* a CR not followed by LF outside quotes */
 	SM_CSV_E_RAGGED = 5,       /* wrong number of fields (recoverable) */
-	SM_CSV_E_UTF8 = 6,         /* invalid UTF-8 (recoverable) */
+	SM_CSV_E_UTF8 = 6,         /* invalid UTF-8, or a NUL byte in a value (recoverable) */
 	SM_CSV_E_UTF16 = 7,        /* the input starts with a UTF-16 byte order mark */
 	SM_CSV_E_TOO_LONG = 8,     /* a record longer than max_record bytes */
 	SM_CSV_E_IO = 9,           /* read failure */

@@ -59,6 +59,7 @@
 #include <jansson.h>
 
 #include "io/csv.h"
+#include "io/file.h"
 #include "io/json_score.h"
 #include "io/jw.h"
 #include "research/research.h"
@@ -682,7 +683,7 @@ static void submit(batch *b, chunk *c)
 
 static void chunk_fit(chunk *c, size_t len)
 {
-	if (c->cap < len) {
+	if (c->cap < len || !c->base) { /* a chunk never used has no buffer yet */
 		free(c->base);
 		c->cap = len + len / 4;
 		c->base = xmalloc(c->cap + 1 + PAD);
@@ -743,7 +744,8 @@ static void *reader_main(void *arg)
 		chunk_fit(c, cut - b->spos);
 		memcpy(c->base + 1, b->stage + b->spos, cut - b->spos);
 		c->nlf = nlf;
-		c->plain = plain;
+		/* a NUL byte is found (and named) by the full CSV reader only */
+		c->plain = plain && !memchr(b->stage + b->spos, 0, cut - b->spos);
 		b->lines += nlf;
 		b->spos = cut;
 		submit(b, c);
@@ -1688,9 +1690,9 @@ int sm_batch_run(const sm_batch_opts *o)
 	}
 	b->in_fd = 0;
 	if (strcmp(input, "-") != 0) {
-		b->in_fd = open(input, O_RDONLY);
+		b->in_fd = sm_file_is_dir(input) ? (errno = EISDIR, -1) : open(input, O_RDONLY);
 		if (b->in_fd < 0) {
-			fprintf(b->err, "spinemets batch: cannot open '%s': %s\n", input, strerror(errno));
+			fprintf(b->err, "spinemets batch: cannot open '%s': %s\n", input, sm_file_error(input, errno));
 			free(b->bi);
 			return SM_RESEARCH_USAGE;
 		}
@@ -1780,7 +1782,7 @@ int sm_batch_run(const sm_batch_opts *o)
 	if (output && strcmp(output, "-") != 0) {
 		b->out_fd = open(output, O_WRONLY | O_CREAT | O_TRUNC, 0666);
 		if (b->out_fd < 0) {
-			fprintf(b->err, "spinemets batch: cannot write '%s': %s\n", output, strerror(errno));
+			fprintf(b->err, "spinemets batch: cannot write '%s': %s\n", output, sm_file_error(output, errno));
 			open_failed = true;
 			atomic_store(&b->stop, true);
 		}
@@ -1930,7 +1932,7 @@ int sm_batch_run(const sm_batch_opts *o)
 	/* the summary */
 	fprintf(b->err, "spinemets batch: %llu row%s read%s", rows, rows == 1 ? "" : "s", fatal ? " before the error" : "");
 	if (bad)
-		fprintf(b->err, "; %llu malformed (wrong number of fields or not UTF-8), kept and marked invalid", bad);
+		fprintf(b->err, "; %llu malformed (wrong number of fields, not UTF-8 or a NUL byte), kept and marked invalid", bad);
 	fputc('\n', b->err);
 	for (size_t j = 0; j < ninst; j++)
 		fprintf(b->err, "  %-18s %10llu ok %10llu incomplete %10llu invalid\n", b->bi[j].name, totals[j * 3 + ST_OK],

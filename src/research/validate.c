@@ -10,7 +10,7 @@
 ** the bands of a named instrument it sets the survival figures the derivation paper
 ** published, where REFERENCE.md marks them verified ([V]) or secondary ([S]).
 ** Output: a text report (default), one JSON object (--json), one self-contained HTML file
-** (--report FILE, src/io/report_html.c).
+** (--report FILE, src/research/report_html.c).
 */
 #include <errno.h>
 #include <float.h>
@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "io/csv.h"
+#include "io/file.h"
 #include "io/jw.h"
 #include "research/report_html.h"
 #include "research/research.h"
@@ -1111,12 +1112,18 @@ static void print_text(FILE *f, const sm_validation *v)
 		fputc('\n', f);
 	}
 
-	if (v->logrank)
+	if (v->logrank && (v->logrank->df == 0 || !isfinite(v->logrank->p_value)))
+		fprintf(f, "\nLog-rank test: not estimable (no group has an expected event: %s)\n",
+		        v->events == 0 ? "every patient is censored" : "no two groups are at risk at an event time");
+	else if (v->logrank)
 		fprintf(f, "\nLog-rank test (survdiff, rho = 0): chi-square %.4g on %zu df, p = %.3g\n", v->logrank->chisq,
 		        v->logrank->df, v->logrank->p_value);
 	else
 		fprintf(f, "\nLog-rank test: not done (fewer than two groups)\n");
-	if (v->has_c)
+	if (v->has_c && !isfinite(v->c.concordance))
+		fprintf(f, "Harrell's C of %s: not estimable (no comparable pair: %s), n %zu\n", v->score_col,
+		        v->events == 0 ? "every patient is censored" : "no event precedes a longer follow-up", v->c.n);
+	else if (v->has_c)
 		fprintf(f, "Harrell's C of %s: %.4f (SE %.4f, 95%% CI %.4f-%.4f), n %zu, %s (%s)\n", v->score_col,
 		        v->c.concordance, v->c.std_err, v->c.concordance - 1.959963984540054 * v->c.std_err,
 		        v->c.concordance + 1.959963984540054 * v->c.std_err, v->c.n, sm_direction_name(v->direction),
@@ -1209,6 +1216,16 @@ static sm_val_group *band_groups(const sm_instrument *inst, size_t *k)
 	}
 	*k = nb;
 	return g;
+}
+
+/* A report opened before the work but never written: closed and removed. */
+static void report_abandon(FILE *rf, const char *path)
+{
+	if (!rf)
+		return;
+	fclose(rf);
+	if (path)
+		remove(path);
 }
 
 int sm_validate_run(const sm_validate_opts *opt)
@@ -1333,9 +1350,21 @@ int sm_validate_run(const sm_validate_opts *opt)
 	double t0 = now_s();
 	FILE *in = stdin;
 	if (strcmp(o.file, "-") != 0) {
-		in = fopen(o.file, "rb");
+		in = sm_file_is_dir(o.file) ? (errno = EISDIR, NULL) : fopen(o.file, "rb");
 		if (!in) {
-			fprintf(o.err, "spinemets validate: cannot open '%s': %s\n", o.file, strerror(errno));
+			fprintf(o.err, "spinemets validate: cannot open '%s': %s\n", o.file, sm_file_error(o.file, errno));
+			return SM_RESEARCH_USAGE;
+		}
+	}
+	/* the report file is opened before any work: an unwritable path fails first */
+	FILE *rf = NULL;
+	if (o.report) {
+		rf = sm_file_is_dir(o.report) ? (errno = EISDIR, NULL) : fopen(o.report, "wb");
+		if (!rf) {
+			fprintf(o.err, "spinemets validate: cannot write '%s': %s\n", o.report,
+			        sm_file_error(o.report, errno));
+			if (in != stdin)
+				fclose(in);
 			return SM_RESEARCH_USAGE;
 		}
 	}
@@ -1349,6 +1378,7 @@ int sm_validate_run(const sm_validate_opts *opt)
 		fprintf(o.err, "spinemets validate: out of memory\n");
 		if (in != stdin)
 			fclose(in);
+		report_abandon(rf, o.report);
 		return SM_RESEARCH_INVALID;
 	}
 	rc = find_columns(r, &c, o.file);
@@ -1362,6 +1392,7 @@ int sm_validate_run(const sm_validate_opts *opt)
 	if (rc != 0) {
 		data_free(&d);
 		dict_free(&c.gdict);
+		report_abandon(rf, o.report);
 		return rc;
 	}
 	v.n = d.n;
@@ -1373,6 +1404,7 @@ int sm_validate_run(const sm_validate_opts *opt)
 		        o.file, v.rows_read, v.missing_time, v.missing_event, v.invalid_skipped);
 		data_free(&d);
 		dict_free(&c.gdict);
+		report_abandon(rf, o.report);
 		return SM_RESEARCH_INVALID;
 	}
 
@@ -1544,18 +1576,13 @@ int sm_validate_run(const sm_validate_opts *opt)
 		fprintf(o.err, "spinemets validate: cannot write the result\n");
 		rc = SM_RESEARCH_INVALID;
 	}
-	if (o.report) {
-		FILE *rf = fopen(o.report, "wb");
-		if (!rf) {
-			fprintf(o.err, "spinemets validate: cannot write '%s': %s\n", o.report, strerror(errno));
-			rc = SM_RESEARCH_USAGE;
-		} else {
-			int wr = sm_report_html_write(rf, &v);
-			if (fclose(rf) != 0 || wr != 0) {
-				fprintf(o.err, "spinemets validate: error writing '%s'\n", o.report);
-				rc = SM_RESEARCH_INVALID;
-			}
+	if (rf) {
+		int wr = sm_report_html_write(rf, &v);
+		if (fclose(rf) != 0 || wr != 0) {
+			fprintf(o.err, "spinemets validate: error writing '%s'\n", o.report);
+			rc = SM_RESEARCH_INVALID;
 		}
+		rf = NULL;
 	}
 	if (o.timings)
 		fprintf(o.err, "timings: read %.3f s (%zu rows), stats %.3f s (Kaplan-Meier %.3f, log-rank %.3f, "
@@ -1571,6 +1598,7 @@ nomem:
 	fprintf(o.err, "spinemets validate: out of memory\n");
 	rc = SM_RESEARCH_INVALID;
 done:
+	report_abandon(rf, o.report); /* not written (out of memory) */
 	free(cs_time);
 	free(cs_score);
 	free(cs_event);
