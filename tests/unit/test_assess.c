@@ -443,8 +443,9 @@ static void test_triage_rule_every_branch(void **state)
 		run *r = AM(TRIAGE_BASE, patch);
 		check_targets(r, t->urgency);
 		/* dexamethasone 16 mg only with neurology (§7.2 NG234 1.8.1 / 1.8.3) */
-		EXPECT_STR(r, "triage.dexamethasone", strcmp(t->urgency, "emergency") == 0 && t->N ? "give_16mg" : "not_routine");
+		/* §15.1: without known or suspected cancer, "discuss with the team now" */
 		bool no_cancer = t->history && strcmp(t->history, "none") == 0;
+		EXPECT_STR(r, "triage.dexamethasone", strcmp(t->urgency, "emergency") == 0 && t->N ? (no_cancer ? "discuss_with_team_now" : "give_16mg") : "not_routine");
 		if (no_cancer && t->P) {
 			/* §14: P (with or without N) without a cancer history -> unknown-primary work-up */
 			HAS(r, "triage.actions", "unknown_primary_workup");
@@ -1662,18 +1663,20 @@ static void test_writer_document(void **state)
 			expect_keys(r->j, top, N(top), "assessment");
 		else
 			expect_keys(r->j, top_adult, N(top_adult), "assessment");
+		/* §15: the rule that set the steroid advice, the mimic flags beside the
+		** triage (15.1) and the adolescent flag (15.18) */
 		const char *tri[] = {"urgency", "contact_within_hours", "mri_within_hours", "dexamethasone", "actions",
-			"action_reasons", "reasons", "complete"};
+			"action_reasons", "reasons", "complete", "dexamethasone_rule", "mimics", "mimic_reasons", "adolescent"};
 		const char *tri_routine[] = {"urgency", "contact_within_hours", "dexamethasone", "actions", "action_reasons",
-			"reasons", "complete"};
+			"reasons", "complete", "dexamethasone_rule", "mimics", "mimic_reasons", "adolescent"};
 		if (r->a->mri_within_hours >= 0)
 			expect_keys(jget(r->j, "triage"), tri, N(tri), "triage");
 		else
 			expect_keys(jget(r->j, "triage"), tri_routine, N(tri_routine), "triage");
 		const char *noms[] = {"neurologic", "oncologic", "mechanical", "systemic", "assessment_reasons", "options",
-			"reasons", "referrals"};
+			"reasons", "option_frameworks", "referrals"};
 		expect_keys(jget(r->j, "noms"), noms, N(noms), "noms");
-		const char *surg[] = {"patchell_eligible", "reasons", "undetermined", "applicable", "note"};
+		const char *surg[] = {"patchell_eligible", "eligibility", "conflict", "reasons", "undetermined", "applicable", "note"};
 		expect_keys(jget(r->j, "surgery"), surg, N(surg), "surgery");
 		size_t i;
 		json_t *l;
