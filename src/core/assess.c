@@ -622,8 +622,10 @@ static void triage(const facts *f, sm_assessment *a)
 		if (dex_now_haem)
 			ACTION("dexamethasone_now_tissue_in_parallel", R_S15_7_DEX_NOW, "Lymphoma or leukaemia possible with a severe, sphincter or deteriorating (or unknown-course) deficit: steroid now per the paediatric protocol and urgent tissue in parallel; tell the pathologist a steroid was given.", NULL);
 	} else if (f->child) {
+		/* §15.12: never a steroid for a child without neurology */
 		a->dexamethasone = SM_DEX_NOT_ROUTINE;
 		a->dex_rule = R(R_S15_12_CHILD);
+		fire(a, R_S15_12_CHILD);
 	} else if (f->cancer == SM_NO && neuro && u == SM_URG_EMERGENCY) {
 		a->dexamethasone = SM_DEX_DISCUSS;
 		a->dex_rule = R(R_S15_1_DEX_DISCUSS);
