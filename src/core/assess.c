@@ -1551,7 +1551,7 @@ static void paediatric(const facts *f, sm_assessment *a)
 		paed_note(a, R_PAED_SCALE, "A Karnofsky score was recorded for a child under 16: use the Lansky scale.");
 	paed_note(a, R_PAED_SUPPRESS, "Adult prognostic scores are not computed; SINS and ESCC are shown descriptively and are not validated in children.");
 	if (f->h && f->h->chemo_first_child)
-		paed_note(a, R_S15_9_CHEMO_FIRST, "Chemosensitive tumour: urgent chemotherapy is usually first; decompression for rapid or progressive deterioration.");
+		paed_note(a, R_OPT_CHEMO_FIRST, "Chemosensitive tumour: urgent chemotherapy is usually first; decompression for rapid or progressive deterioration.");
 	paed_note(a, R_PAED_LAMINECTOMY, "If laminectomy is considered: spinal deformity follows multilevel laminectomy in 46% under 15 years (100% cervical); prefer laminoplasty and follow up for deformity.");
 	paed_note(a, R_PAED_RT, "If radiotherapy is given: include whole vertebral bodies symmetrically to avoid scoliosis; growth impairment depends on dose and age.");
 	paed_note(a, R_DEX_PAED, "Dexamethasone per the paediatric oncology protocol (never the adult dose scaled by weight); tissue first if lymphoma or leukaemia is possible and neurology allows.");

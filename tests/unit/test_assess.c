@@ -1826,10 +1826,7 @@ static bool fired(const sm_assessment *a, const char *id)
 	return false;
 }
 
-#define assert_fired(a, id) \
-	do { if (!fired((a), (id))) fail_msg("rule %s did not fire", (id)); } while (0)
-#define assert_not_fired(a, id) \
-	do { if (fired((a), (id))) fail_msg("rule %s fired", (id)); } while (0)
+/* assert_fired / assert_not_fired come from testutil.h */
 
 typedef struct boundary_row {
 	const char *id;

@@ -235,8 +235,45 @@ static json_t *gen_patchell_case(void)
 	return c;
 }
 
+
+/* REFERENCE §15.4: back pain without cancer, every red flag recorded, with one
+** flag flipped, dropped or an age at a boundary now and then */
+static json_t *gen_back_pain_case(void)
+{
+	static const char *const sym_false[] = {"pain_thoracic_or_cervical", "pain_progressive_lumbar", "pain_severe_unremitting_lower",
+		"pain_nocturnal", "limb_weakness", "difficulty_walking", "sensory_loss", "bladder_bowel_dysfunction",
+		"no_improvement_4_6_weeks", "weight_loss", "fever", "night_sweats", "bilateral_radicular_pain"};
+	static const char *const hist_false[] = {"immunosuppression", "long_term_steroids", "osteoporosis", "injecting_drug_use"};
+	static const double ages[] = {15, 16, 17.9, 18, 19, 20, 35, 49, 50, 61};
+	json_t *c = json_object(), *p = json_object(), *ca = json_object(), *s = json_object(), *h = json_object(), *inf = json_object();
+	put(p, "age_years", json_real(ages[rnd((int)NK(ages))]));
+	put(c, "patient", p);
+	put(ca, "history", json_string(chance(0.9) ? "none" : "suspected"));
+	put(c, "cancer", ca);
+	put(s, "pain_mechanical", json_true());
+	put(s, "radicular_pain", rbool(0.4));
+	for (size_t k = 0; k < NK(sym_false); k++)
+		put(s, sym_false[k], json_false());
+	for (size_t k = 0; k < NK(hist_false); k++)
+		put(h, hist_false[k], json_false());
+	put(inf, "tb_history_or_contact", json_false());
+	put(inf, "bacteraemia_or_endocarditis", json_false());
+	int m = rnd(3);
+	if (m == 1)
+		put(s, sym_false[rnd((int)NK(sym_false))], json_true());
+	else if (m == 2)
+		json_object_del(s, sym_false[rnd((int)NK(sym_false))]);
+	MAYBE(s, "pain_persistent", 0.3, rbool(0.5));
+	put(c, "symptoms", s);
+	put(c, "history", h);
+	put(c, "infection", inf);
+	return c;
+}
+
 static json_t *gen_case(void)
 {
+	if (chance(0.04))
+		return gen_back_pain_case();
 	if (chance(0.08))
 		return gen_patchell_case();
 	json_t *c = json_object();
@@ -822,7 +859,9 @@ static void check_case(const sm_case *c, const sm_assessment *a)
 	bool unilateral = !cancer && c->symptoms.neuro[SM_N_RADICULAR_PAIN] == SM_YES && c->symptoms.bilateral_radicular_pain == SM_NO;
 	if (c->patient.age_years.known && c->patient.age_years.v < 16)
 		skip = true;
-	if (!skip && !simple && !(unilateral && in_list(rules, "S15-4-RED-FLAG"))) {
+	/* 15.4: unilateral radicular pain without cancer is not set N */
+	bool back_pain_rule = in_list(rules, "S15-4-RED-FLAG") || in_list(rules, "S15-4-UNRECORDED");
+	if (!skip && !simple && !(unilateral && back_pain_rule)) {
 		sm_urgency want = table14(cancer, P, N);
 		CHECK(a->urgency >= want, "(h) §14 triage: cancer %d, P %d, N %d -> at least %s expected, got %s", cancer, P, N,
 		      urgency_word(want), urgency_word(a->urgency));
