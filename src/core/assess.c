@@ -1376,7 +1376,7 @@ static void safety_after(const facts *f, sm_assessment *a)
 		if (patchell_exclusion(a, &why)) {
 			remove_item(a->options, &a->noptions, "separation_surgery_then_srs");
 			remove_item(a->options, &a->noptions, "decompressive_surgery_then_rt");
-			OPTION("surgical_opinion", R_S15_5_OUTSIDE, "Outside the Patchell evidence for neurological recovery (", why);
+			OPTION("surgical_opinion", R_S15_5_OUTSIDE, "Outside the Patchell evidence for decompression to recover neurology; surgical opinion for stabilisation or intractable mechanical pain. ", why);
 			if (!has_item(a->options, a->noptions, "cebrt"))
 				OPTION("cebrt", R_S15_5_OUTSIDE, "Outside the Patchell evidence: radiotherapy (conventional EBRT), as the patient can tolerate.", NULL);
 			OPTION("supportive_care", R_S15_5_OUTSIDE, "Best supportive care alongside or instead of radiotherapy.", NULL);
