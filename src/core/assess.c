@@ -1475,6 +1475,12 @@ static void safety_after(const facts *f, sm_assessment *a)
 		WORKUP("adjusted_calcium_now", R_S15_15_CALCIUM, "Cancer with weakness, confusion, drowsiness, constipation, polyuria or vomiting: adjusted calcium now (it never downgrades a neurological finding).", NULL);
 	if (c->systemic.adjusted_calcium_mmol_l.known && c->systemic.adjusted_calcium_mmol_l.v > 2.6)
 		ACTION("treat_hypercalcaemia", R_S15_15_RAISED, "Adjusted calcium above 2.6 mmol/L: IV fluids and a bisphosphonate with the oncologist.", NULL);
+	/* 15.4: a red flag brings the infection work-up beside the unknown-primary one */
+	for (size_t k = 0; k < a->nfired; k++)
+		if (a->fired[k] == R(R_S15_4_RED_FLAG)) {
+			WORKUP("fbc_crp_esr", R_S15_4_RED_FLAG, "Back pain with a red flag: FBC, CRP and ESR (infection and malignancy screen); blood cultures if febrile.", NULL);
+			break;
+		}
 	/* 15.4: myeloma screen at 60 or over with persistent back pain */
 	if (f->cancer == SM_NO && f->age_known && f->age >= 60 && f->P == SM_YES &&
 	    (yes(c->symptoms.pain_persistent) || yes(c->symptoms.no_improvement_4_6_weeks)))

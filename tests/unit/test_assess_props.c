@@ -67,7 +67,7 @@ static const char *const K_WORKUP[] = {"mri_whole_spine", "ct_whole_spine", "ct_
 	"thyroid_examination", "urinalysis", "calcium_alp_ldh", "csf_cytology", "bone_marrow", "urine_catecholamines", "afp_bhcg",
 	"crp_blood_cultures", "tumour_lysis_bloods", "blood_cultures_two_sets", "no_biopsy_needed_for_organism",
 	"biopsy_histology_microbiology", "brucella_serology_if_endemic", "tb_tests_on_biopsy", "biopsy_planned_by_sarcoma_centre",
-	"adjusted_calcium_now", "fbc_calcium_esr_spep_flc"};
+	"adjusted_calcium_now", "fbc_calcium_esr_spep_flc", "fbc_crp_esr"};
 static const char *const K_DIFF[] = {"favour_metastasis", "consider_spondylodiscitis", "consider_tuberculosis", "consider_myeloma",
 	"consider_primary_bone_tumour", "consider_osteoporotic_fracture", "infection_leads"};
 static const char *const K_URGENCY[] = {"emergency", "urgent", "routine"};
