@@ -469,7 +469,7 @@ const sm_rule *sm_rule_find(const char *id);
 
 typedef struct sm_reason {
 	const sm_rule *rule;   /* never NULL */
-	char text[200];        /* this case's reason */
+	char text[288];        /* this case's reason (REFERENCE §15 texts are up to ~280 bytes) */
 } sm_reason;
 
 #define SM_MAX_REASONS 12
