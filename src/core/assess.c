@@ -1072,6 +1072,7 @@ sm_status sm_assess(const sm_case *c, sm_assessment *out)
 	workup(&f, out);
 	paediatric(&f, out);
 	adult_candidates(&f, out);
+	sm_care_plan_build(c, out, &out->care_plan); /* REFERENCE §16 (careplan.c): reads the assessment above */
 	(void)remove_item;
 	return SM_OK;
 }
