@@ -38,6 +38,22 @@ void sm_jw_care_plan(sm_jw *w, const sm_care_plan *p)
 		sm_jw_obj_end(w);
 	}
 	sm_jw_arr_end(w);
+	/* flat lists for vectors and simple readers: item keys, every CARE rule
+	** applied, and the rules applied as checks */
+	sm_jw_key(w, "keys");
+	sm_jw_arr(w);
+	for (size_t k = 0; k < p->nitems; k++)
+		sm_jw_str(w, p->items[k].key);
+	sm_jw_arr_end(w);
+	for (int checks = 0; checks < 2; checks++) {
+		sm_jw_key(w, checks ? "checks" : "rules");
+		sm_jw_arr(w);
+		for (size_t k = 0; k < p->nitems; k++)
+			for (size_t r = 0; r < p->items[k].nrules; r++)
+				if (!checks || p->items[k].rules[r].check)
+					sm_jw_str(w, p->items[k].rules[r].rule->rule.id);
+		sm_jw_arr_end(w);
+	}
 	sm_jw_key(w, "outcomes_to_record");
 	sm_jw_arr(w);
 	for (size_t k = 0; k < p->noutcomes; k++)

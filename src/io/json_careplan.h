@@ -9,6 +9,7 @@
 
 /* {"items": [{"phase", "key", "text", "check", "rules": [{"id", "section",
 ** "source", "age_scope", "check"[, "missing"]}], "age_scope"}],
-** "outcomes_to_record": ["alive_30_days", ...], "dropped": 0, "truncated": false} */
+** "keys": [item keys], "rules": [every CARE id applied], "checks": [those
+** applied as checks], "outcomes_to_record": ["alive_30_days", ...], "dropped": 0, "truncated": false} */
 void sm_jw_care_plan(sm_jw *w, const sm_care_plan *p);
 #endif
