@@ -137,6 +137,13 @@ static void derive(const sm_case *c, const sm_assessment *a, cp_ctx *x)
 	int fr = c->neurology.frankel, as = c->neurology.asia_grade;
 	bool grade_deficit = (fr >= 0 && fr <= 3) || (as >= 0 && as <= 3);
 	bool grade_normal = fr == 4 || as == 4;
+	/* the cord, cauda-equina and paediatric signs of REFERENCE §15.1 and §15.2 */
+	const sm_tri signs[] = {c->symptoms.saddle_sensory_change, c->symptoms.urinary_retention,
+	                        c->symptoms.reduced_anal_sensation, c->symptoms.new_wetting_or_soiling,
+	                        c->symptoms.constipation_with_overflow, c->symptoms.refuses_to_walk,
+	                        c->symptoms.motor_regression, c->neurology.sensory_level, c->neurology.umn_signs};
+	for (size_t k = 0; k < SM_COUNT(signs); k++)
+		any = any || signs[k] == SM_YES;
 	if (any || grade_deficit || yes(c->neurology.myelopathy) ||
 	    (c->neurology.complete_paraplegia_hours.known && c->neurology.complete_paraplegia_hours.v > 0) ||
 	    c->neurology.ambulatory == SM_AMB_NON_AMBULATORY)
@@ -163,10 +170,12 @@ static void derive(const sm_case *c, const sm_assessment *a, cp_ctx *x)
 	}
 	sm_tri mech = c->symptoms.pain[SM_P_MECHANICAL];
 	bool pathway_urgent = a->urgency != SM_URG_ROUTINE;
-	if (a->urgency == SM_URG_EMERGENCY || unstable || has_action(a, "immobilise_flat_log_roll") ||
+	if (a->urgency == SM_URG_EMERGENCY || unstable || has_action(a, "immobilise_flat_log_roll") || has_action(a, "hard_collar") ||
 	    (pathway_urgent && yes(mech)))
 		x->precautions = SM_YES;
-	else if (maybe_unstable) {
+	else if (maybe_unstable && (pathway_urgent || c->cancer.history != SM_HISTORY_NONE)) {
+		/* SINS scores neoplastic lesions: an incomplete SINS leaves instability open on the
+		** tumour pathway; a routine case without cancer (e.g. simple back pain, §15.4) is not */
 		x->precautions = SM_UNKNOWN;
 		x->m_precautions = "SINS incomplete: instability not excluded";
 	} else if (pathway_urgent && mech == SM_UNKNOWN) {
@@ -181,6 +190,8 @@ static void derive(const sm_case *c, const sm_assessment *a, cp_ctx *x)
 	               (c->performance.kps.known && c->performance.kps.v <= 40);
 	if (amb == SM_AMB_ASSISTED || amb == SM_AMB_NON_AMBULATORY || (fr >= 0 && fr <= 2) || (as >= 0 && as <= 2) ||
 	    (c->neurology.complete_paraplegia_hours.known && c->neurology.complete_paraplegia_hours.v > 0) || poor_ps ||
+	    yes(c->symptoms.refuses_to_walk) ||
+	    (c->neurology.hours_since_last_walked.known && c->neurology.hours_since_last_walked.v > 0) ||
 	    x->precautions == SM_YES)
 		x->immobile = SM_YES;
 	else if (amb == SM_AMB_INDEPENDENT)
@@ -196,7 +207,8 @@ static void derive(const sm_case *c, const sm_assessment *a, cp_ctx *x)
 		any = any || yes(c->symptoms.pain[k]);
 		all_no = all_no && c->symptoms.pain[k] == SM_NO;
 	}
-	any = any || yes(c->symptoms.neuro[SM_N_RADICULAR_PAIN]);
+	any = any || yes(c->symptoms.neuro[SM_N_RADICULAR_PAIN]) || yes(c->symptoms.bilateral_radicular_pain) ||
+	      yes(c->symptoms.pain_persistent) || yes(c->symptoms.pain_analgesia_resistant);
 	all_no = all_no && c->symptoms.neuro[SM_N_RADICULAR_PAIN] == SM_NO;
 	for (size_t k = 0; k < c->nlesions; k++) {
 		int p = lesion_choice(&c->lesions[k], "pain");
@@ -263,6 +275,8 @@ static sm_tri p_precautions(const cp_ctx *x, const char **m)
 static sm_tri p_collar(const cp_ctx *x, const char **m)
 {
 	(void)m;
+	if (has_action(x->a, "hard_collar"))
+		return SM_YES;
 	if (x->precautions != SM_YES)
 		return SM_NO;
 	for (size_t k = 0; k < x->c->nlesions; k++) {
@@ -277,6 +291,17 @@ static sm_tri p_immobile(const cp_ctx *x, const char **m)
 {
 	*m = x->m_immobile;
 	return x->immobile;
+}
+
+static sm_tri p_bleeding_risk(const cp_ctx *x, const char **m)
+{
+	(void)m;
+	const sm_case *c = x->c;
+	if (yes(c->history.anticoagulant_or_antiplatelet) ||
+	    (c->systemic.platelets_per_ul.known && c->systemic.platelets_per_ul.v < 50000) ||
+	    (c->systemic.inr.known && c->systemic.inr.v > 1.5))
+		return SM_YES;
+	return SM_NO;
 }
 
 static sm_tri p_deficit_or_immobile(const cp_ctx *x, const char **m)
@@ -427,17 +452,21 @@ static sm_tri p_growth(const cp_ctx *x, const char **m)
 }
 
 /* ---------------- the table (REFERENCE §16) ---------------- */
-/* scope arguments are (enum, name) pairs, so the row carries both */
-#define SCOPE_ENUM(e, n) e
-#define SCOPE_NAME(e, n) n
-#define S_ALL (CP_ALL, "all ages")
-#define S_ADULT (CP_ADULT, "18 and over")
-#define S_CHILD (CP_CHILD, "under 18")
-#define S_UNDER12 (CP_UNDER12, "under 12")
-#define S_OVER16 (CP_OVER16, "over 16")
-#define S_UPTO16 (CP_UPTO16, "16 and under")
+/* scope arguments are (enum, name, engine scope) triples, so the row carries
+** all three: its exact scope, the name shown, and the nearest scope of the
+** engine's rule table (sm_rule.scope; the name is authoritative) */
+#define SCOPE_ENUM(e, n, c) e
+#define SCOPE_NAME(e, n, c) n
+#define SCOPE_CORE(e, n, c) c
+#define S_ALL (CP_ALL, "all ages", SM_SCOPE_ALL)
+#define S_ADULT (CP_ADULT, "18 and over", SM_SCOPE_ADULT)
+#define S_CHILD (CP_CHILD, "under 18", SM_SCOPE_CHILD)
+#define S_UNDER12 (CP_UNDER12, "under 12", SM_SCOPE_CHILD)
+#define S_OVER16 (CP_OVER16, "over 16", SM_SCOPE_NG59)
+#define S_UPTO16 (CP_UPTO16, "16 and under", SM_SCOPE_CHILD)
 #define ROW(id, sec, src, text, key, phase, addon, scope, when, check, pred) \
-	{{{id, sec, src, text}, key, phase, addon, SCOPE_NAME scope, when, check}, SCOPE_ENUM scope, pred}
+	{{{id, sec, src, text, SCOPE_CORE scope, "§16 care plan"}, key, phase, addon, SCOPE_NAME scope, when, check}, \
+	 SCOPE_ENUM scope, pred}
 
 static const cp_row table[] = {
 	/* ---- now ---- */
@@ -463,6 +492,10 @@ static const cp_row table[] = {
 	    "VTE risk and prevention as the paediatric team decides (NICE NG89 covers over 16s; at exactly 16 agree the adult or paediatric protocol); no adult drug-prophylaxis doses.",
 	    "vte_bleeding_risk", SM_CARE_NOW, false, S_UPTO16,
 	    "age 16 or under with reduced mobility", true, p_immobile),
+	ROW("CARE-VTE-BLEEDING", "§16, §15.10", "S (SIR 2019 peri-procedural consensus)",
+	    "Bleeding risk recorded (anticoagulant or antiplatelet therapy, platelets under 50 x 10^9/L or INR over 1.5): no added drug prophylaxis until the peri-procedural plan is agreed; mechanical prophylaxis meanwhile.",
+	    "vte_bleeding_risk", SM_CARE_NOW, true, S_ALL,
+	    "anticoagulant or antiplatelet therapy, platelets under 50,000/uL or INR over 1.5", false, p_bleeding_risk),
 	ROW("CARE-BLADDER-1", "§16", "S (CG75; NICE CG179)",
 	    "Bladder: check for retention (bladder scan or catheter), intermittent catheterisation where possible; a neurogenic bowel programme; pressure-area assessment and care.",
 	    "bladder_bowel_pressure", SM_CARE_NOW, false, S_ALL,
