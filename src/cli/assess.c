@@ -188,9 +188,12 @@ static void print_report(const json_t *a)
 		score_line(name, json_object_get(x, "escc"));
 	}
 	if (json_is_true(json_object_get(sc, "computed"))) {
-		static const char *const names[] = {"tokuhashi_revised", "tomita", "bauer", "bauer_modified", "nesms", "katagiri"};
-		for (size_t k = 0; k < 6; k++)
-			score_line(names[k], json_object_get(sc, names[k]));
+		/* every score the assessment carries, in its order (no list typed here) */
+		const char *name;
+		json_t *res;
+		json_object_foreach((json_t *)sc, name, res)
+			if (json_is_object(res))
+				score_line(name, res);
 	} else {
 		printf("  %s\n", js(sc, "reason"));
 	}

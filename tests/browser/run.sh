@@ -10,7 +10,8 @@ BIN=${SPINEMETS_BIN:-$BUILD/spinemets}
 OUT="$BUILD/test-logs/browser"
 mkdir -p "$OUT"
 
-give_up() { echo "browser: $*"; echo "0 passed, 1 failed"; exit 1; }
+# the reason goes on a FAIL line, which tests/run.sh shows in its summary (not only the log path)
+give_up() { echo "FAIL browser: $*"; echo "0 passed, 1 failed"; exit 1; }
 
 # Debian chromium, node and npm (as root they are installed; otherwise deps.sh
 # prints the apt-get line to run)
@@ -20,7 +21,8 @@ if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f /etc/ssl/certs/ca-certificates.crt 
   export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
 fi
 if [ ! -f tests/browser/node_modules/playwright-core/package.json ]; then
-  (cd tests/browser && npm ci --no-audit --no-fund) || give_up "npm ci in tests/browser failed"
+  (cd tests/browser && npm ci --no-audit --no-fund) >"$OUT/npm-ci.log" 2>&1 ||
+    give_up "npm ci in tests/browser failed: $(grep -m 1 -iE 'npm ERR!|error' "$OUT/npm-ci.log" | cut -c 1-160) (whole output: $OUT/npm-ci.log)"
 fi
 [ -x "$BIN" ] || give_up "$BIN is not built"
 
@@ -31,10 +33,12 @@ rm -f "$OUT/server.out" "$OUT/server.err" "$OUT/registry.db" "$OUT/registry.db-w
 export SPINEMETS_TEST_USER=clin1 SPINEMETS_TEST_PASSWORD=browser-test-pass-1
 export SPINEMETS_TEST_RESEARCHER=res1 SPINEMETS_TEST_RESEARCHER_PASSWORD=browser-test-pass-2
 export SPINEMETS_TEST_NEWUSER=new1 SPINEMETS_TEST_NEWUSER_PASSWORD=one-time-pass-3
+export SPINEMETS_TEST_ADMIN=adm1 SPINEMETS_TEST_ADMIN_PASSWORD=browser-admin-pass-4
 { "$BIN" site add north "North Hospital" --db "$DB" &&
   printf '%s\n' "$SPINEMETS_TEST_PASSWORD" | "$BIN" user add "$SPINEMETS_TEST_USER" --role clinician --site north --password-stdin --db "$DB" &&
   printf '%s\n' "$SPINEMETS_TEST_RESEARCHER_PASSWORD" | "$BIN" user add "$SPINEMETS_TEST_RESEARCHER" --role researcher --password-stdin --db "$DB" &&
-  printf '%s\n' "$SPINEMETS_TEST_NEWUSER_PASSWORD" | "$BIN" user add "$SPINEMETS_TEST_NEWUSER" --role coordinator --site north --must-change --password-stdin --db "$DB"
+  printf '%s\n' "$SPINEMETS_TEST_NEWUSER_PASSWORD" | "$BIN" user add "$SPINEMETS_TEST_NEWUSER" --role coordinator --site north --must-change --password-stdin --db "$DB" &&
+  printf '%s\n' "$SPINEMETS_TEST_ADMIN_PASSWORD" | "$BIN" user add "$SPINEMETS_TEST_ADMIN" --role admin --password-stdin --db "$DB"
 } >"$OUT/setup.log" 2>&1 || { cat "$OUT/setup.log"; give_up "could not create the test registry"; }
 "$BIN" serve --listen 127.0.0.1:0 --quiet --db "$DB" >"$OUT/server.out" 2>"$OUT/server.err" &
 server=$!
