@@ -413,6 +413,12 @@ static sm_tri p_tokuhashi(const cp_ctx *x, const char **m) { (void)m; return t_t
 static sm_tri p_tomita(const cp_ctx *x, const char **m) { (void)m; return t_tomita(x); }
 static sm_tri p_ecog(const cp_ctx *x, const char **m) { (void)m; return t_ecog(x); }
 
+static sm_tri p_adolescent(const cp_ctx *x, const char **m)
+{
+	(void)m;
+	return x->age_known && x->age >= 16 ? SM_YES : SM_NO;
+}
+
 static sm_tri p_complex_symptoms(const cp_ctx *x, const char **m)
 {
 	(void)x;
@@ -561,6 +567,10 @@ static const cp_row table[] = {
 	    "Refer also for complex symptoms (pain, breathlessness, distress or other needs the team cannot meet).",
 	    "palliative_care", SM_CARE_NOW, true, S_ALL,
 	    "complex symptoms are not a case key: always a check beside the palliative care item", true, p_complex_symptoms),
+	ROW("CARE-PALL-ADOLESCENT", "§16, §15.18", "V (guideline scopes)",
+	    "Age 16-17: agree with the patient and family whether adult or paediatric (teenage and young adult) palliative services lead.",
+	    "palliative_care", SM_CARE_NOW, true, S_CHILD,
+	    "age 16 or 17 (REFERENCE §15.18: adolescents are flagged)", false, p_adolescent),
 	ROW("CARE-INFO-1", "§16", "V (Starship; De Bernardi 2001), R (adult > 48 h recovery)",
 	    "Honest information for the patient and family, and psychological support: what is known, what is not yet known, and what each option can and cannot do.",
 	    "information_support", SM_CARE_NOW, false, S_ALL,

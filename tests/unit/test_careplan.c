@@ -534,6 +534,11 @@ static void test_palliative_child(void **state)
 	absent(p, "CARE-PALL-1");
 	absent(p, "CARE-PALL-ECOG");
 	checked(p, "CARE-PALL-PAED", "no trigger");
+	fired(p, "CARE-PALL-ADOLESCENT");
+	p = Pf(c, "15.9");
+	absent(p, "CARE-PALL-ADOLESCENT");
+	p = Pf(c, "16");
+	fired(p, "CARE-PALL-ADOLESCENT");
 	assert_string_equal(item(p, "palliative_care")->age_scope, "under 18");
 	p = Pf(c, "18");
 	fired(p, "CARE-PALL-1");
