@@ -45,7 +45,7 @@ for t in "$BUILD"/tests/test_*; do
   run_suite "$(basename "$t")" "$t"
 done
 if [ -d "$SHARED/clinical/vectors" ]; then
-  run_suite vectors "$BUILD/tests/vectors" "$BIN" "$SHARED/clinical/vectors"
+  run_suite vectors "$BUILD/tests/vectors" "$BIN" "$SHARED/clinical/vectors" tests/vectors
 else
   echo "  vectors: $SHARED/clinical/vectors not found" ; total_fail=$((total_fail + 1))
 fi
