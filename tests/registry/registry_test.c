@@ -1354,10 +1354,10 @@ static void test_report(int port)
 	snprintf(out2, sizeof out2, "%s.2", out);
 	long long audit_before = audit_tail(port);
 	run cr;
-	CLI(&cr, NULL, "export", "--deidentified", "--site", "north", "--output", out, "--db", url);
+	CLI(&cr, NULL, "export", "--deidentified", "--k", "1", "--site", "north", "--output", out, "--db", url);
 	check(cr.status == 0 && strstr(cr.err, "written"), "export --deidentified --site north: %d %s", cr.status, cr.err);
 	run_free(&cr);
-	CLI(&cr, NULL, "export", "--deidentified", "--site", "north", "--output", out2, "--db", url);
+	CLI(&cr, NULL, "export", "--deidentified", "--k", "1", "--site", "north", "--output", out2, "--db", url);
 	run_free(&cr);
 	FILE *f = fopen(out, "r");
 	char *line = NULL;
@@ -1366,9 +1366,17 @@ static void test_report(int port)
 	int found_a1 = 0, leak = 0, dated = 0;
 	regex_t re;
 	regcomp(&re, "[0-9]{4}-[0-9]{2}-[0-9]{2}", REG_EXTENDED | REG_NOSUB);
+	int header = 0;
 	while (f && getline(&line, &cap, f) > 0) {
-		lines++;
 		json_t *j = json_loads(line, 0, NULL);
+		if (!header++) { /* the header comes first and says how the cases were generalised */
+			check(jeq_str(j, "schema", "spinemets/export-header/1") && jint(j, "deidentification.k") == 1 &&
+			          jint(j, "deidentification.cases_left_out") == 0,
+			      "the export starts with its header: %.300s", line);
+			json_decref(j);
+			continue;
+		}
+		lines++;
 		if (j && strlen(jstr(j, "case_key")) == 32 && !jget(j, "id") && !jget(j, "identifiers") &&
 		    jeq_str(j, "site", "north") && jeq_str(j, "document.schema", "spinemets/case-deidentified/1") &&
 		    json_is_object(jget(j, "assessment")) && json_is_string(jget(j, "engine_version")) &&
@@ -1377,7 +1385,7 @@ static void test_report(int port)
 		if (j && jeq_str(j, "case_key", key)) {
 			json_t *e = jget(j, "document.events");
 			found_a1 = json_array_size(e) == 5 && fabs(jnum(json_array_get(e, 4), "hours_from_presentation") - 30) < 1e-9 &&
-			           jint(j, "document.patient.age_years") == 90;
+			           jeq_str(j, "document.patient.age_band", "90+") && !jget(j, "document.patient.age_years");
 		}
 		json_decref(j);
 		const char *m[] = {MARK_NAME, "Zebediah", MARK_HN, MARK_PHONE, "Report 0", "Worklist One", "cl_n", "DROP TABLE",
@@ -1395,7 +1403,7 @@ static void test_report(int port)
 	resp_free(&r);
 	check(lines > 0 && lines == total && good == lines, "the export has one valid line per live north case (%lld lines, %lld good, %lld cases)",
 	      lines, good, total);
-	check(found_a1, "the export holds A1 under the researcher's case key, hours from presentation and age 90");
+	check(found_a1, "the export holds A1 under the researcher's case key, hours from presentation and age band 90+");
 	check(!leak, "the export holds no identifier, name, author or reason");
 	check(!dated, "the export holds no absolute date");
 	char cmd[600];
@@ -1411,7 +1419,44 @@ static void test_report(int port)
 	long long nl = 0;
 	for (const char *p = cr.out; *p; p++)
 		nl += *p == '\n';
-	check(cr.status == 0 && nl > lines && strstr(cr.out, "\"site\":\"south\""), "export of every site to stdout: %lld lines", nl);
+	check(cr.status == 0 && nl >= 2, "export of every site to stdout: %lld lines", nl);
+	/* default k = 5: south has fewer than 5 cases in any year, so it is never named */
+	check(!strstr(cr.out, "\"site\":\"south\""), "a site with fewer than 5 cases in a year is not named");
+	{
+		long long rows = 0, other = 0, exact_age = 0, named = 0, hdr_cases = -1, hdr_left = -1, hdr_merged = -1;
+		char *copy = strdup(cr.out);
+		for (char *ln = strtok(copy, "\n"); ln; ln = strtok(NULL, "\n")) {
+			json_t *j = json_loads(ln, 0, NULL);
+			if (jeq_str(j, "schema", "spinemets/export-header/1")) {
+				hdr_cases = jint(j, "cases");
+				hdr_left = jint(j, "deidentification.cases_left_out");
+				hdr_merged = jint(j, "deidentification.cases_merged_into_other");
+				check(jint(j, "deidentification.k") == 5 && strstr(jstr(j, "deidentification.small_sites"), "fewer than 5"),
+				      "the header says k = 5 and how small sites are treated: %.300s", ln);
+			} else if (j) {
+				rows++;
+				other += jeq_str(j, "site", "other");
+				named += jeq_str(j, "site", "north");
+				exact_age += jget(j, "document.patient.age_years") != NULL;
+				const char *band = jstr(j, "document.patient.age_band");
+				if (*band && strcmp(band, "90+") != 0 && strchr(band, '-')) {
+					int lo = atoi(band), hi = atoi(strchr(band, '-') + 1);
+					check((lo == 18 || lo % 5 == 0) && hi == (lo == 18 ? 19 : lo + 4) && lo >= 18,
+					      "an adult age band is 5 years wide: %s", band);
+				}
+			}
+			json_decref(j);
+		}
+		free(copy);
+		check(hdr_cases == rows && hdr_merged == other, "the header counts the rows (%lld/%lld) and the merged ones (%lld/%lld)",
+		      hdr_cases, rows, hdr_merged, other);
+		check(hdr_left >= 0 && rows + hdr_left >= lines, "rows + left out cover every case (%lld + %lld >= %lld)", rows,
+		      hdr_left, lines);
+		check(exact_age == 0, "no exact age in the default export (%lld)", exact_age);
+	}
+	run_free(&cr);
+	CLI(&cr, NULL, "export", "--deidentified", "--k", "0", "--db", url);
+	check(cr.status == 2 && strstr(cr.err, "--k"), "export --k 0: usage error (%d)", cr.status);
 	run_free(&cr);
 	check(audited(port, audit_before, "export.deidentified", "", 0), "the export is in the audit log");
 }
