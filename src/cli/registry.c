@@ -69,7 +69,9 @@ static void db_usage(FILE *f)
 	fputs("usage: spinemets db migrate|check|version [--db URL]\n"
 	      "\n"
 	      "  migrate   apply the schema migrations not yet applied (idempotent; on\n"
-	      "            PostgreSQL under an advisory lock, so servers may start at once)\n"
+	      "            PostgreSQL under an advisory lock, so servers may start at once),\n"
+	      "            then write the case index (urgency, clock start, next due time)\n"
+	      "            of cases saved before it existed; serve does the same at start\n"
 	      "  check     integrity check: SQLite integrity_check and foreign keys; on every\n"
 	      "            backend each case's versions are 1..latest with tombstones last\n"
 	      "  version   the schema version of the database and the latest known\n"
@@ -110,6 +112,13 @@ int sm_cmd_db(int argc, char **argv)
 			sm_store_schema_version(st, &cur, &latest);
 			printf("%s registry: %d migration%s applied; schema version %d (latest %d)\n",
 			       sm_store_backend(st), applied, applied == 1 ? "" : "s", cur, latest);
+			size_t indexed = 0;
+			if (sm_registry_backfill(st, &indexed) != SM_STORE_OK) {
+				fprintf(stderr, "spinemets db migrate: case index: %s\n", sm_store_errmsg(st));
+				status = SM_EXIT_INVALID;
+			} else {
+				printf("case index written for %zu case%s\n", indexed, indexed == 1 ? "" : "s");
+			}
 		}
 	} else if (!strcmp(argv[1], "check")) {
 		if (sm_store_schema_version(st, &cur, &latest) != SM_STORE_OK) {

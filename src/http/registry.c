@@ -838,9 +838,39 @@ static int get_secret(ctx *c, char out[SM_STORE_TOKEN_SIZE])
 	return 0;
 }
 
-/* The clock of a stored case (parsed document + recorded urgency) at now. */
+/* The case index of a version (sm_store_case_index): what the worklist and
+** the monthly audit select by, from the core's own clock. */
+static void make_index(const sm_case *k, sm_urgency urgency, sm_store_case_index *ix)
+{
+	sm_clock clock;
+	memset(ix, 0, sizeof *ix);
+	sm_pathway_clock(k, urgency, 0, &clock); /* `now` changes no field used here */
+	ix->urgency = (int)urgency;
+	ix->started = clock.started;
+	ix->start = clock.started ? clock.start : 0;
+	ix->closed = clock.closed;
+	for (int g = 0; g < SM_NTARGETS; g++) {
+		const sm_target *t = &clock.targets[g];
+		if (t->state == SM_TS_PENDING || t->state == SM_TS_BREACHED) {
+			if (!ix->has_next_due || t->due_at < ix->next_due)
+				ix->next_due = t->due_at;
+			ix->has_next_due = true;
+		}
+	}
+}
+
+/* The clock of a stored case (parsed document + recorded urgency) at now.
+** `ix`: the case's index (its urgency is used), or NULL (read from the assessment). */
+static int case_clock_ix(const char *document, const char *assessment, const sm_store_case_index *ix, int64_t now,
+                         sm_case *k, sm_clock *clock, json_t **doc_out);
 static int case_clock(const char *document, const char *assessment, int64_t now, sm_case *k, sm_clock *clock,
                       json_t **doc_out)
+{
+	return case_clock_ix(document, assessment, NULL, now, k, clock, doc_out);
+}
+
+static int case_clock_ix(const char *document, const char *assessment, const sm_store_case_index *ix, int64_t now,
+                         sm_case *k, sm_clock *clock, json_t **doc_out)
 {
 	json_t *doc = document ? json_loads(document, 0, NULL) : NULL;
 	if (!doc)
@@ -852,7 +882,7 @@ static int case_clock(const char *document, const char *assessment, int64_t now,
 		json_decref(doc);
 		return -1;
 	}
-	int u = sm_reg_assessment_urgency(assessment);
+	int u = ix ? ix->urgency : sm_reg_assessment_urgency(assessment);
 	if (u < 0) {
 		char *a = NULL, *d = NULL;
 		sm_urgency uu = SM_URG_ROUTINE;
@@ -1161,7 +1191,9 @@ static void do_case_create(ctx *c)
 	    !(text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER))) {
 		fail(c, 500, "out of memory");
 	} else {
-		sm_store_save s = {c->site.id, ids, text, assessment, SM_ENGINE_VERSION, defs, reason};
+		sm_store_case_index ix;
+		make_index(k, urg, &ix);
+		sm_store_save s = {c->site.id, ids, text, assessment, SM_ENGINE_VERSION, defs, reason, &ix};
 		int64_t id = 0;
 		sm_store_status rc = sm_store_case_create(c->st, &c->actor, &s, &id);
 		if (rc != SM_STORE_OK) {
@@ -1215,7 +1247,9 @@ static void do_case_update(ctx *c)
 		fail(c, 500, "out of memory");
 		goto out;
 	}
-	sm_store_save s = {0, ids, text, assessment, SM_ENGINE_VERSION, defs, reason};
+	sm_store_case_index ix;
+	make_index(k, urg, &ix);
+	sm_store_save s = {0, ids, text, assessment, SM_ENGINE_VERSION, defs, reason, &ix};
 	int version = 0;
 	sm_store_status rc = sm_store_case_update(c->st, &c->actor, c->rt.case_id, expected, &s, &version);
 	if (rc == SM_STORE_CONFLICT)
@@ -1365,7 +1399,9 @@ static void do_events(ctx *c)
 			fail(c, 500, "out of memory");
 			goto out;
 		}
-		sm_store_save s = {0, NULL, text, assessment, SM_ENGINE_VERSION, defs, reason};
+		sm_store_case_index ix;
+		make_index(k, urg, &ix);
+		sm_store_save s = {0, NULL, text, assessment, SM_ENGINE_VERSION, defs, reason, &ix};
 		int version = 0;
 		sm_store_status rc = sm_store_case_update(c->st, &c->actor, c->rt.case_id, base, &s, &version);
 		if (rc == SM_STORE_CONFLICT && !expected)
@@ -1540,12 +1576,12 @@ typedef struct work_walk {
 	size_t scanned;
 } work_walk;
 
-static int work_row(void *p, const sm_store_case *sc)
+static int work_row(void *p, const sm_store_case *sc, const sm_store_case_index *ix)
 {
 	work_walk *w = p;
 	w->scanned++;
 	sm_clock clock;
-	if (case_clock(sc->document, sc->assessment, w->c->now, w->k, &clock, NULL) != 0 || !clock.started ||
+	if (case_clock_ix(sc->document, sc->assessment, ix, w->c->now, w->k, &clock, NULL) != 0 || !clock.started ||
 	    clock.closed)
 		return 0;
 	int breached = 0, due = 0;
@@ -1605,7 +1641,12 @@ static void do_worklist(ctx *c)
 		json_decref(w.rows);
 		return fail(c, 500, "out of memory");
 	}
-	sm_store_status rc = sm_store_case_each(c->st, &c->actor, c->site.id, SM_STORE_IDENTIFIERS, work_row, &w);
+	/* candidates by the case index: started, open, a target due by now + hours (every
+	** case without an index too); the rows are then decided exactly as before */
+	sm_store_case_filter f = {0};
+	f.open_due = true;
+	f.due_by = c->now + (int64_t)ceil(hours * 3600.0) + 1;
+	sm_store_status rc = sm_store_case_each_indexed(c->st, &c->actor, c->site.id, SM_STORE_IDENTIFIERS, &f, work_row, &w);
 	free(w.k);
 	if (rc != SM_STORE_OK) {
 		json_decref(w.rows);
@@ -1644,11 +1685,11 @@ typedef struct report_walk {
 	int oom;
 } report_walk;
 
-static int report_row(void *p, const sm_store_case *sc)
+static int report_row(void *p, const sm_store_case *sc, const sm_store_case_index *ix)
 {
 	report_walk *w = p;
 	sm_clock clock;
-	if (case_clock(sc->document, sc->assessment, w->c->now, w->k, &clock, NULL) != 0)
+	if (case_clock_ix(sc->document, sc->assessment, ix, w->c->now, w->k, &clock, NULL) != 0)
 		return 0;
 	if (!clock.started) {
 		w->unstarted++;
@@ -1716,7 +1757,11 @@ static void do_report(ctx *c)
 	report_walk w = {c, from, to, malloc(sizeof(sm_case)), NULL, 0, 0, 0, 0};
 	if (!w.k)
 		return fail(c, 500, "out of memory");
-	sm_store_status rc = sm_store_case_each(c->st, NULL, site.id, 0, report_row, &w);
+	sm_store_case_filter f = {0};
+	f.started_in = true; /* candidates by the case index: the clock starts in the month */
+	f.from = from;
+	f.to = to;
+	sm_store_status rc = sm_store_case_each_indexed(c->st, NULL, site.id, 0, &f, report_row, &w);
 	free(w.k);
 	if (rc != SM_STORE_OK || w.oom) {
 		free(w.clocks);
@@ -2134,6 +2179,67 @@ void sm_registry_handle(sm_registry *reg, const sm_api_request *q, sm_api_respon
 	json_decref(c.errors);
 	sodium_memzero(&c.user, sizeof c.user);
 	sm_store_pool_checkin(reg->pool, c.st);
+}
+
+/* ======================================================================
+** The case index of cases saved before it existed
+** ==================================================================== */
+typedef struct backfill_walk {
+	sm_store *st;
+	sm_case *k;
+	size_t done;
+	sm_store_status rc;
+} backfill_walk;
+
+static int backfill_row(void *p, const sm_store_case *sc, const sm_store_case_index *ix)
+{
+	backfill_walk *w = p;
+	if (ix || !sc->document)
+		return 0;
+	json_t *doc = json_loads(sc->document, 0, NULL);
+	json_t *errors = doc ? sm_reg_read_case(doc, "", w->k) : NULL;
+	int bad = !errors || json_array_size(errors) > 0;
+	json_decref(errors);
+	json_decref(doc);
+	if (bad)
+		return 0; /* not a valid case: stays without an index (always a candidate) */
+	int u = sm_reg_assessment_urgency(sc->assessment);
+	if (u < 0) {
+		char *a = NULL, *d = NULL;
+		sm_urgency uu = SM_URG_ROUTINE;
+		if (sm_reg_assess(w->k, &a, &d, &uu) == 0)
+			u = (int)uu;
+		free(a);
+		free(d);
+	}
+	sm_store_case_index nix;
+	make_index(w->k, u < 0 ? SM_URG_ROUTINE : (sm_urgency)u, &nix);
+	bool set = false;
+	w->rc = sm_store_case_index_set(w->st, sc->case_id, sc->version, &nix, &set);
+	if (w->rc != SM_STORE_OK)
+		return 1;
+	w->done += set;
+	return 0;
+}
+
+sm_store_status sm_registry_backfill(sm_store *st, size_t *n)
+{
+	if (n)
+		*n = 0;
+	backfill_walk w = {st, malloc(sizeof(sm_case)), 0, SM_STORE_OK};
+	if (!w.k)
+		return SM_STORE_NOMEM;
+	/* a filter no indexed case passes: only the cases without an index come */
+	sm_store_case_filter f = {0};
+	f.open_due = true;
+	f.due_by = INT64_MIN;
+	sm_store_status rc = sm_store_case_each_indexed(st, NULL, 0, 0, &f, backfill_row, &w);
+	free(w.k);
+	if (rc == SM_STORE_OK)
+		rc = w.rc;
+	if (n)
+		*n = w.done;
+	return rc;
 }
 
 /* ======================================================================
