@@ -249,7 +249,7 @@ void sm_reg_generalise_age(json_t *doc)
 	if (!json_is_number(age))
 		return;
 	double a = json_number_value(age);
-	char band[16];
+	char band[32];
 	if (!(a >= 0))
 		snprintf(band, sizeof band, "unknown");
 	else if (a >= 90)

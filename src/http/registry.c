@@ -872,10 +872,14 @@ static int case_clock(const char *document, const char *assessment, int64_t now,
 static int case_clock_ix(const char *document, const char *assessment, const sm_store_case_index *ix, int64_t now,
                          sm_case *k, sm_clock *clock, json_t **doc_out)
 {
-	json_t *doc = document ? json_loads(document, 0, NULL) : NULL;
-	if (!doc)
+	if (!document)
 		return -1;
-	json_t *errors = sm_reg_read_case(doc, "", k);
+	/* the stored text is the compact form the reader takes: parsed once, and
+	** into a JSON tree only when the caller wants the document */
+	json_t *doc = doc_out ? json_loads(document, 0, NULL) : NULL;
+	if (doc_out && !doc)
+		return -1;
+	json_t *errors = doc ? sm_reg_read_case(doc, "", k) : sm_json_read_case(document, strlen(document), k);
 	int bad = !errors || json_array_size(errors) > 0;
 	json_decref(errors);
 	if (bad) {
