@@ -43,19 +43,6 @@ static void version(void)
 	}
 }
 
-int sm_cli_is_dir(const char *path)
-{
-	struct stat sb;
-	return path && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
-}
-
-const char *sm_cli_file_error(const char *path, int err)
-{
-	if (err == EISDIR || sm_cli_is_dir(path))
-		return SM_CLI_IS_DIR_TEXT;
-	return strerror(err);
-}
-
 char *sm_read_all(const char *path, size_t cap, size_t *len, char *err, size_t errsz)
 {
 	FILE *f = stdin;

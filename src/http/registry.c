@@ -13,6 +13,7 @@
 */
 #define _POSIX_C_SOURCE 200809L
 #include "http/registry.h"
+#include "http/guard.h"
 #include "http/reg_doc.h"
 #include "io/json_case.h"
 #include "spinemets.h"
@@ -672,6 +673,12 @@ static void do_login(ctx *c)
 	if (c->errors)
 		return fail_invalid(c, NULL);
 	const char *username = json_string_value(u), *password = json_string_value(p);
+	unsigned wait = sm_throttle_check(c->reg->o.throttle, username, c->q->client, c->now);
+	if (wait) {
+		fail_code(c, 429, "login_throttled", "too many failed logins; try again in %u s", wait);
+		c->r->retry_after = wait;
+		return;
+	}
 	sm_store_user user;
 	sm_store_status rc = SM_STORE_NOT_FOUND;
 	if (strlen(username) == json_string_length(u) && strlen(password) == json_string_length(p) &&
@@ -679,6 +686,8 @@ static void do_login(ctx *c)
 		rc = sm_store_user_authenticate(c->st, username, password, &user);
 	else
 		(void)sm_store_password_verify("", password); /* not a shortcut for bad input */
+	if (rc == SM_STORE_OK || rc == SM_STORE_NOT_FOUND)
+		sm_throttle_result(c->reg->o.throttle, username, c->q->client, rc == SM_STORE_OK, c->now);
 	if (rc == SM_STORE_NOT_FOUND) {
 		char detail[200];
 		snprintf(detail, sizeof detail, "username %.120s", text_ok(username, 120, 0) ? username : "(not text)");
@@ -1687,6 +1696,7 @@ typedef struct report_walk {
 	size_t n, cap;
 	size_t unstarted;
 	int oom;
+	int64_t *ids; /* the case of each clock (the list of cases that missed a target) */
 } report_walk;
 
 static int report_row(void *p, const sm_store_case *sc, const sm_store_case_index *ix)
@@ -1709,8 +1719,15 @@ static int report_row(void *p, const sm_store_case *sc, const sm_store_case_inde
 			return 1;
 		}
 		w->clocks = nv;
+		int64_t *ni = realloc(w->ids, nc * sizeof *ni);
+		if (!ni) {
+			w->oom = 1;
+			return 1;
+		}
+		w->ids = ni;
 		w->cap = nc;
 	}
+	w->ids[w->n] = sc->case_id;
 	w->clocks[w->n++] = clock;
 	return 0;
 }
@@ -1741,6 +1758,24 @@ static json_t *standards(void)
 	return o;
 }
 
+/* the site's own staff see which cases missed each target ({id, state}); other roles see counts only */
+static void report_not_met(json_t *targets, const report_walk *w)
+{
+	for (int g = 0; g < SM_NTARGETS; g++) {
+		json_t *list = json_array();
+		for (size_t k = 0; k < w->n; k++) {
+			sm_target_state st = w->clocks[k].targets[g].state;
+			if (st != SM_TS_MISSED && st != SM_TS_BREACHED)
+				continue;
+			json_t *x = json_object();
+			json_object_set_new(x, "id", json_integer((json_int_t)w->ids[k]));
+			json_object_set_new(x, "state", json_string(sm_target_state_name(st)));
+			json_array_append_new(list, x);
+		}
+		json_object_set_new(json_object_get(targets, sm_target_name((sm_target_id)g)), "not_met_cases", list);
+	}
+}
+
 static void do_report(ctx *c)
 {
 	sm_store_site site = {0};
@@ -1758,7 +1793,7 @@ static void do_report(ctx *c)
 	long long from, to;
 	if (!month || sm_reg_parse_month(month, &from, &to) != 0)
 		return fail(c, 400, "query parameter month: required, as YYYY-MM (e.g. 2026-03)");
-	report_walk w = {c, from, to, malloc(sizeof(sm_case)), NULL, 0, 0, 0, 0};
+	report_walk w = {c, from, to, malloc(sizeof(sm_case)), NULL, 0, 0, 0, 0, NULL};
 	if (!w.k)
 		return fail(c, 500, "out of memory");
 	sm_store_case_filter f = {0};
@@ -1769,6 +1804,7 @@ static void do_report(ctx *c)
 	free(w.k);
 	if (rc != SM_STORE_OK || w.oom) {
 		free(w.clocks);
+		free(w.ids);
 		return rc != SM_STORE_OK ? fail_store(c, rc, "audit report") : fail(c, 500, "out of memory");
 	}
 	double *scratch = malloc((w.n ? w.n : 1) * sizeof *scratch);
@@ -1776,6 +1812,7 @@ static void do_report(ctx *c)
 	if (!scratch || sm_audit_summarise(w.clocks, w.n, scratch, &a) != SM_OK) {
 		free(scratch);
 		free(w.clocks);
+		free(w.ids);
 		return fail(c, 500, "out of memory");
 	}
 	json_t *o = json_object();
@@ -1793,9 +1830,12 @@ static void do_report(ctx *c)
 	json_t *summary = sm_reg_audit_json(&a, w.clocks, w.n);
 	json_object_update(o, summary);
 	json_decref(summary);
+	if (is_clinical(c))
+		report_not_met(json_object_get(o, "targets"), &w);
 	reply(c, 200, o);
 	free(scratch);
 	free(w.clocks);
+	free(w.ids);
 }
 
 /* ======================================================================
@@ -2179,10 +2219,51 @@ void sm_registry_handle(sm_registry *reg, const sm_api_request *q, sm_api_respon
 		if (c.authed && r->status == 403)
 			audit_denied(&c, c.rt.case_id, "forbidden (403)");
 	}
+	r->authenticated = c.authed;
 	json_decref(c.body);
 	json_decref(c.errors);
 	sodium_memzero(&c.user, sizeof c.user);
 	sm_store_pool_checkin(reg->pool, c.st);
+}
+
+int sm_registry_hashes(const char *method, const char *path)
+{
+	if (!method || strcmp(method, "POST") != 0 || !sm_registry_owns(path))
+		return 0;
+	route rt;
+	match(path, &rt);
+	return rt.id == R_LOGIN || rt.id == R_PASSWORD || rt.id == R_USERS || rt.id == R_USER_PASSWORD;
+}
+
+int sm_registry_health(sm_registry *reg)
+{
+	if (!reg)
+		return 0;
+	sm_store *st = sm_store_pool_checkout_timed(reg->pool, reg->o.pool_wait_ms < 2000 ? reg->o.pool_wait_ms : 2000);
+	if (!st)
+		return 0;
+	int current = 0, latest = 0;
+	int ok = sm_store_schema_version(st, &current, &latest) == SM_STORE_OK;
+	sm_store_pool_checkin(reg->pool, st);
+	return ok;
+}
+
+int sm_registry_credentials_ok(sm_registry *reg, const sm_api_request *q)
+{
+	char token[SM_STORE_TOKEN_SIZE], hash[SM_STORE_TOKEN_HASH_SIZE];
+	if (!reg || find_token(q, token) != 1)
+		return 0;
+	sm_store_token_hash(token, hash);
+	sodium_memzero(token, sizeof token);
+	sm_store *st = sm_store_pool_checkout_timed(reg->pool, reg->o.pool_wait_ms < 1000 ? reg->o.pool_wait_ms : 1000);
+	if (!st)
+		return 0;
+	sm_store_user user;
+	sm_store_token tok;
+	int ok = sm_store_token_lookup(st, hash, (int64_t)time(NULL), &user, &tok) == SM_STORE_OK;
+	sodium_memzero(&user, sizeof user);
+	sm_store_pool_checkin(reg->pool, st);
+	return ok;
 }
 
 /* ======================================================================

@@ -91,7 +91,7 @@ fi
 run "jsonl ragged" 0 -- "$BIN" batch "$FIX/ragged.csv" --instrument $T --format jsonl
 has "jsonl ragged error with row" '"errors":\[\{"path":"","message":"row 4, column 8: expected 7 fields, got 8"\}\]' "$tmp/out"
 run "jsonl invalid UTF-8 repaired" 0 -- "$BIN" batch "$FIX/latin1.csv" --instrument $T --format jsonl
-has "jsonl U+FFFD" '"primary":"caf\\ufffd"' "$tmp/out"
+has "jsonl U+FFFD" $'"primary":"caf\xEF\xBF\xBD"' "$tmp/out"
 
 # ---- the same totals as `spinemets score` ----
 for id in 1 2 3 9 10; do
@@ -208,11 +208,11 @@ has "rows before it written" '^P0019999,' "$tmp/out"
 # The release binary when it is as new as the source; else the ASan one
 # (leak checks off, a higher limit for its shadow memory).
 REL=${SPINEMETS_RELEASE_BIN:-build/spinemets}
-if [ -x "$REL" ] && [ "$REL" -nt src/cli/batch.c ]; then
+if [ -x "$REL" ] && [ "$REL" -nt src/research/batch.c ]; then
   MB="$REL"; limit_kb=$((64 * 1024)); what=release
 else
   MB="$BIN"; limit_kb=$((128 * 1024)); what=asan
-  echo "note: $REL missing or older than src/cli/batch.c: memory test on $BIN (limit $((limit_kb / 1024)) MB)"
+  echo "note: $REL missing or older than src/research/batch.c: memory test on $BIN (limit $((limit_kb / 1024)) MB)"
 fi
 peak_kb() { # peak_kb FILE: peak RSS in KiB of batch on FILE
   if [ -x /usr/bin/time ]; then

@@ -2,7 +2,7 @@
 ** report_html.c: the one-file HTML report of `spinemets validate` (see report_html.h).
 ** Inline CSS and SVG only: no script, no external reference of any kind.
 */
-#include "io/report_html.h"
+#include "research/report_html.h"
 
 #include <math.h>
 #include <stdio.h>
