@@ -736,8 +736,8 @@ int sm_cmd_export(int argc, char **argv)
 	} else if (sm_store_secret(st, "case_key", now, secret) != SM_STORE_OK) {
 		fprintf(stderr, "spinemets export: %s\n", sm_store_errmsg(st));
 		status = SM_EXIT_INVALID;
-	} else if (!(out = output ? fopen(output, "w") : stdout)) {
-		fprintf(stderr, "spinemets export: cannot write '%s': %s\n", output, strerror(errno));
+	} else if (!(out = output ? (sm_cli_is_dir(output) ? (errno = EISDIR, NULL) : fopen(output, "w")) : stdout)) {
+		fprintf(stderr, "spinemets export: cannot write '%s': %s\n", output, sm_cli_file_error(output, errno));
 		status = SM_EXIT_INVALID;
 	} else if (!(w.k = malloc(sizeof *w.k))) {
 		fprintf(stderr, "spinemets export: out of memory\n");

@@ -1455,6 +1455,11 @@ static void test_report(int port)
 		check(exact_age == 0, "no exact age in the default export (%lld)", exact_age);
 	}
 	run_free(&cr);
+	const char *tmpd = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	CLI(&cr, NULL, "export", "--deidentified", "--output", tmpd, "--db", url);
+	check(cr.status == 1 && strstr(cr.err, "it is a directory, not a file"), "export to a directory: named alike (%d %s)",
+	      cr.status, cr.err);
+	run_free(&cr);
 	CLI(&cr, NULL, "export", "--deidentified", "--k", "0", "--db", url);
 	check(cr.status == 2 && strstr(cr.err, "--k"), "export --k 0: usage error (%d)", cr.status);
 	run_free(&cr);
