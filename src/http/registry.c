@@ -1467,30 +1467,16 @@ static int any_site_arg(ctx *c, sm_store_site *s)
 	return 0;
 }
 
-typedef struct list_walk {
-	ctx *c;
-	size_t offset, limit, total;
-	json_t *rows;
-	char secret[SM_STORE_TOKEN_SIZE];
-	sm_store_site cache;
-} list_walk;
-
-static int list_row(void *p, const sm_store_case *sc)
+/* The urgency of a case's latest assessment read from the stored assessment
+** (a case without a case index; the clinical document alone: not audited). */
+static int latest_urgency(ctx *c, int64_t case_id)
 {
-	list_walk *w = p;
-	if (w->total++ < w->offset || json_array_size(w->rows) >= w->limit)
-		return 0;
-	json_t *o = json_object();
-	char key[33];
-	sm_reg_case_key(w->secret, sc->case_id, key);
-	json_object_set_new(o, "id", json_string(key)); /* never the registry id */
-	json_object_set_new(o, "case_key", json_string(key));
-	json_object_set_new(o, "site", json_string(site_code(w->c, sc->site_id, &w->cache)));
-	json_object_set_new(o, "version", json_integer(sc->version));
-	int u = sm_reg_assessment_urgency(sc->assessment);
-	json_object_set_new(o, "urgency", u >= 0 ? json_string(sm_urgency_name((sm_urgency)u)) : json_null());
-	json_array_append_new(w->rows, o);
-	return 0;
+	sm_store_case *sc = NULL;
+	int u = -1;
+	if (sm_store_case_get(c->st, NULL, case_id, 0, 0, &sc) == SM_STORE_OK)
+		u = sm_reg_assessment_urgency(sc->assessment);
+	sm_store_free(sc);
+	return u;
 }
 
 static void do_case_list(ctx *c)
@@ -1515,23 +1501,40 @@ static void do_case_list(ctx *c)
 			json_decref(o);
 			return;
 		}
-		list_walk w = {c, (size_t)offset, (size_t)limit, 0, json_array(), {0}, {0}};
-		if (get_secret(c, w.secret) != 0) {
-			json_decref(w.rows);
+		/* the page from the case rows alone (no document read), by case id */
+		char secret[SM_STORE_TOKEN_SIZE];
+		if (get_secret(c, secret) != 0) {
 			json_decref(o);
 			return fail(c, 503, "the registry database is unavailable; try again");
 		}
-		sm_store_status rc = sm_store_case_each(c->st, NULL, site.id, 0, list_row, &w);
-		sodium_memzero(w.secret, sizeof w.secret);
+		sm_store_case_list *l = NULL;
+		sm_store_status rc = sm_store_case_page(c->st, site.id, (size_t)offset, (size_t)limit, &l);
 		if (rc != SM_STORE_OK) {
-			json_decref(w.rows);
+			sodium_memzero(secret, sizeof secret);
 			json_decref(o);
 			return fail_store(c, rc, "cases");
 		}
-		json_object_set_new(o, "total", json_integer((json_int_t)w.total));
+		json_t *rows = json_array();
+		sm_store_site cache = {0};
+		for (size_t k = 0; k < l->n; k++) {
+			const sm_store_case_row *row = &l->rows[k];
+			json_t *x = json_object();
+			char key[33];
+			sm_reg_case_key(secret, row->case_id, key);
+			json_object_set_new(x, "id", json_string(key)); /* never the registry id */
+			json_object_set_new(x, "case_key", json_string(key));
+			json_object_set_new(x, "site", json_string(site_code(c, row->site_id, &cache)));
+			json_object_set_new(x, "version", json_integer(row->version));
+			int u = row->urgency >= 0 ? row->urgency : latest_urgency(c, row->case_id);
+			json_object_set_new(x, "urgency", u >= 0 ? json_string(sm_urgency_name((sm_urgency)u)) : json_null());
+			json_array_append_new(rows, x);
+		}
+		sodium_memzero(secret, sizeof secret);
+		json_object_set_new(o, "total", json_integer((json_int_t)l->total));
 		json_object_set_new(o, "offset", json_integer(offset));
 		json_object_set_new(o, "limit", json_integer(limit));
-		json_object_set_new(o, "cases", w.rows);
+		json_object_set_new(o, "cases", rows);
+		sm_store_free(l);
 		return reply(c, 200, o);
 	}
 	if (own_site_arg(c)) {
@@ -1561,12 +1564,8 @@ static void do_case_list(ctx *c)
 		json_object_set_new(ids, "name", row->name ? json_string(row->name) : json_null());
 		json_object_set_new(ids, "hospital_number", row->hospital_number ? json_string(row->hospital_number) : json_null());
 		json_object_set_new(x, "identifiers", ids);
-		/* the urgency of the latest assessment (the clinical document alone: not audited) */
-		sm_store_case *sc = NULL;
-		int u = -1;
-		if (!row->deleted && sm_store_case_get(c->st, NULL, row->case_id, 0, 0, &sc) == SM_STORE_OK)
-			u = sm_reg_assessment_urgency(sc->assessment);
-		sm_store_free(sc);
+		/* the urgency of the latest assessment: from the case index, else read from it */
+		int u = row->deleted ? -1 : row->urgency >= 0 ? row->urgency : latest_urgency(c, row->case_id);
 		json_object_set_new(x, "urgency", u >= 0 ? json_string(sm_urgency_name((sm_urgency)u)) : json_null());
 		json_array_append_new(rows, x);
 	}

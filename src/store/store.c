@@ -414,7 +414,7 @@ enum {
 	S_SITE_ADD, S_SITE_GET, S_SITE_GET_ID, S_SITE_LIST,
 	S_USER_ADD, S_USER_GET, S_USER_GET_ID, S_USER_SET_PW, S_USER_SET_ACTIVE, S_USER_LIST,
 	S_USER_REHASH, S_TOKEN_DELETE_OTHER_SESSIONS, S_USER_CASE_CLASH, S_CASE_IDS,
-	S_CASE_IX_SET, S_CASE_IX_CLEAR, S_EACH_IX,
+	S_CASE_IX_SET, S_CASE_IX_CLEAR, S_EACH_IX, S_CASE_PAGE, S_CASE_PAGE_COUNT,
 	S_TOKEN_ADD, S_TOKEN_LOOKUP, S_TOKEN_DELETE, S_TOKEN_DELETE_EXPIRED, S_TOKEN_DELETE_USER,
 	S_TOKEN_TOUCH, S_SECRET_ADD, S_SECRET_GET,
 	S_CASE_INSERT, S_CASE_LOCK, S_CASE_BUMP, S_CASE_EXISTS, S_VERSION_INSERT, S_IDENT_INSERT,
@@ -489,6 +489,11 @@ static const struct {
 	[S_CASE_IX_SET] = {"UPDATE cases SET ix_valid = ?, ix_urgency = ?, ix_started = ?, ix_start = ?, ix_closed = ?, "
 	                   "ix_next_due = ? WHERE id = ? AND latest_version = ? RETURNING id", NULL},
 	[S_CASE_IX_CLEAR] = {"UPDATE cases SET ix_valid = 0", NULL},
+	[S_CASE_PAGE] = {"SELECT c.id, c.site_id, c.latest_version, c.deleted, c.updated_at, NULL, NULL, c.ix_valid, "
+	                 "c.ix_urgency FROM cases c WHERE (CAST(? AS BIGINT) = 0 OR c.site_id = ?) AND c.deleted = 0 "
+	                 "ORDER BY c.id LIMIT ? OFFSET ?", NULL},
+	[S_CASE_PAGE_COUNT] = {"SELECT COUNT(*) FROM cases c WHERE (CAST(? AS BIGINT) = 0 OR c.site_id = ?) "
+	                       "AND c.deleted = 0", NULL},
 	[S_EACH_IX] = {"SELECT c.id, c.site_id, c.latest_version, c.deleted, COALESCE(v.author_id, 0), "
 	               "v.created_at, v.reason, v.document, v.assessment, v.engine_version, v.definitions, "
 	               "i.version, i.data, c.ix_valid, c.ix_urgency, c.ix_started, c.ix_start, c.ix_closed, c.ix_next_due "
@@ -526,10 +531,10 @@ static const struct {
 	                "LEFT JOIN case_identifiers i ON i.case_id = v.case_id AND i.version = v.version "
 	                "WHERE v.case_id = ? ORDER BY v.version", NULL},
 	[S_SEARCH] = {"SELECT c.id, c.site_id, c.latest_version, c.deleted, c.updated_at, i.name, "
-	              "i.hospital_number FROM cases c " LATEST_IDENT SEARCH_WHERE("LIKE")
+	              "i.hospital_number, c.ix_valid, c.ix_urgency FROM cases c " LATEST_IDENT SEARCH_WHERE("LIKE")
 	              "ORDER BY c.updated_at DESC, c.id DESC LIMIT ? OFFSET ?",
 	              "SELECT c.id, c.site_id, c.latest_version, c.deleted, c.updated_at, i.name, "
-	              "i.hospital_number FROM cases c " LATEST_IDENT SEARCH_WHERE("ILIKE")
+	              "i.hospital_number, c.ix_valid, c.ix_urgency FROM cases c " LATEST_IDENT SEARCH_WHERE("ILIKE")
 	              "ORDER BY c.updated_at DESC, c.id DESC LIMIT ? OFFSET ?"},
 	[S_SEARCH_COUNT] = {"SELECT COUNT(*) FROM cases c " LATEST_IDENT SEARCH_WHERE("LIKE"),
 	                    "SELECT COUNT(*) FROM cases c " LATEST_IDENT SEARCH_WHERE("ILIKE")},
@@ -2137,6 +2142,58 @@ sm_store_status sm_store_case_search(sm_store *st, const sm_store_actor *who,
 		row->updated_at = cell_i64(&r, k, 4);
 		row->name = arena_str(&a, cell(&r, k, 5));
 		row->hospital_number = arena_str(&a, cell(&r, k, 6));
+		row->urgency = cell_i64(&r, k, 7) != 0 && cell(&r, k, 8) ? (int)cell_i64(&r, k, 8) : -1;
+	}
+	smx_rows_free(&r);
+	smx_rows_free(&cr);
+	*out = l;
+	return SM_STORE_OK;
+}
+
+sm_store_status sm_store_case_page(sm_store *st, int64_t site_id, size_t offset, size_t limit,
+                                   sm_store_case_list **out)
+{
+	st->err[0] = 0;
+	if (!out)
+		return fail(st, SM_STORE_INVALID, "output: required");
+	*out = NULL;
+	if (!limit)
+		limit = 50;
+	if (limit > SM_STORE_PAGE_MAX)
+		limit = SM_STORE_PAGE_MAX;
+	if (offset > (size_t)INT32_MAX)
+		return fail(st, SM_STORE_INVALID, "offset: too large");
+	smx_param p[] = {PI(site_id), PI(site_id), PI(limit), PI(offset)};
+	smx_rows r = {0}, cr = {0};
+	sm_store_status rc = begin(st, false); /* one snapshot for the page and its count */
+	if (rc == SM_STORE_OK) {
+		rc = q(st, S_CASE_PAGE, p, NP(p), &r);
+		if (rc == SM_STORE_OK)
+			rc = q(st, S_CASE_PAGE_COUNT, p, 2, &cr);
+		rollback(st);
+	}
+	if (rc != SM_STORE_OK) {
+		smx_rows_free(&r);
+		smx_rows_free(&cr);
+		return rc;
+	}
+	arena a;
+	if (!arena_init(&a, sizeof(sm_store_case_list) + r.nrows * sizeof(sm_store_case_row), 0)) {
+		smx_rows_free(&r);
+		smx_rows_free(&cr);
+		return fail(st, SM_STORE_NOMEM, "out of memory");
+	}
+	sm_store_case_list *l = (sm_store_case_list *)(void *)a.base;
+	l->total = (size_t)cell_i64(&cr, 0, 0);
+	l->n = r.nrows;
+	for (size_t k = 0; k < r.nrows; k++) {
+		sm_store_case_row *row = &l->rows[k];
+		row->case_id = cell_i64(&r, k, 0);
+		row->site_id = cell_i64(&r, k, 1);
+		row->version = (int)cell_i64(&r, k, 2);
+		row->deleted = cell_i64(&r, k, 3) != 0;
+		row->updated_at = cell_i64(&r, k, 4);
+		row->urgency = cell_i64(&r, k, 7) != 0 && cell(&r, k, 8) ? (int)cell_i64(&r, k, 8) : -1;
 	}
 	smx_rows_free(&r);
 	smx_rows_free(&cr);

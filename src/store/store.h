@@ -393,6 +393,7 @@ typedef struct sm_store_case_row {
 	int64_t updated_at;
 	const char *name;           /* NULL when not recorded */
 	const char *hospital_number;
+	int urgency;                /* from the case index (sm_urgency); -1 when it has none */
 } sm_store_case_row;
 typedef struct sm_store_case_list {
 	size_t total;               /* matches in all pages */
@@ -402,6 +403,11 @@ typedef struct sm_store_case_list {
 /* Audited ("case.search", naming the cases returned). */
 sm_store_status sm_store_case_search(sm_store *st, const sm_store_actor *who,
                                      const sm_store_query *q, sm_store_case_list **out);
+/* A page of the cases that are not deleted (site_id 0: every site), by case
+** id, from the case rows alone: no document and no identifier is read (name
+** and hospital_number are NULL; not audited). For de-identified lists. */
+sm_store_status sm_store_case_page(sm_store *st, int64_t site_id, size_t offset, size_t limit,
+                                   sm_store_case_list **out);
 
 /* Call fn for the latest version of every non-deleted case of a site
 ** (site_id 0: all sites), by case id, e.g. for the pathway worklist, the

@@ -1860,6 +1860,9 @@ static void test_index_equals_documents(int port)
 		{W_CLN, "/api/v1/audit/report?month=2025-04"},
 		{W_RE, "/api/v1/audit/report?month=2025-03"},
 		{W_AD, "/api/v1/audit/report?month=2025-03&site=north"},
+		{W_CLN, "/api/v1/cases?limit=200"}, /* urgency from the index */
+		{W_RE, "/api/v1/cases?limit=200"},
+		{W_RE, "/api/v1/cases?limit=7&offset=3&site=north"},
 	};
 	enum { NQ = sizeof Q / sizeof Q[0] };
 	json_t *indexed[NQ];
