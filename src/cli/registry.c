@@ -750,7 +750,18 @@ int sm_cmd_export(int argc, char **argv)
 			fprintf(stderr, "spinemets export: %s\n", sm_store_errmsg(st));
 			status = SM_EXIT_INVALID;
 		} else if (!w.io_error) {
-			export_write(&w, k_min, site);
+			/* no export without its audit row: written before any case is */
+			char detail[200];
+			snprintf(detail, sizeof detail, "site %s, %zu cases read, de-identified JSON Lines, k %ld",
+			         site ? site : "(all)", w.nrows, k_min);
+			sm_store_actor sys = {0, now};
+			if (sm_store_audit_add(st, &sys, "export.deidentified", 0, detail) != SM_STORE_OK) {
+				fprintf(stderr, "spinemets export: the audit log refused the export's row, so nothing is written: %s\n",
+				        sm_store_errmsg(st));
+				status = SM_EXIT_INVALID;
+			} else {
+				export_write(&w, k_min, site);
+			}
 		}
 		for (size_t i = 0; i < w.nrows; i++)
 			json_decref(w.rows[i].o);
@@ -759,11 +770,6 @@ int sm_cmd_export(int argc, char **argv)
 			fprintf(stderr, "spinemets export: write error%s%s\n", output ? " on " : "", output ? output : "");
 			status = SM_EXIT_INVALID;
 		}
-		char detail[200];
-		snprintf(detail, sizeof detail, "site %s, %zu cases, de-identified JSON Lines, k %ld%s", site ? site : "(all)",
-		         w.n, k_min, status ? " (failed)" : "");
-		sm_store_actor sys = {0, now};
-		sm_store_audit_add(st, &sys, "export.deidentified", 0, detail);
 		if (!status)
 			fprintf(stderr, "spinemets export: %zu case%s written%s%s\n", w.n, w.n == 1 ? "" : "s",
 			        output ? " to " : "", output ? output : "");

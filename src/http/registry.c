@@ -2121,6 +2121,8 @@ static int resolve_case_name(ctx *c)
 		return 0;
 	}
 	if (!c->rt.case_key[0]) {
+		if (c->rt.case_id)
+			audit_denied(c, 0, "a researcher named a case by a registry id (answered 404)");
 		fail(c, 404, "no such case: researchers name a case by its case_key (32 hex digits), never by a registry id");
 		return -1;
 	}

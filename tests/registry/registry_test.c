@@ -1803,17 +1803,24 @@ static void test_denied_and_fail_closed(int port)
 	check(r.status == 403, "a researcher lists users: 403 (%d)", r.status);
 	resp_free(&r);
 	check(audited(port, mark, "access.denied", "re", 0), "a 403 is audited");
+	mark = audit_tail(port);
+	snprintf(path, sizeof path, "/api/v1/cases/%lld", C1);
+	api(port, people[W_RE].token, "GET", path, NULL, &r);
+	check(r.status == 404, "a researcher naming a registry id: 404 (%d)", r.status);
+	resp_free(&r);
+	check(audited(port, mark, "access.denied", "re", 0), "a researcher naming a registry id is audited");
+	snprintf(path, sizeof path, "/api/v1/cases/%lld/versions", C1);
 	/* the audit log refuses the versions row (a full disk, say): no data, 503 */
 	sm_store *st = open_store();
 	if (!st)
 		return;
 	const char *add = strcmp(sm_store_backend(st), "postgresql") == 0
 	                      ? "CREATE FUNCTION test_no_versions_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-	                        "IF NEW.action = 'case.versions' THEN RAISE EXCEPTION 'test: disk full'; END IF; "
+	                        "IF NEW.action IN ('case.versions', 'export.deidentified') THEN RAISE EXCEPTION 'test: disk full'; END IF; "
 	                        "RETURN NEW; END $$; CREATE TRIGGER test_no_versions_audit BEFORE INSERT ON audit_log "
 	                        "FOR EACH ROW EXECUTE FUNCTION test_no_versions_audit();"
-	                      : "CREATE TRIGGER test_no_versions_audit BEFORE INSERT ON audit_log WHEN NEW.action = "
-	                        "'case.versions' BEGIN SELECT RAISE(ABORT, 'test: disk full'); END;";
+	                      : "CREATE TRIGGER test_no_versions_audit BEFORE INSERT ON audit_log WHEN NEW.action IN "
+	                        "('case.versions', 'export.deidentified') BEGIN SELECT RAISE(ABORT, 'test: disk full'); END;";
 	const char *drop = strcmp(sm_store_backend(st), "postgresql") == 0
 	                       ? "DROP TRIGGER test_no_versions_audit ON audit_log; DROP FUNCTION test_no_versions_audit();"
 	                       : "DROP TRIGGER test_no_versions_audit;";
@@ -1824,6 +1831,11 @@ static void test_denied_and_fail_closed(int port)
 		check(r.status == 503 && r.body && !strstr(r.body, "\"versions\""),
 		      "versions read without its audit row: 503 and no data (%d %.200s)", r.status, r.body);
 		resp_free(&r);
+		run cr;
+		CLI(&cr, NULL, "export", "--deidentified", "--db", url);
+		check(cr.status == 1 && cr.out[0] == '\0' && strstr(cr.err, "audit log refused"),
+		      "an export without its audit row writes nothing (%d, %zu bytes out: %s)", cr.status, strlen(cr.out), cr.err);
+		run_free(&cr);
 		check(smx_store_exec(st, drop) == SM_STORE_OK, "drop the trigger: %s", sm_store_errmsg(st));
 		api(port, people[W_CLN].token, "GET", path, NULL, &r);
 		check(r.status == 200, "versions read again once the audit log works: %d", r.status);
