@@ -867,7 +867,7 @@ static void test_health_db(const char *url, const char *pgsh, const char *pgdir)
 
 int main(int argc, char **argv)
 {
-	setvbuf(stdout, NULL, _IONBF, 0);
+	crash_guard(); /* unbuffered output; a crash of the suite is a reported failure */
 	if (argc != 3 && argc != 6) {
 		fprintf(stderr, "usage: hostile_test SPINEMETS_BINARY SQLITE_DIR [POSTGRESQL_URL PG_SH PG_DIR]\n");
 		printf("0 passed, 1 failed\n");
