@@ -33,7 +33,7 @@ $(EXT_LIB): $(EXT_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(EXT_PG): $(EXT_LIB) $(wildcard ext/postgresql/*.c ext/postgresql/*.h ext/postgresql/*.map) ext/postgresql/Makefile
+$(EXT_PG): $(EXT_LIB) $(wildcard ext/postgresql/*.c ext/postgresql/*.h ext/postgresql/*.map) ext/postgresql/Makefile include/spinemets.h
 	@mkdir -p $(dir $@)
 	$(MAKE) --no-print-directory -C $(EXT_DIR)/pg -f $(CURDIR)/ext/postgresql/Makefile \
 	  with_llvm=no PG_CONFIG=$(PG_CONFIG) SM_ROOT=$(CURDIR) SM_EXT_LIB=$(CURDIR)/$(EXT_LIB)
@@ -42,7 +42,7 @@ ext-install: $(EXT_PG)
 	$(MAKE) --no-print-directory -C $(EXT_DIR)/pg -f $(CURDIR)/ext/postgresql/Makefile \
 	  with_llvm=no PG_CONFIG=$(PG_CONFIG) SM_ROOT=$(CURDIR) SM_EXT_LIB=$(CURDIR)/$(EXT_LIB) install
 
-$(EXT_SQLITE): ext/sqlite/spinemets_sqlite.c $(EXT_LIB)
+$(EXT_SQLITE): ext/sqlite/spinemets_sqlite.c $(EXT_LIB) include/spinemets.h $(wildcard src/io/*.h)
 	$(CC) $(EXT_CFLAGS) -shared -o $@ $< $(EXT_LIB) -ljansson -lm
 
 # ---- tests (make check: tests/ext/run.sh, registered in tests/run.sh) ----
