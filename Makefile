@@ -131,10 +131,17 @@ $(BUILD)/tests/vectors: tests/vectors.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -o $@ $< -ljansson
 
-# the fuzz targets exercise the io layer
+# the fuzz targets exercise the io layer; one that includes an http/ header
+# also links the http objects (and the store), read from its #include lines
+FUZZ_HTTP_ := $(patsubst fuzz/%.c,%,$(shell grep -lE '^\#include "http/' fuzz/*.c /dev/null))
+FUZZ_OBJS =
+FUZZ_LIBS =
+$(patsubst %,$(BUILD)/tests/fuzz-replay-%,$(FUZZ_HTTP_)) $(patsubst %,build/fuzz/%,$(FUZZ_HTTP_)): FUZZ_OBJS = $(HTTP_OBJ)
+$(patsubst %,$(BUILD)/tests/fuzz-replay-%,$(FUZZ_HTTP_)) $(patsubst %,build/fuzz/%,$(FUZZ_HTTP_)): FUZZ_LIBS = $(LDLIBS_HTTP)
+$(patsubst %,$(BUILD)/tests/fuzz-replay-%,$(FUZZ_HTTP_)) $(patsubst %,build/fuzz/%,$(FUZZ_HTTP_)): $(HTTP_OBJ)
 $(BUILD)/tests/fuzz-replay-%: fuzz/%.c fuzz/replay.c $(IO_OBJ) $(LIB) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -o $@ $< fuzz/replay.c $(IO_OBJ) $(LIB) $(LDLIBS_IO)
+	$(CC) $(CFLAGS_ALL) -o $@ $< fuzz/replay.c $(IO_OBJ) $(FUZZ_OBJS) $(LIB) $(LDLIBS_IO) $(FUZZ_LIBS)
 
 FUZZ_TARGETS := $(patsubst fuzz/%.c,%,$(filter-out fuzz/replay.c,$(wildcard fuzz/*.c)))
 TEST_PROGS = $(UNIT_BIN) $(BUILD)/tests/vectors $(patsubst %,$(BUILD)/tests/fuzz-replay-%,$(FUZZ_TARGETS))
@@ -163,7 +170,7 @@ fuzz:
 	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" OPT="-O1 -g" $(patsubst %,build/fuzz/%,$(FUZZ_TARGETS))
 
 build/fuzz/%: fuzz/%.c $(IO_OBJ) $(LIB)
-	$(CC) $(CFLAGS_ALL) -fsanitize=fuzzer -o $@ $< $(IO_OBJ) $(LIB) $(LDLIBS_IO)
+	$(CC) $(CFLAGS_ALL) -fsanitize=fuzzer -o $@ $< $(IO_OBJ) $(FUZZ_OBJS) $(LIB) $(LDLIBS_IO) $(FUZZ_LIBS)
 
 fuzz-run: fuzz
 	@for t in $(FUZZ_TARGETS); do mkdir -p build/fuzz/corpus-$$t; \

@@ -2,7 +2,7 @@
 # deps.sh GROUP...: make sure the Debian packages a make target needs are present.
 # As root, missing packages are installed with apt-get; otherwise the exact
 # apt-get line is printed and the script fails.
-# Groups: build (compiler, jansson, SQLite, libpq, libsodium), check (cmocka, jq, PostgreSQL 15
+# Groups: build (compiler, jansson, SQLite, libpq, libsodium, libpwquality + the cracklib dictionary), check (cmocka, jq, PostgreSQL 15
 #         server for the store tests; and what `ext` needs, since make check tests the
 #         SQL extensions), ext (PostgreSQL 15 server headers for PGXS, sqlite3),
 #         fuzz (clang + libFuzzer),
@@ -19,7 +19,8 @@ need() { # need PACKAGE: add it when dpkg does not list it as installed
 for group in "$@"; do
   case "$group" in
     build) need gcc; need make; need libc6-dev; need pkg-config; need libjansson-dev; need libmicrohttpd-dev
-           need libsqlite3-dev; need libpq-dev; need libsodium-dev ;;
+           need libsqlite3-dev; need libpq-dev; need libsodium-dev
+           need libpwquality-dev; need cracklib-runtime ;;
     check) need libcmocka-dev; need binutils; need postgresql-15; need postgresql-client-15; need time; need jq
            need postgresql-server-dev-15; need sqlite3 ;;
     ext) need postgresql-server-dev-15; need postgresql-15; need sqlite3 ;;

@@ -55,6 +55,7 @@ for t in "$BUILD"/tests/fuzz-replay-*; do
   run_suite "$name" "$t" "$corpus"
 done
 run_suite http "$BUILD/tests/http_test" "$BIN"
+run_suite hostile bash tests/hostile/run.sh
 for b in sqlite postgresql; do run_suite "store-$b" bash tests/store/run.sh "$b"; done
 for b in sqlite postgresql; do run_suite "registry-$b" bash tests/registry/run.sh "$b"; done
 for e in sqlite postgresql replication; do run_suite "ext-$e" bash tests/ext/run.sh "$e"; done
@@ -62,6 +63,7 @@ for s in tests/cli/*.sh; do
   [ -f "$s" ] || continue
   run_suite "$(basename "$s" .sh)" bash "$s"
 done
+run_suite i18n bash tests/i18n/run.sh
 run_suite browser bash tests/browser/run.sh
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

@@ -23,10 +23,20 @@
     strings: {}, english: {}, lang: 'en', languages: [],
     instruments: {}, histologies: [], rules: {}, version: '', examples: [],
     kase: {}, last: null, errors: [], local: {}, seq: 0, timer: 0, ctrl: null,
-    announced: ''
+    announced: '', dirty: false, knownKeys: {}
   };
 
   /* ---------- small helpers ---------- */
+  /* the locale for Intl: the page language in the reader's region (en-GB, en-IN, bn-BD...), with the
+     digits the reader chose (Latin by default; Bengali or Devanagari digits on request) */
+  function locale() {
+    var navs = (navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || 'en']);
+    var tag = navs.filter(function (x) { return x && x.toLowerCase().split('-')[0] === S.lang; })[0] || S.lang;
+    if (tag === 'en') tag = 'en-GB'; /* day month year, 24 h: never the US order unless the browser asks for it */
+    var native = { bn: 'beng', hi: 'deva' }[S.lang];
+    var nu = S.digits === 'native' && native ? native : 'latn';
+    try { return Intl.getCanonicalLocales(tag + '-u-nu-' + nu)[0]; } catch (e) { return S.lang; }
+  }
   function $(id) { return document.getElementById(id); }
 
   function t(key, vars, fallback) {
@@ -113,20 +123,32 @@
   function pick(path, values, prefix, o) {
     o = o || {}; o.type = 'enum'; o.path = path; o.values = values; o.prefix = prefix; return o;
   }
+  /* laboratory values in the units local laboratories report; the case keeps the engine's unit.
+     factor: case value = entered value x factor (converted once, here) */
+  var LAB_UNITS = {
+    crp_mg_dl: [{ unit: 'mg_l', factor: 0.1 }, { unit: 'mg_dl', factor: 1 }],
+    platelets_per_ul: [{ unit: 'e9_l', factor: 1000 }, { unit: 'lakh_cumm', factor: 100000 }, { unit: 'per_ul', factor: 1 }]
+  };
+  /* child signs (REFERENCE §15.2): asked when the engine knows them (see probeKeys) and the patient is under 18 */
+  var CHILD_SIGNS = ['refuses_to_walk', 'new_limp', 'motor_regression', 'painful_scoliosis_or_torticollis',
+    'reduced_leg_reflexes', 'new_wetting_or_soiling', 'constipation_overflow'];
   var FORM = [
-    { id: 'patient', fields: [num('patient.age_years', { min: 0, max: 130, step: 'any' }),
-      pick('patient.sex', ['female', 'male', 'other'], 'value.sex.')] },
-    { id: 'cancer', fields: [pick('cancer.history', ['known', 'suspected', 'none'], 'value.history.'),
-      { type: 'histology', path: 'cancer.primary' },
-      tri('cancer.tissue_confirmed'), tri('cancer.hormone_dependent'), tri('cancer.targeted_therapy'),
-      tri('cancer.previous_chemotherapy'), num('cancer.months_since_diagnosis', { min: 0, max: 1200, step: 'any' })] },
-    { id: 'symptoms', groups: [
+    /* quick triage first: the red-flag questions, then the triage card right under them (quick-slot) */
+    { id: 'quick', hint: 'section.quick_hint', groups: [
+      { id: null, fields: [num('patient.age_years', { min: 0, max: 130, step: 'any' }),
+        pick('cancer.history', ['known', 'suspected', 'none'], 'value.history.')] },
       { id: 'symptoms_p', restNo: true, fields: ['pain_thoracic_or_cervical', 'pain_progressive_lumbar',
         'pain_severe_unremitting_lower', 'pain_on_straining', 'pain_localised_tenderness', 'pain_nocturnal',
         'pain_mechanical'].map(function (k) { return tri('symptoms.' + k); }) },
       { id: 'symptoms_n', restNo: true, fields: ['radicular_pain', 'limb_weakness', 'difficulty_walking',
         'sensory_loss', 'bladder_bowel_dysfunction'].map(function (k) { return tri('symptoms.' + k); }) },
-      { id: 'symptoms_other', fields: [num('symptoms.deficit_days', { min: 0, step: 'any' }), tri('symptoms.fever')] }] },
+      { id: 'symptoms_child', restNo: true, child: true, fields: CHILD_SIGNS.map(function (k) {
+        var f = tri('symptoms.' + k); f.probe = true; return f; }) }] },
+    { id: 'patient', fields: [pick('patient.sex', ['female', 'male', 'other'], 'value.sex.')] },
+    { id: 'cancer', fields: [{ type: 'histology', path: 'cancer.primary' },
+      tri('cancer.tissue_confirmed'), tri('cancer.hormone_dependent'), tri('cancer.targeted_therapy'),
+      tri('cancer.previous_chemotherapy'), num('cancer.months_since_diagnosis', { min: 0, max: 1200, step: 'any' })] },
+    { id: 'symptoms', fields: [num('symptoms.deficit_days', { min: 0, step: 'any' }), tri('symptoms.fever')] },
     { id: 'neurology', fields: [pick('neurology.frankel', ['A', 'B', 'C', 'D', 'E'], null, { api: ['frankel', 'grade'] }),
       { type: 'asia', path: 'neurology.asia' },
       pick('neurology.ambulatory', ['independent', 'assisted', 'non_ambulatory'], 'value.ambulatory.'),
@@ -142,7 +164,9 @@
         num('systemic.extraspinal_bone_metastases', { min: 0, step: 1 }), tri('systemic.fit_for_surgery'),
         num('systemic.expected_survival_months', { min: 0, step: 'any' })] },
       { id: 'labs', fields: ['albumin_g_dl', 'crp_mg_dl', 'ldh_iu_l', 'platelets_per_ul', 'calcium_mg_dl',
-        'bilirubin_mg_dl'].map(function (k) { return num('systemic.labs.' + k, { min: 0, step: 'any' }); }) }] },
+        'bilirubin_mg_dl'].map(function (k) {
+        return LAB_UNITS[k] ? { type: 'lab', path: 'systemic.labs.' + k, units: LAB_UNITS[k] } : num('systemic.labs.' + k, { min: 0, step: 'any' });
+      }) }] },
     { id: 'imaging', fields: [tri('imaging.mri_done'), tri('imaging.mri_contraindicated')] },
     { id: 'lesions', special: 'lesions' },
     { id: 'setting', hint: 'section.setting_hint', fields: ['mri_available', 'ct_available', 'srs_available',
@@ -259,6 +283,7 @@
     case 'num': return numControl(f, f.path, label, get, set);
     case 'enum': return selectControl(f.path, label, enumOptions(f), get, set, f.numeric);
     case 'histology': return selectControl(f.path, label, histologyOptions(), get, set);
+    case 'lab': return labControl(f);
     case 'asia':
       var cur = get(), extra = null;
       if (cur && typeof cur === 'object') {
@@ -271,6 +296,54 @@
       return ctl;
     }
     return null;
+  }
+
+  function tidy(x) { return Math.round(x * 1e6) / 1e6; }
+  function labUnit(path, units) {
+    var u = null;
+    try { u = localStorage.getItem('spinemets.unit.' + path); } catch (e) { /* ignore */ }
+    return units.filter(function (x) { return x.unit === u; })[0] || units[0];
+  }
+  function labControl(f) {
+    var path = f.path, id = fieldId(path), key = path.split('.').pop();
+    var unit = labUnit(path, f.units), base = f.units.filter(function (x) { return x.factor === 1; })[0];
+    var input = h('input', { type: 'number', id: id, inputmode: 'decimal', step: 'any', min: 0, 'data-pointer': pointer(path),
+      'aria-describedby': id + '-unit-h ' + id + '-conv ' + id + '-err', autocomplete: 'off' });
+    var sel = h('select', { id: id + '-unit', class: 'unit', 'aria-label': t('unit.label', { field: t('lab.' + key) }) },
+      f.units.map(function (u) { return h('option', { value: u.unit, text: t('unit.' + u.unit), selected: u === unit }); }));
+    var conv = h('p', { class: 'hint conv', id: id + '-conv' });
+    function show() {
+      var v = getPath(path);
+      if (typeof v === 'number') input.value = String(tidy(v / unit.factor));
+    }
+    function paintConv() {
+      var v = getPath(path);
+      conv.textContent = typeof v === 'number' && unit.factor !== 1 ? t('unit.sent', { value: fmtNum(v), unit: t('unit.' + base.unit) }) : '';
+    }
+    show(); paintConv();
+    input.addEventListener('input', function () {
+      delete S.local[pointer(path)];
+      if (input.value === '') {
+        if (input.validity && input.validity.badInput) S.local[pointer(path)] = t('error.not_a_number');
+        setPath(path, undefined);
+      } else {
+        setPath(path, tidy(Number(input.value) * unit.factor));
+      }
+      paintConv();
+      changed(path);
+    });
+    sel.addEventListener('change', function () { /* the number stays as typed, now read in the new unit */
+      unit = f.units.filter(function (u) { return u.unit === sel.value; })[0];
+      try { localStorage.setItem('spinemets.unit.' + path, unit.unit); } catch (e) { /* ignore */ }
+      if (input.value !== '' && !isNaN(Number(input.value))) { setPath(path, tidy(Number(input.value) * unit.factor)); changed(path); }
+      paintConv();
+    });
+    return h('div', { class: 'field field-num field-lab' }, h('label', { for: id, text: t('lab.' + key) }),
+      h('span', { class: 'visually-hidden', id: id + '-unit-h', text: t('unit.in', { unit: t('unit.' + unit.unit) }) }),
+      h('div', { class: 'lab-row' }, input, sel), conv, errSlot(id));
+  }
+  function fmtNum(x) {
+    try { return Number(x).toLocaleString(locale(), { maximumFractionDigits: 3 }); } catch (e) { return String(x); }
   }
 
   /* ---------- form rendering ---------- */
@@ -286,32 +359,65 @@
         box.appendChild(lesionsBlock());
       } else if (sec.groups) {
         sec.groups.forEach(function (g) {
-          var grid = h('div', { class: 'grid' }, g.fields.map(fieldControl));
+          var fields = g.fields.filter(known);
+          if (!fields.length) return;
+          var grid = h('div', { class: 'grid' }, fields.map(fieldControl));
           if (!g.id) { box.appendChild(grid); return; }
           var gid = 'grp-' + g.id;
-          var fs = h('div', { class: 'group', role: 'group', 'aria-labelledby': gid },
+          var fs = h('div', { class: 'group', role: 'group', 'aria-labelledby': gid, id: 'group-' + g.id,
+            'data-child': g.child ? 'true' : null },
             h('h4', { id: gid, text: t('section.' + g.id) }), grid);
           if (g.restNo) {
             fs.appendChild(h('button', { type: 'button', class: 'btn btn-small rest-no', text: t('tri.rest_no'),
               onclick: function () {
-                g.fields.forEach(function (f) { if (getPath(f.path) === undefined) setPath(f.path, false); });
-                g.fields.forEach(function (f) { var b = $(fieldId(f.path)); if (b) paintTri(b, getPath(f.path)); });
-                changed(g.fields[0].path);
+                fields.forEach(function (f) { if (getPath(f.path) === undefined) setPath(f.path, false); });
+                fields.forEach(function (f) { var b = $(fieldId(f.path)); if (b) paintTri(b, getPath(f.path)); });
+                changed(fields[0].path);
               } }));
           }
           box.appendChild(fs);
         });
+        if (sec.id === 'quick') box.appendChild(h('div', { id: 'quick-slot', class: 'quick-slot' }));
       } else {
-        box.appendChild(h('div', { class: 'grid' }, sec.fields.map(fieldControl)));
+        box.appendChild(h('div', { class: 'grid' }, sec.fields.filter(known).map(fieldControl)));
       }
       body.appendChild(box);
+      if (sec.id === 'quick') body.appendChild(h('p', { class: 'hint full-case-note', text: t('section.full_case') }));
     });
+    showChildSigns();
     if (Array.isArray(S.kase.events) && S.kase.events.length) {
       body.appendChild(h('section', { class: 'sec', 'aria-labelledby': 'sec-events' },
         h('h3', { id: 'sec-events', text: t('section.events') }),
         h('p', { class: 'hint', text: t('section.events_kept', { n: S.kase.events.length }) })));
     }
     showErrors();
+  }
+
+  /* a field the engine may not know yet (newer case keys) is shown only when it does */
+  function known(f) { return !f.probe || S.knownKeys[f.path] === true; }
+  function childAge() { var a = getPath('patient.age_years'); return typeof a === 'number' && a < 18; }
+  function showChildSigns() {
+    var g = $('group-symptoms_child');
+    if (!g) return;
+    var any = CHILD_SIGNS.some(function (k) { return getPath('symptoms.' + k) !== undefined; });
+    g.hidden = !(childAge() || any);
+  }
+  /* ask the engine once which of the newer case keys it takes: a key it does not know comes back as an
+     error at its own path (the value null means unknown, so nothing is assessed from it) */
+  function probeKeys() {
+    var probe = [];
+    FORM.forEach(function (sec) {
+      (sec.fields || [].concat.apply([], (sec.groups || []).map(function (g) { return g.fields; })))
+        .forEach(function (f) { if (f.probe) probe.push(f.path); });
+    });
+    var c = { schema: SCHEMA };
+    probe.forEach(function (p) { var parts = p.split('.'); c[parts[0]] = c[parts[0]] || {}; c[parts[0]][parts[1]] = null; });
+    return fetch(API + '/assess', { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify(c) }).then(function (r) { return r.json(); }).then(function (j) {
+      var bad = {};
+      (j.errors || []).forEach(function (e) { bad[e.path] = true; });
+      probe.forEach(function (p) { S.knownKeys[p] = !bad[pointer(p)]; });
+    }).catch(function () { /* unknown: the newer questions stay hidden */ });
   }
 
   /* ---------- spine diagram and lesions ---------- */
@@ -523,7 +629,9 @@
   }
 
   /* ---------- talking to the engine ---------- */
-  function changed() {
+  function changed(path) {
+    S.dirty = true;
+    if (path === 'patient.age_years') showChildSigns();
     clearTimeout(S.timer);
     S.timer = setTimeout(assess, DEBOUNCE_MS);
   }
@@ -610,6 +718,10 @@
     st.textContent = S.last ? t('results.stale') : t('results.invalid');
     st.className = 'status status-bad';
     $('results-body').classList.add('stale');
+    /* an invalid case has no triage: clear the bar and the card under the questions */
+    renderQuickbar(null);
+    var slot = $('quick-slot');
+    if (slot) { clear(slot); slot.appendChild(h('p', { class: 'status status-bad', text: t('results.invalid_quick') })); }
     if (!S.last) clear($('results-body'));
     var box = $('error-summary');
     if (box) box.parentNode.removeChild(box);
@@ -648,16 +760,45 @@
         h('span', { class: 'visually-hidden', text: t('rules.label') + ' ' }), r.rule);
     });
   }
+  /* a reason in the reader's language: the engine's text in English, the rule's translation otherwise */
+  function reasonText(r) {
+    if (S.lang !== 'en' && r.rule && S.strings['rule.' + r.rule]) return S.strings['rule.' + r.rule];
+    return r.text || (r.rule && S.rules[r.rule] ? S.rules[r.rule].text : '');
+  }
+  function ruleIds(reasons) {
+    var seen = {}, out = [];
+    (reasons || []).forEach(function (r) {
+      (r.rule ? [r] : r.rules || []).forEach(function (x) {
+        var id = x.rule || x.id;
+        if (id && !seen[id]) { seen[id] = 1; out.push({ id: id, section: x.section, source: x.source }); }
+      });
+    });
+    return out;
+  }
+  /* rule ids, REFERENCE sections and sources sit behind one "Details" control */
+  function ruleDetails(reasons) {
+    var ids = ruleIds(reasons);
+    if (!ids.length) return null;
+    return h('details', { class: 'rule-details' }, h('summary', { text: t('reasons.details') }),
+      h('ul', { class: 'rule-lines' }, ids.map(function (x) {
+        var rule = S.rules[x.id] || {};
+        return h('li', null, h('span', { class: 'rule', text: x.id }), ' ',
+          h('span', { class: 'src', text: [rule.section || x.section, rule.source || x.source].filter(Boolean).join(' · ') }));
+      })));
+  }
   function reasonList(reasons) {
     if (!reasons || !reasons.length) return null;
-    return h('ul', { class: 'reasons' }, reasons.map(function (r) {
-      return h('li', null, h('span', { text: r.text }), ' ', rulesOf([r]),
-        r.source ? h('span', { class: 'src', text: r.source }) : null);
-    }));
+    return [h('ul', { class: 'reasons' }, reasons.map(function (r) {
+      return h('li', null, h('span', { text: reasonText(r) }),
+        r.framework ? h('span', { class: 'framework', text: ' ' + t('option.framework', { framework: r.framework }) }) : null);
+    })), ruleDetails(reasons)];
   }
-  function keyedList(keys, reasons, prefix, cls) {
+  function keyedList(keys, reasons, prefix, cls, frameworks) {
     return h('ul', { class: 'keyed ' + (cls || '') }, keys.map(function (k) {
-      return h('li', { 'data-key': k }, h('strong', { text: t(prefix + k, null, pretty(k)) }), reasonList(reasons[k]));
+      var fw = frameworks && frameworks[k];
+      return h('li', { 'data-key': k }, h('strong', { text: t(prefix + k, null, pretty(k)) }),
+        fw ? h('span', { class: 'framework', text: ' · ' + t('option.framework', { framework: fw }) }) : null,
+        reasonList(reasons[k]));
     }));
   }
   function card(id, title, body, cls) {
@@ -711,15 +852,27 @@
           r.reference ? ' (' + r.reference + ')' : '')));
   }
 
+  /* whom to call comes from the engine's actions (a child: paediatric oncology), never from the page */
+  function contactAction(tr) {
+    return (tr.actions || []).filter(function (k) { return /^contact_/.test(k); })[0] || null;
+  }
+  function mriText(tr) {
+    return tr.mri_within_hours === 168 ? t('triage.mri_168') : t('triage.mri_h', { h: tr.mri_within_hours });
+  }
+  function dexShort(k) {
+    return has('quick.dex.' + k) ? t('quick.dex.' + k) : t('triage.dex') + ': ' + t('dex.' + k, null, pretty(k));
+  }
   function triageCard(tr) {
     var u = tr.urgency;
     var dl = h('dl', { class: 'targets' });
     function row(k, v, key) { dl.appendChild(h('div', { class: 'target', 'data-target': key }, h('dt', { text: k }), h('dd', { text: v }))); }
-    if (tr.contact_within_hours !== null && tr.contact_within_hours !== undefined) {
+    var ca = contactAction(tr);
+    if (ca) row(t('triage.call'), t('action.' + ca, null, pretty(ca)), 'contact');
+    else if (tr.contact_within_hours !== null && tr.contact_within_hours !== undefined) {
       row(t('triage.contact'), tr.contact_within_hours === 0 ? t('triage.contact_0') : t('triage.contact_h', { h: tr.contact_within_hours }), 'contact');
     }
     if (tr.mri_within_hours !== undefined) {
-      row(t('triage.mri'), tr.mri_within_hours === 168 ? t('triage.mri_168') : t('triage.mri_h', { h: tr.mri_within_hours }), 'mri');
+      row(t('triage.mri'), mriText(tr), 'mri');
     }
     row(t('triage.dex'), t('dex.' + tr.dexamethasone, null, pretty(tr.dexamethasone)), 'dexamethasone');
     return h('section', { class: 'triage triage-' + u, id: 'triage', 'data-urgency': u, 'aria-labelledby': 'triage-h' },
@@ -745,7 +898,7 @@
           h('strong', { class: 'noms-value', text: v === null || v === undefined ? t('noms.value.null') : t('noms.value.' + v, null, pretty(v)) }),
           reasonList((n.assessment_reasons || {})[d])));
     }));
-    var opts = n.options && n.options.length ? keyedList(n.options, n.reasons || {}, 'option.', 'options')
+    var opts = n.options && n.options.length ? keyedList(n.options, n.reasons || {}, 'option.', 'options', n.frameworks || n.option_frameworks)
       : h('p', { class: 'muted', text: t('noms.no_options') });
     return card('noms', t('noms.heading'), [tiles, h('h4', { text: t('noms.options') }), opts,
       n.referrals && n.referrals.length ? h('p', { class: 'referrals' }, h('strong', { text: t('noms.referrals') + ': ' }),
@@ -771,18 +924,27 @@
     body.classList.remove('stale');
     clear(body);
     st.className = 'status';
-    var r = S.last;
+    var r = S.last, slot = $('quick-slot');
+    if (slot) { clear(slot); slot.classList.remove('stale'); }
     paintLesionBadges();
-    renderQuickbar(r);
     renderPrintCase();
     if (!r) {
+      renderQuickbar(null);
       st.textContent = '';
       body.appendChild(h('p', { class: 'empty', text: t('results.empty') }));
       announce('');
       return;
     }
-    st.textContent = t('results.updated', { time: new Date().toLocaleTimeString(S.lang) });
-    body.appendChild(triageCard(r.triage));
+    st.textContent = t('results.updated', { time: new Date().toLocaleTimeString(locale()) });
+    var tc = triageCard(r.triage);
+    if (slot && narrow()) { /* a phone: the answer sits right under the red-flag questions */
+      slot.appendChild(tc);
+      slot.appendChild(h('p', { class: 'quick-more' }, h('a', { href: '#results', text: t('quick.more') })));
+    } else {
+      body.appendChild(tc);
+    }
+    renderQuickbar(r);
+    add(body, mimicsCard(r));
     add(body, actionsCard(r.triage));
     body.appendChild(nomsCard(r.noms));
     /* lesions */
@@ -816,16 +978,61 @@
         h('p', null, t('paediatric.scale', { scale: r.paediatric.scale })),
         h('ul', { class: 'notes' }, (r.paediatric.notes || []).map(function (n) { return h('li', { text: n }); }))], 'card-child'));
     }
+    add(body, carePlanCard(r.care_plan));
     if (r.warnings && r.warnings.length) {
       body.appendChild(card('warnings', t('warnings.heading'),
-        h('ul', { class: 'notes' }, r.warnings.map(function (w) { return h('li', { text: w }); })), 'card-warn'));
+        h('ul', { class: 'notes' }, r.warnings.map(function (w) { return noteItem(w, 'warning.'); })), 'card-warn'));
     }
-    body.appendChild(card('rules', t('rules.heading'), h('p', { class: 'rule-list' }, rulesOf((r.rules || []).map(function (id) {
-      return { rule: id };
-    })))));
+    body.appendChild(card('rules', t('rules.heading'), h('details', { class: 'rule-details' }, h('summary', { text: t('rules.details') }),
+      h('p', { class: 'rule-list' }, rulesOf((r.rules || []).map(function (id) { return { rule: id }; }))))));
     body.appendChild(h('p', { class: 'disclaimer', role: 'note', text: t('app.disclaimer') }));
     var opts = (r.noms.options || []).map(function (o) { return t('option.' + o, null, pretty(o)); }).join(', ');
     announce(t('results.announce', { urgency: t('triage.' + r.triage.urgency), options: opts }));
+  }
+
+  /* a warning or mimic flag: a plain string, or {key, text, rules} from newer engines */
+  function noteItem(w, prefix) {
+    if (!w || typeof w !== 'object') return h('li', { text: String(w) });
+    var key = w.key || w.id;
+    var text = key && S.lang !== 'en' && S.strings[prefix + key] ? S.strings[prefix + key] : (w.text || (key ? t(prefix + key, null, pretty(key)) : ''));
+    return h('li', { 'data-key': key || null }, h('span', { text: text }), ruleDetails(w.rules || (w.rule ? [w] : [])));
+  }
+  function mimicsOf(r) {
+    var tr = r.triage || {};
+    return tr.mimics || tr.mimic_flags || r.mimics || r.mimic_flags || [];
+  }
+  function mimicsCard(r) {
+    var m = mimicsOf(r);
+    if (!m || !m.length) return null;
+    return card('mimics', t('mimics.heading'), [h('p', { class: 'hint', text: t('mimics.note') }),
+      h('ul', { class: 'notes' }, m.map(function (x) { return noteItem(x, 'mimic.'); }))], 'card-warn');
+  }
+  /* the care plan (REFERENCE §16): items by phase, each with its rules behind Details; absent on older engines */
+  var PHASES = ['now', 'during', 'after'];
+  function carePlanCard(cp) {
+    if (!cp || typeof cp !== 'object') return null;
+    var items = Array.isArray(cp.items) ? cp.items.filter(function (x) { return x && typeof x === 'object'; }) : [];
+    var outcomes = Array.isArray(cp.outcomes_to_record) ? cp.outcomes_to_record : [];
+    if (!items.length && !outcomes.length) return null;
+    var phases = PHASES.slice();
+    items.forEach(function (x) { if (x.phase && phases.indexOf(x.phase) < 0) phases.push(x.phase); });
+    var parts = phases.map(function (ph) {
+      var its = items.filter(function (x) { return (x.phase || 'now') === ph; });
+      if (!its.length) return null;
+      return h('div', { class: 'care-phase', 'data-phase': ph },
+        h('h4', { text: t('careplan.phase.' + ph, null, pretty(ph)) }),
+        h('ul', { class: 'keyed' }, its.map(function (x) {
+          var label = x.key ? t('care.' + x.key, null, pretty(x.key)) : '';
+          var text = S.lang !== 'en' && x.key && S.strings['care_text.' + x.key] ? S.strings['care_text.' + x.key] : x.text;
+          return h('li', { 'data-key': x.key || null }, h('strong', { text: label }),
+            text ? h('p', { class: 'care-text', text: text }) : null,
+            x.age_scope ? h('p', { class: 'muted', text: t('careplan.age_scope', { scope: x.age_scope }) }) : null,
+            ruleDetails(x.rules || []));
+        })));
+    });
+    if (outcomes.length) parts.push(h('div', { class: 'care-outcomes' }, h('h4', { text: t('careplan.outcomes') }),
+      h('ul', { class: 'notes' }, outcomes.map(function (k) { return h('li', { 'data-key': k, text: t('outcome.' + k, null, pretty(k)) }); }))));
+    return card('careplan', t('careplan.heading'), parts);
   }
 
   function histName(k) {
@@ -834,16 +1041,24 @@
     return k;
   }
 
+  var WIDE = typeof window.matchMedia === 'function' ? window.matchMedia('(min-width: 1000px)') : null;
+  var PRINT = typeof window.matchMedia === 'function' ? window.matchMedia('print') : null;
+  function narrow() { return !S.printing && !(PRINT && PRINT.matches) && !(WIDE && WIDE.matches); }
+  /* the sticky bar: urgency, MRI target, dexamethasone line and whom to call, all from the assessment */
   function renderQuickbar(r) {
     var q = $('quickbar');
-    if (!r) { q.hidden = true; return; }
-    var u = r.triage.urgency, bits = [t('quick.' + u)];
-    if (r.triage.mri_within_hours !== undefined) {
-      bits.push(t('quick.mri', { when: r.triage.mri_within_hours === 168 ? t('triage.mri_168') : t('triage.mri_h', { h: r.triage.mri_within_hours }) }));
-    }
+    if (!r) { q.hidden = true; clear(q); return; }
+    var tr = r.triage, u = tr.urgency, line2 = [];
+    if (tr.mri_within_hours !== undefined && tr.mri_within_hours !== null) line2.push(t('quick.mri', { when: mriText(tr) }));
+    if (tr.dexamethasone) line2.push(dexShort(tr.dexamethasone));
+    var ca = contactAction(tr);
     clear(q);
-    add(q, [bits.join(' · ') + ' ', h('span', { class: 'visually-hidden', text: t('quick.go') }), h('span', { 'aria-hidden': 'true', text: '↓' })]);
+    add(q, [h('span', { class: 'qb-urgency', text: t('quick.' + u, null, u) }),
+      line2.length ? h('span', { class: 'qb-line', id: 'qb-line', text: line2.join(' · ') }) : null,
+      ca ? h('span', { class: 'qb-call', id: 'qb-call', text: t('action.' + ca, null, pretty(ca)) }) : null,
+      h('span', { class: 'visually-hidden', text: t('quick.go') })]);
     q.className = 'quickbar triage-' + u;
+    q.setAttribute('href', narrow() ? '#triage' : '#results');
     q.hidden = false;
     watchTriage();
   }
@@ -866,7 +1081,7 @@
     var ph = $('print-head');
     clear(ph);
     add(ph, [h('p', { class: 'ph-title', text: t('print.heading') }),
-      h('p', { class: 'ph-meta', text: t('print.printed', { date: new Date().toLocaleString(S.lang) }) + ' · ' +
+      h('p', { class: 'ph-meta', text: t('print.printed', { date: new Date().toLocaleString(locale()) }) + ' · ' +
         t('print.engine', { version: S.version }) }),
       h('p', { class: 'ph-notice', text: t('app.disclaimer') })]);
   }
@@ -921,7 +1136,7 @@
   var TARGETS = ['contact', 'mri', 'plan'];
   var INTERVALS = ['onset_to_presentation', 'presentation_to_contact', 'presentation_to_mri', 'presentation_to_plan',
     'presentation_to_treatment', 'mri_to_plan', 'plan_to_treatment'];
-  var VIEWS = ['assess', 'cases', 'worklist', 'audit'];
+  var VIEWS = ['assess', 'calc', 'cases', 'worklist', 'audit', 'admin'];
   var PAGE = 20;
   var R = {
     user: null, view: 'assess', open: null, ids: {}, conflict: null, versions: null,
@@ -959,15 +1174,19 @@
     var d = new Date(iso);
     if (isNaN(d.getTime())) return iso;
     try {
-      return d.toLocaleString(S.lang, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+      return d.toLocaleString(locale(), { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
     } catch (e) { return d.toISOString(); }
   }
   function fmtHours(x) {
     if (x === null || x === undefined) return '–';
-    return (Math.round(x * 10) / 10).toLocaleString(S.lang);
+    return (Math.round(x * 10) / 10).toLocaleString(locale());
   }
   function localInputNow() {
     var d = new Date(), p = function (n) { return (n < 10 ? '0' : '') + n; };
+    return d.getFullYear() + '-' + p(d.getMonth() + 1) + '-' + p(d.getDate()) + 'T' + p(d.getHours()) + ':' + p(d.getMinutes());
+  }
+  function localInput(d) {
+    var p = function (n) { return (n < 10 ? '0' : '') + n; };
     return d.getFullYear() + '-' + p(d.getMonth() + 1) + '-' + p(d.getDate()) + 'T' + p(d.getHours()) + ':' + p(d.getMinutes());
   }
   function thisMonth() { return new Date().toISOString().slice(0, 7); }
@@ -975,10 +1194,94 @@
     try { if (u) localStorage.setItem('spinemets.user', u.username); else localStorage.removeItem('spinemets.user'); } catch (e) { /* ignore */ }
   }
 
+  /* ---------- calculators: one instrument alone, scored by POST /api/v1/score/{name} ---------- */
+  var C = { inst: '', vals: {}, result: null, seq: 0, timer: 0 };
+  function calcItemControl(inst, it) {
+    var id = 'calc-' + it.key, v = C.vals[it.key];
+    var label = has('calc.' + inst.name + '.' + it.key) ? t('calc.' + inst.name + '.' + it.key) : itemName(it.key);
+    var hint = it.help && it.help !== label ? h('p', { class: 'hint', id: id + '-hint', text: it.help }) : null;
+    var set = function (x) { if (x === undefined) delete C.vals[it.key]; else C.vals[it.key] = x; calcChanged(); };
+    var ctl;
+    if (it.type === 'enum' || it.type === 'boolean' || it.type === 'level' || it.type === 'histology') {
+      var opts = it.type === 'boolean' ? [{ value: 'true', text: t('tri.yes') }, { value: 'false', text: t('tri.no') }]
+        : it.type === 'level' ? LEVELS.map(function (l) { return { value: l, text: l }; })
+        : it.type === 'histology' ? null
+        : (it.values || []).map(function (o) {
+          var k = 'value.' + inst.name + '.' + it.key + '.' + o.value;
+          return { value: o.value, text: has(k) ? t(k) : o.text || String(o.value) };
+        });
+      ctl = h('select', { id: id, 'aria-describedby': hint ? id + '-hint' : null }, h('option', { value: '', text: t('opt.unknown') }));
+      if (opts) opts.forEach(function (o) { ctl.appendChild(h('option', { value: String(o.value), text: o.text })); });
+      else histologyOptions().forEach(function (g) {
+        var og = h('optgroup', { label: g.group });
+        g.items.forEach(function (x) { og.appendChild(h('option', { value: x.value, text: x.text })); });
+        ctl.appendChild(og);
+      });
+      if (v !== undefined) ctl.value = String(v);
+      ctl.addEventListener('change', function () {
+        var x = ctl.value;
+        set(x === '' ? undefined : it.type === 'boolean' ? x === 'true' : x);
+      });
+    } else {
+      ctl = h('input', { type: 'number', id: id, step: it.type === 'integer' ? 1 : 'any', inputmode: it.type === 'integer' ? 'numeric' : 'decimal',
+        'aria-describedby': hint ? id + '-hint' : null, autocomplete: 'off', value: v === undefined ? null : String(v) });
+      ctl.addEventListener('input', function () { set(ctl.value === '' ? undefined : Number(ctl.value)); });
+    }
+    return h('div', { class: 'field' }, h('label', { for: id, text: label }), ctl, hint);
+  }
+  function renderCalc() {
+    var box = $('view-calc');
+    clear(box);
+    box.appendChild(h('h2', { id: 'calc-h', text: t('calc.heading') }));
+    box.appendChild(h('p', { class: 'hint', text: t('calc.intro') }));
+    var names = Object.keys(S.instruments);
+    if (!C.inst || !S.instruments[C.inst]) C.inst = names[0];
+    var sel = h('select', { id: 'calc-inst' }, names.map(function (n) {
+      var i = S.instruments[n];
+      return h('option', { value: n, text: has('score.' + n) ? t('score.' + n) + ' · ' + i.title : i.title, selected: n === C.inst });
+    }));
+    sel.addEventListener('change', function () { C.inst = sel.value; C.vals = {}; C.result = null; renderCalc(); $('calc-inst').focus(); });
+    box.appendChild(h('div', { class: 'field' }, h('label', { for: 'calc-inst', text: t('calc.instrument') }), sel));
+    var inst = S.instruments[C.inst];
+    if (!inst) return;
+    box.appendChild(h('form', { class: 'calc-form', id: 'calc-form', novalidate: true, 'aria-labelledby': 'calc-h',
+      onsubmit: function (e) { e.preventDefault(); } },
+      h('div', { class: 'grid' }, inst.items.map(function (it) { return calcItemControl(inst, it); })),
+      h('button', { type: 'button', class: 'btn', id: 'calc-clear', text: t('calc.clear'),
+        onclick: function () { C.vals = {}; C.result = null; renderCalc(); } })));
+    box.appendChild(h('div', { id: 'calc-out', class: 'calc-out', 'aria-live': 'polite' }));
+    paintCalc();
+    if (!C.result) calcChanged(true);
+  }
+  function calcChanged(now) {
+    clearTimeout(C.timer);
+    C.timer = setTimeout(function () {
+      var seq = ++C.seq, name = C.inst;
+      fetch(API + '/score/' + encodeURIComponent(name), { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify(C.vals) }).then(function (r) { return r.json(); }).then(function (j) {
+        if (seq !== C.seq || name !== C.inst) return;
+        C.result = j; paintCalc();
+      }).catch(function (e) { var o = $('calc-out'); if (o) o.textContent = t('results.offline', { error: e.message || String(e) }); });
+    }, now ? 0 : DEBOUNCE_MS);
+  }
+  function paintCalc() {
+    var o = $('calc-out');
+    if (!o) return;
+    clear(o);
+    if (!C.result) return;
+    var r = C.result;
+    if (r.error) { o.appendChild(h('p', { class: 'err', text: r.error.message || String(r.error) })); return; }
+    var el = scoreCard(C.inst, r, 'calc-score');
+    var det = el.querySelector('details'); if (det) det.open = true;
+    o.appendChild(el);
+    if (r.interpretation) o.appendChild(h('p', { class: 'meaning', id: 'calc-interp', text: r.interpretation }));
+  }
+
   /* ---------- account and views ---------- */
   function renderAccount() {
     var box = $('account');
     clear(box);
+    $('nav-admin').hidden = !(R.user && !R.pwChange && R.user.role === 'admin');
     if (R.user && !R.pwChange) {
       box.appendChild(h('span', { class: 'who', id: 'who', text: t('reg.signed_in', { user: R.user.display_name || R.user.username,
         role: t('role.' + R.user.role, null, R.user.role), site: R.user.site || t('reg.all_sites') }) }));
@@ -991,10 +1294,10 @@
   function showView(v, noHash) {
     if (VIEWS.indexOf(v) < 0) v = 'assess';
     R.view = v;
-    var needLogin = v !== 'assess' && (!R.user || R.pwChange);
+    var needLogin = v !== 'assess' && v !== 'calc' && (!R.user || R.pwChange);
     $('view-assess').hidden = v !== 'assess';
     $('view-login').hidden = !needLogin;
-    ['cases', 'worklist', 'audit'].forEach(function (x) { $('view-' + x).hidden = needLogin || v !== x; });
+    ['calc', 'cases', 'worklist', 'audit', 'admin'].forEach(function (x) { $('view-' + x).hidden = needLogin || v !== x; });
     document.querySelectorAll('.view-link').forEach(function (a) {
       if (a.getAttribute('data-view') === v) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
     });
@@ -1002,12 +1305,17 @@
     if (!noHash && location.hash !== '#' + v) history.replaceState(null, '', '#' + v);
     renderPanel();
     if (needLogin) { renderLogin(); return; }
-    if (v === 'cases') loadList();
+    if (v === 'calc') renderCalc();
+    else if (v === 'cases') loadList();
     else if (v === 'worklist') loadWorklist();
+    else if (v === 'admin') loadAdmin();
     else if (v === 'audit') renderAudit();
   }
   function loggedOut(msg) {
     R.user = null; R.pwChange = false; R.open = null; R.conflict = null; R.versions = null; R.ids = {};
+    /* nothing of the last user's data stays in the page, not even hidden */
+    R.list = null; R.work = null; R.report = null; R.sites = null; R.users = null; R.reason = '';
+    ['cases', 'worklist', 'audit', 'admin'].forEach(function (x) { var el = $('view-' + x); if (el) clear(el); });
     remember(null);
     renderAccount();
     R.msg = msg || ''; R.msgBad = false;
@@ -1021,7 +1329,7 @@
     var status = h('p', { id: 'login-msg', class: R.msgBad ? 'err' : 'hint', role: 'alert', text: R.msg || '' });
     if (R.pwChange) {
       var cur = h('input', { type: 'password', id: 'pw-current', autocomplete: 'current-password', required: true });
-      var nw = h('input', { type: 'password', id: 'pw-new', autocomplete: 'new-password', minlength: 10, required: true,
+      var nw = h('input', { type: 'password', id: 'pw-new', autocomplete: 'new-password', required: true,
         'aria-describedby': 'pw-new-hint' });
       var again = h('input', { type: 'password', id: 'pw-again', autocomplete: 'new-password', required: true });
       var f = h('form', { class: 'reg-form', id: 'pw-form', novalidate: true },
@@ -1036,7 +1344,7 @@
           h('button', { type: 'button', class: 'btn', text: t('reg.logout'), onclick: logout })));
       f.addEventListener('submit', function (e) {
         e.preventDefault();
-        if (nw.value.length < 10) { setMsg(t('reg.pw_rule'), true); nw.focus(); return; }
+        if (!nw.value) { setMsg(t('reg.pw_rule'), true); nw.focus(); return; } /* the server's rules decide; its message is shown */
         if (nw.value !== again.value) { setMsg(t('reg.pw_mismatch'), true); again.focus(); return; }
         api('POST', '/password', { current_password: cur.value, new_password: nw.value }).then(function (r) {
           if (r.status !== 200) { setMsg(errText(r), true); return; }
@@ -1069,7 +1377,7 @@
         remember(R.user);
         renderAccount();
         regSay(t('reg.logged_in', { user: R.user.username }));
-        showView(R.view === 'assess' ? 'cases' : R.view);
+        showView(R.view === 'assess' || R.view === 'calc' ? (R.user.role === 'admin' ? 'admin' : 'cases') : R.view);
       });
     });
     box.appendChild(form);
@@ -1146,7 +1454,8 @@
   }
 
   /* ---------- one case: open, save, conflict, events, versions, delete ---------- */
-  function openCase(id, quiet) {
+  function openCase(id, quiet, force) {
+    if (!force && !(R.open && R.open.id === id && !S.dirty) && !mayLeave()) return Promise.resolve();
     return api('GET', '/cases/' + id).then(function (r) {
       if (r.status !== 200) { regSay(errText(r)); window.alert(errText(r)); return; }
       useCase(r.body);
@@ -1177,15 +1486,51 @@
     if (m) { m.textContent = text; m.className = bad ? 'err' : 'ok-msg'; }
     regSay(text);
   }
-  function createCase() {
-    var body = { document: docNow(), reason: reasonNow('created') };
+  /* a new case starts its pathway clock: the first save asks when the patient presented */
+  function askCreate() {
+    R.creating = true;
+    renderPanel();
+    var at = $('pres-at'); if (at) at.focus();
+  }
+  function presentedAt() {
+    var ev = (S.kase.events || []).filter(function (e) { return e && e.type === 'presentation' && e.at; })[0];
+    return ev ? ev.at : null;
+  }
+  function createCase(local) {
+    var d = new Date(local);
+    if (!local || isNaN(d.getTime())) { panelMsg(t('reg.pres_missing'), true); var a = $('pres-at'); if (a) a.focus(); return; }
+    if (d.getTime() > Date.now() + 5 * 60000) { panelMsg(t('reg.pres_future'), true); var b = $('pres-at'); if (b) b.focus(); return; }
+    var doc = docNow();
+    doc.events = [{ type: 'presentation', at: d.toISOString().replace(/\.\d{3}Z$/, 'Z') }];
+    var body = { document: doc, reason: reasonNow('created') };
     var ids = idsNow(); if (Object.keys(ids).length) body.identifiers = ids;
     api('POST', '/cases', body).then(function (r) {
       if (r.status !== 201 && r.status !== 200) { panelMsg(errText(r), true); return; }
-      R.open = r.body; R.conflict = null; R.versions = null;
+      R.open = r.body; R.conflict = null; R.versions = null; R.creating = false; R.reason = '';
+      if (!R.open.document) R.open.document = doc;
+      S.kase.events = JSON.parse(JSON.stringify(doc.events));
+      S.dirty = false;
       renderPanel();
       panelMsg(t('reg.created', { id: r.body.id }));
+      var hd = $('reg-panel-h'); if (hd) hd.focus();
     });
+  }
+  function createBox() {
+    var o = R.open;
+    var prev = presentedAt(), when = localInputNow();
+    if (o && prev) { var pd = new Date(prev); if (!isNaN(pd.getTime())) when = localInput(pd); }
+    var at = h('input', { type: 'datetime-local', id: 'pres-at', value: when, required: true, 'aria-describedby': 'pres-hint' });
+    var f = h('form', { class: 'pres-form', id: 'pres-form', novalidate: true, 'aria-labelledby': 'pres-h' },
+      h('h3', { id: 'pres-h', text: o ? t('reg.copy_heading', { id: o.id }) : t('reg.pres_heading') }),
+      o ? h('p', { class: 'warn-msg', id: 'pres-copy', text: t('reg.copy_confirm', { id: o.id }) }) : null,
+      h('div', { class: 'field' }, h('label', { for: 'pres-at', text: t('reg.pres_at') }), at,
+        h('p', { class: 'hint', id: 'pres-hint', text: t('reg.pres_hint') })),
+      h('div', { class: 'row' },
+        h('button', { type: 'submit', class: 'btn btn-primary', id: 'pres-save', text: o ? t('reg.copy_go') : t('reg.pres_go') }),
+        h('button', { type: 'button', class: 'btn', id: 'pres-cancel', text: t('reg.cancel'),
+          onclick: function () { R.creating = false; renderPanel(); var c = $('reg-create'); if (c) c.focus(); } })));
+    f.addEventListener('submit', function (e) { e.preventDefault(); createCase(at.value); });
+    return f;
   }
   function saveCase() {
     var body = { version: R.open.version, document: docNow(), identifiers: idsNow(), reason: reasonNow('updated') };
@@ -1198,7 +1543,7 @@
         return;
       }
       if (r.status !== 200) { panelMsg(errText(r), true); return; }
-      R.open = r.body; R.conflict = null; R.versions = null;
+      R.open = r.body; R.conflict = null; R.versions = null; S.dirty = false; R.reason = '';
       renderPanel();
       panelMsg(t('reg.saved', { id: r.body.id, version: r.body.version }));
     });
@@ -1221,7 +1566,11 @@
       if (r.status === 409) { R.conflict = { yours: { version: R.open.version, document: docNow(), identifiers: idsNow() }, current: r.body && r.body.current }; renderPanel(); return; }
       if (r.status !== 201 && r.status !== 200) { panelMsg(errText(r), true); return; }
       return api('GET', '/cases/' + R.open.id).then(function (g) {
-        if (g.status === 200) useCase(g.body);
+        if (g.status === 200 && S.dirty) { /* keep the unsaved form; take the new version and its events */
+          R.open = g.body; R.conflict = null; R.versions = null;
+          S.kase.events = JSON.parse(JSON.stringify((g.body.document || {}).events || []));
+          renderPanel();
+        } else if (g.status === 200) useCase(g.body);
         panelMsg(t('reg.event_added', { type: t('event.' + type, null, pretty(type)), version: g.body ? g.body.version : '' }));
         var s = $('ev-type'); if (s) s.focus();
       });
@@ -1272,7 +1621,7 @@
       h('p', { class: 'hint', text: t('reg.conflict_hint') }),
       h('div', { class: 'row' },
         h('button', { type: 'button', class: 'btn btn-primary', id: 'conflict-reload', text: t('reg.conflict_reload', { version: cur.version }),
-          onclick: function () { if (cur.deleted) { R.open = null; R.conflict = null; renderPanel(); return; } openCase(R.open.id); } }),
+          onclick: function () { if (cur.deleted) { R.open = null; R.conflict = null; renderPanel(); return; } openCase(R.open.id, false, true); } }),
         h('button', { type: 'button', class: 'btn', id: 'conflict-keep', text: t('reg.conflict_keep'),
           onclick: function () { R.conflict = null; renderPanel(); } })));
   }
@@ -1280,7 +1629,7 @@
   function idField(k) {
     var id = 'id-' + k.replace(/_/g, '-');
     var input = h('input', { type: k === 'phone' ? 'tel' : 'text', id: id, value: R.ids[k] || '', autocomplete: 'off', maxlength: 512 });
-    input.addEventListener('input', function () { R.ids[k] = input.value; });
+    input.addEventListener('input', function () { R.ids[k] = input.value; S.dirty = true; });
     return h('div', { class: 'field' }, h('label', { for: id, text: t('reg.id_' + k) }), input);
   }
 
@@ -1301,13 +1650,16 @@
       box.appendChild(h('fieldset', { class: 'ids', id: 'reg-ids' }, h('legend', { text: t('reg.ids_heading') }),
         h('div', { class: 'grid' }, idField('name'), idField('hospital_number'), idField('phone'))));
       box.appendChild(h('div', { class: 'field field-reason' }, h('label', { for: 'reg-reason', text: t('reg.reason') }),
-        h('input', { type: 'text', id: 'reg-reason', maxlength: 4096, autocomplete: 'off' })));
+        h('input', { type: 'text', id: 'reg-reason', maxlength: 4096, autocomplete: 'off', value: R.reason || '',
+          oninput: function (e) { R.reason = e.target.value; } })));
       var btns = h('div', { class: 'row' });
       if (o) btns.appendChild(h('button', { type: 'button', class: 'btn btn-primary', id: 'reg-save', text: t('reg.save', { version: o.version }), onclick: saveCase }));
-      btns.appendChild(h('button', { type: 'button', class: o ? 'btn' : 'btn btn-primary', id: 'reg-create', text: t('reg.create'), onclick: createCase }));
+      btns.appendChild(h('button', { type: 'button', class: o ? 'btn' : 'btn btn-primary', id: 'reg-create', text: t('reg.create'),
+        'aria-expanded': R.creating ? 'true' : 'false', onclick: askCreate }));
       if (o) btns.appendChild(h('button', { type: 'button', class: 'btn', id: 'reg-close', text: t('reg.close'),
-        onclick: function () { R.open = null; R.conflict = null; R.versions = null; R.ids = {}; renderPanel(); } }));
+        onclick: function () { if (newCase(false)) panelMsg(t('guard.closed', { id: o.id })); } }));
       box.appendChild(btns);
+      if (R.creating) box.appendChild(createBox());
     }
     box.appendChild(h('p', { id: 'reg-msg', class: 'ok-msg', role: 'status' }));
     if (!o) return;
@@ -1383,36 +1735,184 @@
       h('button', { type: 'button', class: 'btn', id: 'wl-refresh', text: t('reg.refresh'), onclick: loadWorklist })));
     if (err) { box.appendChild(h('p', { class: 'err', role: 'alert', text: err })); return; }
     var W = R.work, rows = [];
+    /* one row per patient: the most pressing open target first, the others beside it */
     (W.cases || []).forEach(function (c) {
-      var tg = (c.clock && c.clock.targets) || {};
+      var tg = (c.clock && c.clock.targets) || {}, open = [];
       TARGETS.forEach(function (k) {
         var x = tg[k];
         if (!x || (x.state !== 'pending' && x.state !== 'breached')) return;
         var st = x.state === 'breached' || x.hours_left < 0 ? 'breached' : x.hours_left <= W.hours ? 'due' : 'pending';
-        rows.push({ c: c, k: k, x: x, st: st });
+        open.push({ k: k, x: x, st: st });
       });
+      if (!open.length) return;
+      open.sort(function (a, b) { return a.x.hours_left - b.x.hours_left; });
+      rows.push({ c: c, first: open[0], open: open });
     });
-    rows.sort(function (a, b) { return a.x.hours_left - b.x.hours_left; });
-    box.appendChild(h('p', { class: 'hint', id: 'wl-summary', text: t('reg.worklist_summary', { n: (W.cases || []).length,
+    rows.sort(function (a, b) { return a.first.x.hours_left - b.first.x.hours_left || a.c.id - b.c.id; });
+    box.appendChild(h('p', { class: 'hint', id: 'wl-summary', text: t('reg.worklist_summary', { n: rows.length,
       scanned: W.cases_scanned, at: fmtTime(W.generated_at) }) }));
     if (!rows.length) { box.appendChild(h('p', { class: 'ok-msg', text: t('reg.worklist_none') })); return; }
-    var head = ['reg.col_case', 'reg.col_name', 'reg.col_urgency', 'reg.col_target', 'reg.col_due', 'reg.col_left', 'reg.col_state', 'reg.col_open'];
+    var head = ['reg.col_patient', 'reg.col_urgency', 'reg.col_targets', 'reg.col_open'];
     box.appendChild(h('div', { class: 'table-wrap' }, h('table', { class: 'reg-table stack worklist', id: 'wl-table' },
       h('caption', { class: 'visually-hidden', text: t('reg.worklist_heading') }),
       h('thead', null, h('tr', null, head.map(function (k) { return h('th', { scope: 'col', text: t(k) }); }))),
       h('tbody', null, rows.map(function (r) {
         var ids = r.c.identifiers || {};
-        return h('tr', { class: 'st-' + r.st, 'data-case': r.c.id, 'data-target': r.k },
-          h('th', { scope: 'row', 'data-label': t(head[0]), text: String(r.c.id) }),
-          h('td', { 'data-label': t(head[1]), text: [ids.name, ids.hospital_number].filter(Boolean).join(' · ') || '–' }),
-          h('td', { 'data-label': t(head[2]) }, h('span', { class: 'pill pill-' + r.c.urgency, text: t('reg.urgency_' + r.c.urgency, null, r.c.urgency) })),
-          h('td', { 'data-label': t(head[3]), text: t('target.' + r.k, null, r.k) + ' ' + t('reg.within', { n: r.x.within_hours }) }),
-          h('td', { 'data-label': t(head[4]), text: fmtTime(r.x.due_at) }),
-          h('td', { 'data-label': t(head[5]), class: 'num', text: fmtHours(r.x.hours_left) }),
-          h('td', { 'data-label': t(head[6]) }, h('span', { class: 'state state-' + r.st, text: t('reg.state_' + r.st) })),
+        return h('tr', { class: 'st-' + r.first.st, 'data-case': r.c.id, 'data-target': r.first.k },
+          h('th', { scope: 'row', 'data-label': t(head[0]) }, h('span', null, h('span', { class: 'wl-name', text: ids.name || '–' }),
+            h('span', { class: 'wl-meta', text: [ids.hospital_number, t('reg.case_no', { id: r.c.id })].filter(Boolean).join(' · ') }))),
+          h('td', { 'data-label': t(head[1]) }, h('span', { class: 'pill pill-' + r.c.urgency, text: t('reg.urgency_' + r.c.urgency, null, r.c.urgency) })),
+          h('td', { 'data-label': t(head[2]) }, h('ul', { class: 'wl-targets' }, r.open.map(function (o) {
+            return h('li', { class: 'st-' + o.st, 'data-target': o.k, 'data-hours-left': String(o.x.hours_left) },
+              h('strong', { text: t('target.' + o.k, null, o.k) + ': ' }),
+              h('span', { class: 'state state-' + o.st, text: o.x.hours_left < 0 ? t('reg.overdue', { time: duration(-o.x.hours_left) })
+                : t('reg.due_in', { time: duration(o.x.hours_left) }) }),
+              h('span', { class: 'wl-due', text: ' (' + t('reg.due_at', { at: fmtTime(o.x.due_at) }) + ')' }));
+          }))),
           h('td', { class: 'cell-open' }, h('button', { type: 'button', class: 'btn btn-small', text: t('reg.open'), 'aria-label': t('reg.open_case', { id: r.c.id }),
             onclick: function () { openCase(r.c.id); } })));
       })))));
+  }
+  /* a time span in words: "2 days 4 h", "3 h 58 min", "12 min" (plural forms through Intl) */
+  function duration(hours) {
+    var mins = Math.max(0, Math.round(hours * 60)), d = Math.floor(mins / 1440), hh = Math.floor((mins % 1440) / 60), mm = mins % 60;
+    var pr = null;
+    try { pr = new Intl.PluralRules(locale()); } catch (e) { pr = null; }
+    function n(x) { return x.toLocaleString(locale()); }
+    function days(x) { var f = pr ? pr.select(x) : (x === 1 ? 'one' : 'other'); return t(f === 'one' ? 'dur.day' : 'dur.days', { n: n(x) }); }
+    if (d) return hh ? days(d) + ' ' + t('dur.h', { n: n(hh) }) : days(d);
+    if (hh) return mm ? t('dur.h', { n: n(hh) }) + ' ' + t('dur.min', { n: n(mm) }) : t('dur.h', { n: n(hh) });
+    return t('dur.min', { n: n(mm) });
+  }
+
+  /* ---------- admin: users and sites (the server's rules decide; its messages are shown as they are) ---------- */
+  function loadAdmin() {
+    var box = $('view-admin');
+    if (!R.user || R.user.role !== 'admin') {
+      clear(box);
+      box.appendChild(h('h2', { id: 'admin-h', text: t('adm.heading') }));
+      box.appendChild(h('p', { class: 'hint', text: t('adm.role') }));
+      return Promise.resolve();
+    }
+    return Promise.all([api('GET', '/users'), api('GET', '/sites')]).then(function (rs) {
+      R.users = rs[0].status === 200 ? rs[0].body.users || [] : null;
+      R.sites = rs[1].status === 200 ? rs[1].body.sites || [] : R.sites;
+      renderAdmin(rs[0].status === 200 ? '' : errText(rs[0]));
+    });
+  }
+  function admMsg(text, bad) {
+    R.admMsg = { text: text, bad: bad };
+    var m = $('adm-msg');
+    if (m) { m.textContent = text; m.className = bad ? 'err' : 'ok-msg'; }
+    regSay(text);
+  }
+  function oneTime(user, pw) { /* shown once, never stored by the page */
+    R.oneTime = { user: user, pw: pw };
+  }
+  function renderAdmin(err) {
+    var box = $('view-admin');
+    clear(box);
+    box.appendChild(h('h2', { id: 'admin-h', text: t('adm.heading') }));
+    box.appendChild(h('p', { id: 'adm-msg', role: 'status', class: R.admMsg && R.admMsg.bad ? 'err' : 'ok-msg', text: R.admMsg ? R.admMsg.text : '' }));
+    if (R.oneTime) {
+      box.appendChild(h('div', { class: 'onetime', id: 'adm-onetime', tabindex: '-1', role: 'alert' },
+        h('p', { text: t('adm.onetime', { user: R.oneTime.user }) }),
+        h('p', null, h('code', { id: 'adm-onetime-pw', text: R.oneTime.pw })),
+        h('p', { class: 'hint', text: t('adm.onetime_hint') }),
+        h('button', { type: 'button', class: 'btn btn-small', id: 'adm-onetime-done', text: t('adm.onetime_done'),
+          onclick: function () { R.oneTime = null; renderAdmin(); } })));
+    }
+    if (err) { box.appendChild(h('p', { class: 'err', role: 'alert', text: err })); return; }
+    var sites = (R.sites || []).map(function (x) { return x.code || x; });
+    /* users */
+    var users = R.users || [];
+    box.appendChild(h('div', { class: 'table-wrap' }, h('table', { class: 'reg-table stack', id: 'adm-users' },
+      h('caption', { text: t('adm.users') }),
+      h('thead', null, h('tr', null, ['adm.col_user', 'adm.col_role', 'reg.audit_site', 'adm.col_status', 'adm.col_actions'].map(function (k) {
+        return h('th', { scope: 'col', text: t(k) }); }))),
+      h('tbody', null, users.map(function (u) {
+        var me = R.user && u.username === R.user.username;
+        return h('tr', { 'data-user': u.username, class: u.active === false ? 'inactive' : null },
+          h('th', { scope: 'row', 'data-label': t('adm.col_user') }, h('span', null, h('span', { class: 'wl-name', text: u.username }),
+            u.display_name ? h('span', { class: 'wl-meta', text: u.display_name }) : null)),
+          h('td', { 'data-label': t('adm.col_role'), text: t('role.' + u.role, null, u.role) }),
+          h('td', { 'data-label': t('reg.audit_site'), text: u.site || t('reg.all_sites') }),
+          h('td', { 'data-label': t('adm.col_status'), text: (u.active === false ? t('adm.inactive') : t('adm.active')) +
+            (u.password_change_required ? ' · ' + t('adm.must_change') : '') }),
+          h('td', { class: 'cell-open' }, me ? h('span', { class: 'hint', text: t('adm.you') }) : [
+            h('button', { type: 'button', class: 'btn btn-small', 'data-act': u.active === false ? 'activate' : 'deactivate',
+              text: u.active === false ? t('adm.activate') : t('adm.deactivate'),
+              'aria-label': t(u.active === false ? 'adm.activate_user' : 'adm.deactivate_user', { user: u.username }),
+              onclick: function () { userAct(u, u.active === false ? 'activate' : 'deactivate'); } }), ' ',
+            h('button', { type: 'button', class: 'btn btn-small', 'data-act': 'reset', text: t('adm.reset'),
+              'aria-label': t('adm.reset_user', { user: u.username }), onclick: function () { userAct(u, 'password'); } })]));
+      })))));
+    /* add a user */
+    var un = h('input', { type: 'text', id: 'adm-username', autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false', required: true });
+    var dn = h('input', { type: 'text', id: 'adm-display', autocomplete: 'off' });
+    var role = h('select', { id: 'adm-role' }, ['clinician', 'coordinator', 'researcher', 'admin'].map(function (r) {
+      return h('option', { value: r, text: t('role.' + r, null, r) }); }));
+    var site = h('select', { id: 'adm-site' }, h('option', { value: '', text: t('adm.no_site') }),
+      sites.map(function (x) { return h('option', { value: x, text: x }); }));
+    var pw = h('input', { type: 'password', id: 'adm-password', autocomplete: 'new-password', 'aria-describedby': 'adm-password-hint' });
+    var uf = h('form', { class: 'reg-form adm-form', id: 'adm-user-form', novalidate: true, 'aria-labelledby': 'adm-user-h' },
+      h('h3', { id: 'adm-user-h', text: t('adm.add_user') }),
+      h('div', { class: 'grid' },
+        h('div', { class: 'field' }, h('label', { for: 'adm-username', text: t('reg.username') }), un),
+        h('div', { class: 'field' }, h('label', { for: 'adm-display', text: t('adm.display') }), dn),
+        h('div', { class: 'field' }, h('label', { for: 'adm-role', text: t('adm.col_role') }), role),
+        h('div', { class: 'field' }, h('label', { for: 'adm-site', text: t('reg.audit_site') }), site),
+        h('div', { class: 'field' }, h('label', { for: 'adm-password', text: t('adm.password') }), pw,
+          h('p', { class: 'hint', id: 'adm-password-hint', text: t('adm.password_hint') }))),
+      h('button', { type: 'submit', class: 'btn btn-primary', id: 'adm-user-add', text: t('adm.add_user') }));
+    uf.addEventListener('submit', function (e) {
+      e.preventDefault();
+      var body = { username: un.value.trim(), role: role.value };
+      if (dn.value.trim()) body.display_name = dn.value.trim();
+      if (site.value) body.site = site.value;
+      if (pw.value) body.password = pw.value;
+      api('POST', '/users', body).then(function (r) {
+        if (r.status !== 201 && r.status !== 200) { admMsg(errText(r), true); return; }
+        if (r.body && r.body.one_time_password) oneTime(body.username, r.body.one_time_password);
+        R.admMsg = { text: t('adm.user_added', { user: body.username }), bad: false };
+        loadAdmin().then(function () { var o = $('adm-onetime') || $('adm-msg'); if (o) o.focus(); });
+      });
+    });
+    box.appendChild(uf);
+    /* sites */
+    box.appendChild(h('div', { class: 'table-wrap' }, h('table', { class: 'reg-table', id: 'adm-sites' },
+      h('caption', { text: t('adm.sites') }),
+      h('thead', null, h('tr', null, h('th', { scope: 'col', text: t('adm.site_code') }), h('th', { scope: 'col', text: t('adm.site_name') }))),
+      h('tbody', null, (R.sites || []).map(function (x) {
+        return h('tr', { 'data-site': x.code || x }, h('th', { scope: 'row', text: x.code || x }), h('td', { text: x.name || '' }));
+      })))));
+    var sc = h('input', { type: 'text', id: 'adm-site-code', autocomplete: 'off', autocapitalize: 'none', required: true });
+    var sn = h('input', { type: 'text', id: 'adm-site-name', autocomplete: 'off', required: true });
+    var sf = h('form', { class: 'reg-form adm-form', id: 'adm-site-form', novalidate: true, 'aria-labelledby': 'adm-site-h' },
+      h('h3', { id: 'adm-site-h', text: t('adm.add_site') }),
+      h('div', { class: 'grid' },
+        h('div', { class: 'field' }, h('label', { for: 'adm-site-code', text: t('adm.site_code') }), sc),
+        h('div', { class: 'field' }, h('label', { for: 'adm-site-name', text: t('adm.site_name') }), sn)),
+      h('button', { type: 'submit', class: 'btn', id: 'adm-site-add', text: t('adm.add_site') }));
+    sf.addEventListener('submit', function (e) {
+      e.preventDefault();
+      api('POST', '/sites', { code: sc.value.trim(), name: sn.value.trim() }).then(function (r) {
+        if (r.status !== 201 && r.status !== 200) { admMsg(errText(r), true); return; }
+        R.admMsg = { text: t('adm.site_added', { site: sc.value.trim() }), bad: false };
+        loadAdmin().then(function () { var m = $('adm-msg'); if (m) m.focus(); });
+      });
+    });
+    box.appendChild(sf);
+  }
+  function userAct(u, act) {
+    var q = act === 'password' ? 'adm.reset_confirm' : act === 'deactivate' ? 'adm.deactivate_confirm' : null;
+    if (q && !window.confirm(t(q, { user: u.username }))) return;
+    api('POST', '/users/' + encodeURIComponent(u.username) + '/' + act).then(function (r) {
+      if (r.status !== 200 && r.status !== 201) { admMsg(errText(r), true); return; }
+      if (act === 'password' && r.body && r.body.one_time_password) oneTime(u.username, r.body.one_time_password);
+      R.admMsg = { text: t('adm.done_' + act, { user: u.username }), bad: false };
+      loadAdmin().then(function () { var o = $('adm-onetime') || $('adm-msg'); if (o) o.focus(); });
+    });
   }
 
   /* ---------- audit report ---------- */
@@ -1488,10 +1988,47 @@
           h('td', { class: 'num', text: String(x.n === undefined ? 0 : x.n) }), h('td', { class: 'num', text: fmtHours(x.median_hours) }),
           h('td', { class: 'num', text: fmtHours(x.q1_hours) }), h('td', { class: 'num', text: fmtHours(x.q3_hours) }));
       })))));
-    out.appendChild(h('p', null, h('a', { href: API + reportUrl(), download: 'spinemets-audit-' + (a.site || 'all') + '-' + a.month + '.json',
-      id: 'audit-json', text: t('reg.audit_json') })));
+    /* the cases behind each missed target (the site's own staff only: the server sends the list to them) */
+    var nm = [];
+    TARGETS.forEach(function (k) { ((tg[k] || {}).not_met_cases || []).forEach(function (x) { nm.push({ k: k, id: x.id, state: x.state }); }); });
+    if (TARGETS.some(function (k) { return Array.isArray((tg[k] || {}).not_met_cases); })) {
+      out.appendChild(h('div', { class: 'table-wrap' }, h('table', { class: 'reg-table stack', id: 'audit-missed' },
+        h('caption', { text: t('reg.missed_heading') }),
+        h('thead', null, h('tr', null, ['reg.col_target', 'reg.col_patient', 'reg.col_state', 'reg.col_open'].map(function (k) {
+          return h('th', { scope: 'col', text: t(k) }); }))),
+        h('tbody', null, nm.length ? nm.map(function (x) {
+          return h('tr', { 'data-case': x.id, 'data-target': x.k },
+            h('th', { scope: 'row', 'data-label': t('reg.col_target'), text: t('target.' + x.k, null, x.k) }),
+            h('td', { 'data-label': t('reg.col_patient'), text: t('reg.case_no', { id: x.id }) }),
+            h('td', { 'data-label': t('reg.col_state') }, h('span', { class: 'state state-' + x.state, text: t('reg.state_' + x.state, null, x.state) })),
+            h('td', { class: 'cell-open' }, h('button', { type: 'button', class: 'btn btn-small', text: t('reg.open'),
+              'aria-label': t('reg.open_case', { id: x.id }), onclick: function () { openCase(x.id); } })));
+        }) : h('tr', null, h('td', { colspan: 4, text: t('reg.missed_none') }))))));
+    }
+    var base = 'spinemets-audit-' + (a.site || 'all') + '-' + a.month;
+    out.appendChild(h('p', { class: 'row' },
+      h('a', { href: 'data:text/csv;charset=utf-8,' + encodeURIComponent(auditCsv(a, nm)), download: base + '.csv', id: 'audit-csv',
+        class: 'btn', text: t('reg.audit_csv') }),
+      h('a', { href: API + reportUrl(), download: base + '.json', id: 'audit-json', text: t('reg.audit_json') })));
     out.appendChild(h('p', { class: 'hint', text: t('reg.audit_note', { engine: a.engine_version || '', at: fmtTime(a.generated_at) }) }));
     return out;
+  }
+  /* the report as CSV (one block per table; numbers as the API gives them) */
+  function auditCsv(a, nm) {
+    function cell(v) { v = v === null || v === undefined ? '' : String(v); return /[",\n\r]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v; }
+    function line(xs) { return xs.map(cell).join(','); }
+    var tg = a.targets || {}, iv = a.intervals || {}, L = [];
+    L.push(line([t('reg.audit_site'), t('reg.audit_month'), t('reg.count_cases'), t('reg.count_treated')]));
+    L.push(line([a.site || t('reg.all_sites'), a.month, a.cases, a.treated]), '');
+    L.push(line(['target', t('reg.col_num'), t('reg.col_den'), t('reg.col_share'), t('reg.col_pending'), t('reg.col_missed'), t('reg.col_breached')]));
+    TARGETS.forEach(function (k) { var x = tg[k] || {}; L.push(line([k, x.numerator, x.denominator, x.share, x.pending, x.missed, x.breached])); });
+    L.push('', line(['interval', 'n', 'median_hours', 'q1_hours', 'q3_hours']));
+    INTERVALS.forEach(function (k) { var x = iv[k] || {}; L.push(line([k, x.n, x.median_hours, x.q1_hours, x.q3_hours])); });
+    if (nm.length) {
+      L.push('', line(['target', 'case', 'state']));
+      nm.forEach(function (x) { L.push(line([x.k, x.id, x.state])); });
+    }
+    return L.join('\r\n') + '\r\n';
   }
   function pct(x) { return x === null || x === undefined ? '–' : Math.round(x * 1000) / 10 + ' %'; }
   /* a hand-made horizontal bar chart of the share within target, per target */
@@ -1583,7 +2120,7 @@
   function loadCase(c) {
     S.kase = JSON.parse(JSON.stringify(c || {}));
     delete S.kase.schema;
-    S.errors = []; S.local = {}; S.last = null;
+    S.errors = []; S.local = {}; S.last = null; S.dirty = false;
     renderForm();
     renderResults();
     assess();
@@ -1594,29 +2131,57 @@
       var id = $('example-select').value;
       var ex = S.examples.filter(function (e) { return e.id === id; })[0];
       if (!ex) { $('example-select').focus(); return; }
-      loadCase(ex.case);
-      say(t('example.loaded', { title: t('example.' + id) }));
-    });
-    $('new-case').addEventListener('click', function () {
-      if (!isEmptyCase() && !window.confirm(t('toolbar.new_confirm'))) return;
-      $('example-select').value = '';
-      R.open = null; R.conflict = null; R.versions = null; R.ids = {};
+      if (!mayLeave()) return;
+      var closed = R.open ? R.open.id : null;
+      closeCase();
+      /* an example is a teaching case: its pathway events (dated long ago) never reach the registry */
+      var c = JSON.parse(JSON.stringify(ex.case));
+      delete c.events;
+      loadCase(c);
       renderPanel();
-      loadCase({});
-      var first = document.querySelector('#form-body input, #form-body select, #form-body button');
-      if (first) first.focus();
+      say(t('example.loaded', { title: t('example.' + id) }) + (closed ? ' ' + t('guard.closed', { id: closed }) : ''));
     });
+    $('new-case').addEventListener('click', function () { newCase(true); });
     $('print').addEventListener('click', function () { renderPrintHead(); window.print(); });
-    window.addEventListener('beforeprint', renderPrintHead);
+    /* the printed report has the triage card in the results, whatever the screen width */
+    window.addEventListener('beforeprint', function () { S.printing = true; renderPrintHead(); if (S.last) renderResults(); });
+    window.addEventListener('afterprint', function () { S.printing = false; if (S.last) renderResults(); });
     $('lang-select').addEventListener('change', function () {
       loadLanguage($('lang-select').value).then(rerender);
     });
   }
 
+  /* the wrong-patient guard: anything that replaces the form first asks when there are unsaved changes */
+  function mayLeave() {
+    if (!S.dirty) return true;
+    return window.confirm(R.open ? t('guard.unsaved_open', { id: R.open.id }) : t('guard.unsaved_new'));
+  }
+  function closeCase() {
+    R.open = null; R.conflict = null; R.versions = null; R.ids = {}; R.creating = false; R.reason = '';
+  }
+  function newCase(focus) {
+    if (!mayLeave()) return false;
+    $('example-select').value = '';
+    closeCase();
+    renderPanel();
+    loadCase({});
+    if (focus) {
+      var first = document.querySelector('#form-body input, #form-body select, #form-body button');
+      if (first) first.focus();
+    }
+    return true;
+  }
+
   function start() {
     bindToolbar();
+    if (WIDE) {
+      var onWide = function () { if (document.body.getAttribute('data-ready') === 'true') { renderResults(); if (S.errors.length) showInvalid(); } };
+      [WIDE, PRINT].forEach(function (m) {
+        if (m.addEventListener) m.addEventListener('change', onWide); else if (m.addListener) m.addListener(onWide);
+      });
+    }
     Promise.all([getJSON('/i18n/index.json'), getJSON('/i18n/en.json'), getJSON(API + '/instruments'),
-      getJSON(API + '/rules'), getJSON('/examples.json')])
+      getJSON(API + '/rules'), getJSON('/examples.json'), probeKeys()])
       .then(function (all) {
         S.languages = all[0].languages;
         S.english = all[1];

@@ -63,11 +63,11 @@ void _PG_init(void);
 ** Each backend (and parallel worker) keeps the results of the combinations it
 ** has seen, as `spinemets batch` does: a research table holds far fewer
 ** distinct combinations of an instrument's items than rows. Open addressing,
-** at most CACHE_PROBE probes; when CACHE_BYTES of copies are held the whole
-** cache is dropped and refilled. SET spinemets.cache = off to measure without. */
-#define CACHE_SLOTS 65536
+** at most CACHE_PROBE probes; when spinemets.cache_mb of copies are held (a
+** result of revised Tokuhashi is about 2 KB) the whole cache is dropped and
+** refilled. SET spinemets.cache = off to measure without. */
+#define CACHE_SLOTS 262144
 #define CACHE_PROBE 8
-#define CACHE_BYTES ((Size)64 * 1024 * 1024)
 typedef struct cache_slot {
 	uint32 hash;
 	const sm_instrument *inst;
@@ -77,12 +77,16 @@ static cache_slot *cache;
 static MemoryContext cache_cx;
 static Size cache_used;
 static bool cache_on = true;
+static int cache_mb = 64;
 
 void _PG_init(void)
 {
 	DefineCustomBoolVariable("spinemets.cache", "Keep the results of spinemets_score per backend.",
 	                         "Off: every call scores (for measurements); the results are the same.", &cache_on, true,
 	                         PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("spinemets.cache_mb", "Memory for the results kept by spinemets_score, per backend.",
+	                        "Each backend and parallel worker has its own.", &cache_mb, 64, 1, 4096, PGC_USERSET,
+	                        GUC_UNIT_MB, NULL, NULL, NULL);
 	MarkGUCPrefixReserved("spinemets");
 }
 
@@ -108,7 +112,7 @@ static void cache_put(cache_slot *s, const sm_instrument *inst, const Jsonb *jb,
 {
 	struct varlena *o = (struct varlena *)DatumGetPointer(out);
 	Size need = VARSIZE(jb) + VARSIZE(o);
-	if (cache_used + need > CACHE_BYTES) {
+	if (cache_used + need > (Size)cache_mb * 1024 * 1024) {
 		MemoryContextReset(cache_cx);
 		memset(cache, 0, sizeof(cache_slot) * CACHE_SLOTS);
 		cache_used = 0;
@@ -226,13 +230,182 @@ static void add_problem(StringInfo s, const char *path, const char *message)
 	appendStringInfo(s, "%s: %s", path && *path ? path : "(document)", message);
 }
 
-/* The writer's text (malloc'd) as jsonb (the text is ours and always valid
-** JSON). */
+/* ---- the writer's text as jsonb ----
+** The documents are written as text by the program's writer (src/io/jw.c).
+** jsonb_in would read them back char by char (most of a call's time); this
+** reader takes the writer's compact output (strings with \" \\ \b \f \n \r
+** \t and \u00XX escapes, integers, reals, true, false, null) straight into
+** jsonb values. Anything else it does not expect sends the whole text to
+** jsonb_in, so the result is always what jsonb_in would give. */
+typedef struct jreader {
+	const char *p, *end;
+	JsonbValue *root; /* what the last container's end gave: the root's, at the end */
+} jreader;
+
+static bool jr_value(jreader *r, JsonbParseState **st, JsonbIteratorToken tok);
+
+static bool jr_string(jreader *r, JsonbValue *v)
+{
+	const char *start = ++r->p; /* after the quote */
+	const char *q = start;
+	char *buf = NULL;
+	size_t n = 0;
+	while (q < r->end && *q != '"' && *q != '\\')
+		q++;
+	if (q < r->end && *q == '"') { /* no escape: point into the text */
+		v->type = jbvString;
+		v->val.string.val = (char *)start;
+		v->val.string.len = (int)(q - start);
+		r->p = q + 1;
+		return true;
+	}
+	buf = palloc((size_t)(r->end - start) + 1);
+	for (q = start; q < r->end && *q != '"'; q++) {
+		if (*q != '\\') {
+			buf[n++] = *q;
+			continue;
+		}
+		if (++q >= r->end)
+			return false;
+		switch (*q) {
+		case '"': buf[n++] = '"'; break;
+		case '\\': buf[n++] = '\\'; break;
+		case '/': buf[n++] = '/'; break;
+		case 'b': buf[n++] = '\b'; break;
+		case 'f': buf[n++] = '\f'; break;
+		case 'n': buf[n++] = '\n'; break;
+		case 'r': buf[n++] = '\r'; break;
+		case 't': buf[n++] = '\t'; break;
+		case 'u': {
+			unsigned c = 0;
+			if (r->end - q < 5)
+				return false;
+			for (int k = 1; k <= 4; k++) {
+				char h = q[k];
+				c = c * 16 + (unsigned)(h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10 : h >= 'A' && h <= 'F' ? h - 'A' + 10 : 99);
+			}
+			if (c == 0 || c > 0x7f) /* not a control character the writer escapes */
+				return false;
+			buf[n++] = (char)c;
+			q += 4;
+			break;
+		}
+		default: return false;
+		}
+	}
+	if (q >= r->end)
+		return false;
+	v->type = jbvString;
+	v->val.string.val = buf;
+	v->val.string.len = (int)n;
+	r->p = q + 1;
+	return true;
+}
+
+static bool jr_scalar(jreader *r, JsonbValue *v)
+{
+	const char *q = r->p;
+	if (*q == '"')
+		return jr_string(r, v);
+	if (r->end - q >= 4 && memcmp(q, "true", 4) == 0) {
+		v->type = jbvBool;
+		v->val.boolean = true;
+		r->p += 4;
+		return true;
+	}
+	if (r->end - q >= 5 && memcmp(q, "false", 5) == 0) {
+		v->type = jbvBool;
+		v->val.boolean = false;
+		r->p += 5;
+		return true;
+	}
+	if (r->end - q >= 4 && memcmp(q, "null", 4) == 0) {
+		v->type = jbvNull;
+		r->p += 4;
+		return true;
+	}
+	if (*q == '-' || (*q >= '0' && *q <= '9')) {
+		char num[64];
+		bool integer = true;
+		size_t n = 0;
+		while (q < r->end && (strchr("+-0123456789.eE", *q) != NULL) && n < sizeof num - 1) {
+			if (*q == '.' || *q == 'e' || *q == 'E')
+				integer = false;
+			num[n++] = *q++;
+		}
+		num[n] = '\0';
+		v->type = jbvNumeric;
+		if (integer && n < 18) {
+			v->val.numeric = int64_to_numeric(strtoll(num, NULL, 10));
+		} else {
+			v->val.numeric = DatumGetNumeric(DirectFunctionCall3(numeric_in, CStringGetDatum(num),
+			                                                       ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
+		}
+		r->p = q;
+		return true;
+	}
+	return false;
+}
+
+static bool jr_value(jreader *r, JsonbParseState **st, JsonbIteratorToken tok)
+{
+	JsonbValue v;
+	if (r->p >= r->end)
+		return false;
+	if (*r->p == '{' || *r->p == '[') {
+		bool obj = *r->p == '{';
+		r->p++;
+		pushJsonbValue(st, obj ? WJB_BEGIN_OBJECT : WJB_BEGIN_ARRAY, NULL);
+		if (r->p < r->end && *r->p == (obj ? '}' : ']')) {
+			r->p++;
+		} else {
+			for (;;) {
+				if (obj) {
+					if (r->p >= r->end || *r->p != '"' || !jr_string(r, &v))
+						return false;
+					pushJsonbValue(st, WJB_KEY, &v);
+					if (r->p >= r->end || *r->p != ':')
+						return false;
+					r->p++;
+				}
+				if (!jr_value(r, st, obj ? WJB_VALUE : WJB_ELEM))
+					return false;
+				if (r->p < r->end && *r->p == ',') {
+					r->p++;
+					continue;
+				}
+				if (r->p < r->end && *r->p == (obj ? '}' : ']')) {
+					r->p++;
+					break;
+				}
+				return false;
+			}
+		}
+		r->root = pushJsonbValue(st, obj ? WJB_END_OBJECT : WJB_END_ARRAY, NULL);
+		return true;
+	}
+	if (!jr_scalar(r, &v))
+		return false;
+	pushJsonbValue(st, tok, &v);
+	return true;
+}
+
+/* The writer's text (malloc'd; freed here) as jsonb. */
 static Datum text_to_jsonb(char *text, size_t n)
 {
+	JsonbParseState *st = NULL;
+	jreader r;
 	char *copy;
 	if (!text)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("spinemets: out of memory writing the result")));
+	r.p = text;
+	r.end = text + n;
+	r.root = NULL;
+	if (n && *text == '{' && jr_value(&r, &st, WJB_VALUE) && r.p == r.end && r.root && !st) {
+		Jsonb *jb = JsonbValueToJsonb(r.root); /* copies every string out of `text` */
+		free(text);
+		return JsonbPGetDatum(jb);
+	}
 	copy = pnstrdup(text, n);
 	free(text);
 	return DirectFunctionCall1(jsonb_in, CStringGetDatum(copy));

@@ -17,13 +17,16 @@ typedef struct sm_api_response {
 	const char *www_authenticate; /* WWW-Authenticate header (401), else NULL */
 	char set_cookie[256];      /* Set-Cookie header value, "" for none */
 	char location[96];         /* Location header value (201), "" for none */
+	unsigned retry_after;      /* Retry-After seconds (429, 503), 0 for none */
+	int authenticated;         /* the request carried valid credentials (registry routes) */
+	int close;                 /* close the connection after this answer */
 } sm_api_response;
 
 /* One query-string argument (decoded). */
 typedef struct sm_api_arg {
 	const char *name, *value;  /* value may be NULL ("?flag") */
 } sm_api_arg;
-#define SM_API_MAX_ARGS 32
+#define SM_API_MAX_ARGS 64 /* the most --max-query-args allows */
 
 /* One request, as the server saw it. Every pointer may be NULL except method
 ** and path; the registry routes (src/http/registry.h) read the credentials
@@ -38,6 +41,7 @@ typedef struct sm_api_request {
 	const char *cookie;        /* the Cookie header */
 	const sm_api_arg *args;
 	size_t nargs;
+	const char *client;        /* the client's address ("127.0.0.1"), or NULL */
 } sm_api_request;
 
 struct sm_registry;

@@ -33,10 +33,12 @@ rm -f "$OUT/server.out" "$OUT/server.err" "$OUT/registry.db" "$OUT/registry.db-w
 export SPINEMETS_TEST_USER=clin1 SPINEMETS_TEST_PASSWORD=browser-test-pass-1
 export SPINEMETS_TEST_RESEARCHER=res1 SPINEMETS_TEST_RESEARCHER_PASSWORD=browser-test-pass-2
 export SPINEMETS_TEST_NEWUSER=new1 SPINEMETS_TEST_NEWUSER_PASSWORD=one-time-pass-3
+export SPINEMETS_TEST_ADMIN=adm1 SPINEMETS_TEST_ADMIN_PASSWORD=browser-admin-pass-4
 { "$BIN" site add north "North Hospital" --db "$DB" &&
   printf '%s\n' "$SPINEMETS_TEST_PASSWORD" | "$BIN" user add "$SPINEMETS_TEST_USER" --role clinician --site north --password-stdin --db "$DB" &&
   printf '%s\n' "$SPINEMETS_TEST_RESEARCHER_PASSWORD" | "$BIN" user add "$SPINEMETS_TEST_RESEARCHER" --role researcher --password-stdin --db "$DB" &&
-  printf '%s\n' "$SPINEMETS_TEST_NEWUSER_PASSWORD" | "$BIN" user add "$SPINEMETS_TEST_NEWUSER" --role coordinator --site north --must-change --password-stdin --db "$DB"
+  printf '%s\n' "$SPINEMETS_TEST_NEWUSER_PASSWORD" | "$BIN" user add "$SPINEMETS_TEST_NEWUSER" --role coordinator --site north --must-change --password-stdin --db "$DB" &&
+  printf '%s\n' "$SPINEMETS_TEST_ADMIN_PASSWORD" | "$BIN" user add "$SPINEMETS_TEST_ADMIN" --role admin --password-stdin --db "$DB"
 } >"$OUT/setup.log" 2>&1 || { cat "$OUT/setup.log"; give_up "could not create the test registry"; }
 "$BIN" serve --listen 127.0.0.1:0 --quiet --db "$DB" >"$OUT/server.out" 2>"$OUT/server.err" &
 server=$!

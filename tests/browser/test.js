@@ -104,7 +104,7 @@ test('suspected MSCC: known cancer + back pain + new leg weakness gives the emer
   await settle(page);
   const title = await page.textContent('#triage-h');
   eq(title, EN['triage.emergency'], 'banner title');
-  eq(await page.textContent('[data-target="contact"] dd'), EN['triage.contact_0'], 'coordinator contact');
+  eq(await page.textContent('[data-target="contact"] dd'), EN['action.contact_mscc_coordinator_immediately'], 'whom to call, from the actions');
   eq(await page.textContent('[data-target="mri"] dd'), EN['triage.mri_h'].replace('{h}', '24'), 'MRI target');
   assert((await page.textContent('[data-target="dexamethasone"] dd')).includes('16 mg'), 'dexamethasone advice');
   const bg = await page.$eval('#triage', (e) => getComputedStyle(e).backgroundColor);
@@ -253,6 +253,7 @@ test('every built-in example loads and gives an assessment (child: paediatric no
     await settle(page);
     const sent = lastCase(page);
     const want = Object.assign({}, ex.case, { schema: 'spinemets/case/1' });
+    delete want.events; /* an example's pathway events (dated long ago) are never sent or saved */
     eq(Object.keys(sent).sort().join(), Object.keys(want).sort().join(), ex.id + ' sections sent');
     eq(JSON.stringify(sent.lesions || []), JSON.stringify((ex.case.lesions || [])), ex.id + ' lesions round-trip');
     assert(!(await page.$('#error-summary')), ex.id + ' is valid');
@@ -317,6 +318,163 @@ test('360 px phone: nothing overflows horizontally', async () => {
   await shot(page, 'phone-360-renal', true);
   await page.evaluate(() => document.getElementById('results').scrollIntoView());
   await shot(page, 'phone-360-results');
+  noProblems(page);
+  await page.close();
+});
+
+test('360x740 phone: three taps to the emergency, the triage card right under the red flags, the sticky bar', async () => {
+  const page = await openPage({ width: 360, height: 740, allow: /status of 422/ });
+  /* the red-flag questions come first: cancer history is on the first screen */
+  const hist = await page.$eval('#f-cancer-history', (e) => e.getBoundingClientRect().bottom);
+  assert(hist < 740, 'cancer history on the first screen: bottom at ' + hist);
+  eq(await page.evaluate(() => document.querySelector('#form-body > section h3').id), 'sec-quick', 'the quick triage comes first');
+  /* three taps */
+  await page.selectOption('#f-cancer-history', 'known');
+  await page.click('#f-symptoms-pain_thoracic_or_cervical');
+  await page.click('#f-symptoms-limb_weakness');
+  await page.waitForSelector('#quick-slot #triage[data-urgency="emergency"]');
+  await settle(page);
+  /* the card sits right under the neurological questions, long before the full case */
+  const gap = await page.evaluate(() => document.getElementById('triage').getBoundingClientRect().top -
+    document.getElementById('group-symptoms_n').getBoundingClientRect().bottom);
+  assert(gap >= 0 && gap < 120, 'the triage card follows the red flags: gap ' + gap);
+  const before = await page.evaluate(() => document.getElementById('triage').compareDocumentPosition(document.getElementById('sec-neurology')) & Node.DOCUMENT_POSITION_FOLLOWING);
+  assert(before, 'the full case comes after the card');
+  eq(await page.textContent('#triage [data-target="contact"] dd'), EN['action.contact_mscc_coordinator_immediately'], 'whom to call');
+  /* the bar is hidden while the card is on screen */
+  await page.evaluate(() => document.getElementById('triage').scrollIntoView());
+  await page.waitForFunction(() => document.getElementById('quickbar').classList.contains('covered'));
+  eq(await page.isVisible('#quickbar'), false, 'bar hidden while the card is visible');
+  await shot(page, 'phone-360-quick-emergency');
+  /* scrolled to the full case: the bar shows urgency, MRI, dexamethasone and whom to call */
+  await page.evaluate(() => document.getElementById('sec-lesions').scrollIntoView());
+  await page.waitForFunction(() => !document.getElementById('quickbar').classList.contains('covered'));
+  assert(await page.isVisible('#quickbar'), 'bar shown away from the card');
+  const bar = await page.textContent('#quickbar');
+  [EN['quick.emergency'], EN['quick.mri'].replace('{when}', EN['triage.mri_h'].replace('{h}', '24')), EN['quick.dex.give_16mg'],
+    EN['action.contact_mscc_coordinator_immediately']].forEach((x) => assert(bar.includes(x), 'bar has "' + x + '": ' + bar));
+  await shot(page, 'phone-360-quick-bar');
+  /* only on the assessment screen */
+  await page.click('.view-link[data-view="worklist"]');
+  await page.waitForFunction(() => document.body.getAttribute('data-view') === 'worklist');
+  eq(await page.isVisible('#quickbar'), false, 'no bar on the registry screens');
+  await page.click('.view-link[data-view="assess"]');
+  await page.waitForFunction(() => document.body.getAttribute('data-view') === 'assess');
+  /* an invalid input clears the bar and the card */
+  await page.fill('#f-performance-kps', '55');
+  await page.waitForSelector('#f-performance-kps-err:not([hidden])');
+  eq(await page.isVisible('#quickbar'), false, 'no bar after an invalid input');
+  eq(await page.$('#quick-slot #triage'), null, 'no card after an invalid input');
+  await page.fill('#f-performance-kps', '');
+  await page.waitForSelector('#quick-slot #triage');
+  /* a child: whom to call comes from the engine (paediatric oncology), never the adult coordinator */
+  page.once('dialog', (d) => d.accept()); /* the form has unsaved data */
+  await loadExample(page, 'child-neuroblastoma');
+  await settle(page);
+  const a = await page.$$eval('#actions li[data-key]', (e) => e.map((x) => x.getAttribute('data-key')));
+  const call = a.filter((k) => /^contact_/.test(k))[0];
+  assert(call && /paediatric/.test(call), 'the engine asks for paediatric oncology: ' + a.join());
+  eq(await page.textContent('#triage [data-target="contact"] dd'), EN['action.' + call], 'the card names it');
+  await page.evaluate(() => document.getElementById('sec-lesions').scrollIntoView());
+  await page.waitForFunction(() => !document.getElementById('quickbar').classList.contains('covered'));
+  const cbar = await page.textContent('#quickbar');
+  assert(cbar.includes(EN['action.' + call]) && !cbar.includes(EN['action.contact_mscc_coordinator_immediately']), 'bar: ' + cbar);
+  noProblems(page);
+  await page.close();
+});
+
+test('readable reasons: labels for every action, rule ids behind Details; care plan, mimics and keyed warnings render', async () => {
+  /* the engine's answer, with the newer fields (REFERENCE §15-16) added, as a newer engine sends them */
+  const routes = async (p) => p.route('**/api/v1/assess', async (route) => {
+    const res = await route.fetch();
+    const j = await res.json();
+    if (j.status === 'ok') {
+      j.care_plan = { items: [
+        { phase: 'now', key: 'spinal_precautions', text: 'Keep flat, log-roll.', rules: [{ id: 'CARE-1', section: 'REFERENCE §16' }], age_scope: 'all ages' },
+        { phase: 'after', key: 'follow_up', text: 'Review with MRI on new symptoms.', rules: [{ id: 'CARE-10', section: 'REFERENCE §16' }] },
+        'not an object'], outcomes_to_record: ['ambulatory_status_30_days'] };
+      j.triage.mimics = [{ key: 'stroke', text: 'Sudden one-sided weakness with face involvement: stroke pathway first.', rules: [{ rule: 'S15-1-MIMIC', section: 'REFERENCE §15.1' }] }];
+      j.warnings = ['a plain warning', { key: 'kps_ecog_conflict', text: 'KPS and ECOG disagree.' }];
+    }
+    await route.fulfill({ response: res, body: JSON.stringify(j) });
+  });
+  const page = await openPage({ width: 360, height: 740, routes });
+  await loadExample(page, 'adult-suspected-mscc');
+  await settle(page);
+  const actions = await page.$$eval('#actions li[data-key]', (e) => e.map((x) => ({ k: x.getAttribute('data-key'), t: x.querySelector('strong').textContent })));
+  actions.forEach((a) => { eq(a.t, EN['action.' + a.k], 'label of ' + a.k); });
+  /* rule ids are not in the visible text until Details is opened */
+  const first = '#actions li[data-key="contact_mscc_coordinator_immediately"]';
+  assert(!(await page.isVisible(first + ' .rule')), 'rule id hidden behind Details');
+  await page.click(first + ' .rule-details summary');
+  assert(await page.isVisible(first + ' .rule'), 'rule id shown after Details');
+  assert((await page.textContent(first + ' .rule-details')).includes('§7.2'), 'REFERENCE section shown');
+  /* care plan by phase, with its rules behind Details; a malformed item is skipped */
+  await page.waitForSelector('#careplan');
+  eq(await page.$$eval('#careplan .care-phase', (e) => e.map((x) => x.getAttribute('data-phase')).join()), 'now,after', 'phases');
+  assert((await page.textContent('#careplan [data-key="spinal_precautions"]')).includes('Keep flat, log-roll.'), 'care text');
+  assert(!(await page.isVisible('#careplan [data-key="spinal_precautions"] .rule')), 'care rule hidden');
+  assert((await page.textContent('#careplan .care-outcomes')).length > 10, 'outcomes to record');
+  assert((await page.textContent('#mimics')).includes('stroke pathway'), 'mimic flag shown');
+  const w = await page.$$eval('#warnings li', (e) => e.map((x) => x.textContent));
+  eq(w.length, 2, 'both warning forms shown');
+  assert(w[1].includes('KPS and ECOG disagree.'), 'keyed warning text');
+  await shot(page, 'phone-360-careplan', true);
+  noProblems(page);
+  await page.close();
+});
+
+test('calculators: SINS alone at 360 px, range while incomplete, components and citation, no triage banner', async () => {
+  const page = await openPage({ width: 360, height: 740, hash: '#calc' });
+  await page.waitForSelector('#calc-inst');
+  await page.selectOption('#calc-inst', 'sins');
+  await page.selectOption('#calc-pain', 'mechanical');
+  const range = EN['score.range'].replace('{lo}', '3').replace('{hi}', '18');
+  await page.waitForFunction((x) => { const e = document.querySelector('#calc-out .score-value'); return e && e.textContent.includes(x); }, range);
+  eq(await page.getAttribute('#calc-out .score', 'data-status'), 'incomplete', 'incomplete, shown as the range 3-18');
+  for (const [k, v] of [['level', 'T7'], ['bone_lesion', 'lytic'], ['alignment', 'normal'], ['collapse', 'under_50'], ['posterolateral', 'unilateral']]) {
+    await page.selectOption('#calc-' + k, v);
+  }
+  await page.waitForSelector('#calc-out .score[data-status="ok"]');
+  const txt = await page.textContent('#calc-out .score-value');
+  assert(txt.includes(EN['score.total'].replace('{total}', '9')), 'SINS 1+3+2+0+2+1 = 9: ' + txt);
+  eq(await page.$$eval('#calc-out table.comps tbody tr', (e) => e.length), 6, 'six components shown');
+  assert(/Fisher/.test(await page.textContent('#calc-out .cite')), 'citation shown');
+  eq(await page.isVisible('#quickbar'), false, 'no triage banner');
+  eq(await page.isVisible('#triage'), false, 'no triage card');
+  /* every instrument the engine lists can be chosen and scored with nothing entered */
+  const names = await page.$$eval('#calc-inst option', (o) => o.map((x) => x.value));
+  assert(names.length >= 8, 'instruments listed: ' + names.join());
+  await page.selectOption('#calc-inst', 'katagiri');
+  await page.waitForSelector('#calc-out .score[data-instrument="katagiri"]');
+  await shot(page, 'calc-360-katagiri', true);
+  const w = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert(w <= 360, 'fits 360 px: ' + w);
+  noProblems(page);
+  await page.close();
+});
+
+test('units: CRP in mg/L and platelets in x10^9/L or lakh/cumm are converted once, the sent value shown', async () => {
+  const page = await openPage({ width: 360, height: 740 });
+  eq(await page.inputValue('#f-systemic-labs-crp_mg_dl-unit'), 'mg_l', 'CRP in mg/L by default');
+  eq(await page.inputValue('#f-systemic-labs-platelets_per_ul-unit'), 'e9_l', 'platelets in x10^9/L by default');
+  await page.fill('#f-systemic-labs-crp_mg_dl', '12');
+  await page.fill('#f-systemic-labs-platelets_per_ul', '250');
+  await settle(page);
+  let sent = lastCase(page).systemic.labs;
+  eq(sent.crp_mg_dl, 1.2, '12 mg/L is 1.2 mg/dL');
+  eq(sent.platelets_per_ul, 250000, '250 x10^9/L is 250,000 per uL');
+  assert((await page.textContent('#f-systemic-labs-crp_mg_dl-conv')).includes('1.2'), 'the converted value is shown');
+  await page.selectOption('#f-systemic-labs-platelets_per_ul-unit', 'lakh_cumm');
+  await page.fill('#f-systemic-labs-platelets_per_ul', '1.5');
+  await settle(page);
+  sent = lastCase(page).systemic.labs;
+  eq(sent.platelets_per_ul, 150000, '1.5 lakh/cumm is 150,000 per uL');
+  /* the unit is remembered, and a stored value shows in it, not converted twice */
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]');
+  eq(await page.inputValue('#f-systemic-labs-platelets_per_ul-unit'), 'lakh_cumm', 'unit remembered');
+  await page.evaluate(() => localStorage.removeItem('spinemets.unit.systemic.labs.platelets_per_ul'));
   noProblems(page);
   await page.close();
 });
@@ -453,6 +611,7 @@ test('projector width 1280: results sit beside the form', async () => {
 const CLIN = { user: process.env.SPINEMETS_TEST_USER, pass: process.env.SPINEMETS_TEST_PASSWORD };
 const RES = { user: process.env.SPINEMETS_TEST_RESEARCHER, pass: process.env.SPINEMETS_TEST_RESEARCHER_PASSWORD };
 const NEWU = { user: process.env.SPINEMETS_TEST_NEWUSER, pass: process.env.SPINEMETS_TEST_NEWUSER_PASSWORD };
+const ADM = { user: process.env.SPINEMETS_TEST_ADMIN, pass: process.env.SPINEMETS_TEST_ADMIN_PASSWORD };
 const REG = { id: 0, name: 'Testpatient Alpha' };
 function haveRegistry() { assert(CLIN.user && CLIN.pass, 'SPINEMETS_TEST_USER/SPINEMETS_TEST_PASSWORD not set (run through run.sh)'); }
 function fmt(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ','); }
@@ -495,22 +654,12 @@ async function api(page, method, url, body) { /* a request with the page's sessi
   }, { method, url, body });
 }
 
-/* the suspected-MSCC example with its presentation 20 h ago (its own dates are in the past: every
-   target would be breached and the clock would start in another month) */
+/* the case saved from the suspected-MSCC example presented 20 h ago (the first save asks) */
 const PRESENTED = new Date(Math.floor((Date.now() - 20 * 3600 * 1000) / 60000) * 60000);
-async function recentExample(p) {
-  const file = JSON.parse(fs.readFileSync(path.join(__dirname, '../../web/examples.json'), 'utf8'));
-  file.examples.forEach((e) => {
-    if (e.id === 'adult-suspected-mscc') e.case.events = [
-      { type: 'symptom_onset', at: new Date(PRESENTED.getTime() - 48 * 3600 * 1000).toISOString().slice(0, 10) },
-      { type: 'presentation', at: PRESENTED.toISOString().replace(/\.\d{3}Z$/, 'Z') }];
-  });
-  await p.route('**/examples.json', (r) => r.fulfill({ contentType: 'application/json', body: JSON.stringify(file) }));
-}
 
 test('registry: sign in, save the suspected-MSCC example as a new case, find it in the case list', async () => {
   haveRegistry();
-  const page = await openPage({ allow: /status of 401/, routes: recentExample });
+  const page = await openPage({ allow: /status of 401/ });
   eq(await page.isVisible('#registry-panel'), false, 'no registry panel before signing in');
   await login(page, { user: CLIN.user, pass: 'wrong-password-x' });
   await page.waitForFunction(() => /./.test(document.getElementById('login-msg').textContent));
@@ -528,9 +677,23 @@ test('registry: sign in, save the suspected-MSCC example as a new case, find it 
   await page.fill('#id-hospital-number', 'HN-0001');
   await page.fill('#id-phone', '+44 20 7946 0000');
   await page.fill('#reg-reason', 'browser test');
+  eq(await page.$('#sec-events'), null, 'the example carries no pathway events into the form');
   await page.click('#reg-create');
+  /* the first save asks for the presentation time, now by default */
+  await page.waitForSelector('#pres-form');
+  eq(await page.evaluate(() => document.activeElement.id), 'pres-at', 'focus on the presentation time');
+  const def = new Date(await page.inputValue('#pres-at'));
+  assert(Math.abs(def.getTime() - Date.now()) < 3 * 60000, 'defaults to now: ' + def);
+  await page.fill('#pres-at', localInput(new Date(Date.now() + 3600 * 1000)));
+  await page.click('#pres-save');
+  eq(await page.textContent('#reg-msg'), EN['reg.pres_future'], 'a future presentation is refused');
+  await page.fill('#pres-at', localInput(PRESENTED));
+  await page.click('#pres-save');
   await page.waitForSelector('#reg-open-meta');
   REG.id = Number((await page.textContent('#reg-panel-h')).match(/\d+/)[0]);
+  const stored = await api(page, 'GET', '/cases/' + REG.id);
+  eq(JSON.stringify(stored.body.document.events), JSON.stringify([{ type: 'presentation', at: PRESENTED.toISOString().replace(/\.\d{3}Z$/, 'Z') }]),
+    'only the presentation asked for is stored: no example event');
   assert(REG.id > 0, 'case id shown');
   assert((await page.textContent('#reg-msg')).includes(String(REG.id)), 'created message');
   await view(page, 'cases');
@@ -556,12 +719,12 @@ test('registry: open the case, add a coordinator-contact event (datetime-local),
   eq(await page.evaluate(() => document.body.getAttribute('data-view')), 'assess', 'the case opens in the assessment form');
   eq(await page.inputValue('#id-name'), REG.name, 'identifiers loaded');
   eq(await page.textContent('#triage-h'), EN['triage.emergency'], 'the assessment of the stored case');
-  assert((await page.textContent('#ev-list')).includes(EN['event.presentation']), 'the example\'s events listed');
+  assert((await page.textContent('#ev-list')).includes(EN['event.presentation']), 'the presentation event listed');
   await page.selectOption('#ev-type', 'coordinator_contact');
   await page.fill('#ev-at', localInput(new Date(PRESENTED.getTime() + 2 * 3600 * 1000)));
   await page.click('#ev-add');
   await page.waitForFunction((x) => document.getElementById('ev-list').textContent.includes(x), EN['event.coordinator_contact']);
-  eq(await page.$$eval('#ev-list li', (e) => e.length), 3, 'three events');
+  eq(await page.$$eval('#ev-list li', (e) => e.length), 2, 'two events');
   await page.click('#ver-show');
   await page.waitForSelector('#reg-versions');
   const vers = await page.$$eval('#reg-versions tbody tr', (trs) => trs.map((tr) => tr.textContent));
@@ -577,17 +740,33 @@ test('registry: the worklist shows the case due within 6 h, coloured by state', 
   const page = await openSignedIn({ hash: '#worklist' });
   await page.waitForSelector('#wl-table');
   const rows = await page.$$eval('#wl-table tbody tr[data-case="' + REG.id + '"]', (trs) => trs.map((tr) => ({ cls: tr.className, text: tr.textContent })));
-  eq(rows.length, 2, 'MRI and plan targets open (contact met)');
-  rows.forEach((r) => {
-    eq(r.cls, 'st-due', 'due (4 h left of 24 h)');
-
-    assert(r.text.includes(REG.name) && r.text.includes(EN['reg.state_due']), 'row text: ' + r.text);
+  eq(rows.length, 1, 'one row per patient');
+  eq(rows[0].cls, 'st-due', 'due (4 h left of 24 h)');
+  assert(rows[0].text.includes(REG.name), 'row text: ' + rows[0].text);
+  const targets = await page.$$eval('#wl-table tbody tr[data-case="' + REG.id + '"] .wl-targets li', (e) => e.map((x) => ({ k: x.getAttribute('data-target'),
+    left: Number(x.getAttribute('data-hours-left')), text: x.textContent })));
+  eq(targets.map((x) => x.k).join(), 'mri,plan', 'MRI and plan open (contact met), in one row');
+  targets.forEach((x) => {
+    assert(x.left > 3 && x.left <= 4, 'about 4 hours left: ' + x.left);
+    assert(/^.+: due in 3 h \d+ min/.test(x.text), 'time left in words: ' + x.text);
   });
-  const left = await page.$$eval('#wl-table tbody tr[data-case="' + REG.id + '"] td.num', (e) => e.map((x) => Number(x.textContent)));
-  left.forEach((x) => assert(x > 3 && x <= 4, 'about 4 hours left: ' + x));
   const bg = await page.$eval('#wl-table tbody tr.st-due', (e) => getComputedStyle(e).backgroundColor);
   eq(bg, 'rgb(255, 241, 199)', 'due rows are amber');
+  /* an emergency presented 76 h ago: every 24 h target is 2 days 4 h overdue, said in words */
+  const at = new Date(Math.floor((Date.now() - 76 * 3600 * 1000) / 60000) * 60000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const late = await api(page, 'POST', '/cases', { identifiers: { name: 'Testpatient Late' }, document: { schema: 'spinemets/case/1',
+    cancer: { history: 'known' }, symptoms: { pain_thoracic_or_cervical: true, limb_weakness: true }, events: [{ type: 'presentation', at }] } });
+  eq(late.status, 201, 'late case made');
+  await page.click('#wl-refresh');
+  await page.waitForSelector('#wl-table tbody tr[data-case="' + late.body.id + '"]');
+  const lt = await page.textContent('#wl-table tbody tr[data-case="' + late.body.id + '"] .wl-targets');
+  assert(lt.includes(EN['reg.overdue'].replace('{time}', '2 days 4 h')), 'overdue in words: ' + lt);
+  eq(await page.getAttribute('#wl-table tbody tr[data-case="' + late.body.id + '"]', 'class'), 'st-breached', 'breached row');
+  eq(await page.$$eval('#wl-table tbody tr', (e) => e[0].getAttribute('data-case')), String(late.body.id), 'the most overdue first');
   await shot(page, 'registry-1280-worklist');
+  await page.setViewportSize({ width: 360, height: 740 });
+  await shot(page, 'registry-360-worklist', true);
+  eq((await api(page, 'DELETE', '/cases/' + late.body.id, { version: 1, reason: 'browser test' })).status, 200, 'late case deleted');
   noProblems(page);
   await page.close();
 });
@@ -618,7 +797,103 @@ test('registry: the audit report for this month shows counts, intervals, targets
   assert((await page.textContent('#audit-targets')).includes('100 %'), 'share shown');
   const iv = await page.$$eval('#audit-intervals tbody tr', (trs) => trs.map((tr) => Array.from(tr.children).map((c) => c.textContent)));
   eq(JSON.stringify(iv[1]), JSON.stringify([EN['interval.presentation_to_contact'], '1', '2', '2', '2']), 'presentation to contact: n 1, 2 h');
+  eq(await page.$$eval('#audit-missed tbody tr[data-case]', (e) => e.length), 0, 'no case missed a target yet');
+  let csv = decodeURIComponent((await page.getAttribute('#audit-csv', 'href')).replace(/^data:text\/csv;charset=utf-8,/, ''));
+  assert(csv.split('\r\n').includes('contact,1,1,1,0,0,0'), 'CSV has the contact target: ' + csv);
+  assert(csv.includes('presentation_to_contact,1,2,2,2'), 'CSV has the intervals');
   await shot(page, 'registry-1280-audit', true);
+  /* an emergency presented 30 h ago has breached its targets: the report lists the case under each */
+  const when = new Date(Math.floor((Date.now() - 30 * 3600 * 1000) / 60000) * 60000);
+  const late = await api(page, 'POST', '/cases', { identifiers: { name: 'Testpatient Late' }, document: { schema: 'spinemets/case/1',
+    cancer: { history: 'known' }, symptoms: { pain_thoracic_or_cervical: true, limb_weakness: true },
+    events: [{ type: 'presentation', at: when.toISOString().replace(/\.\d{3}Z$/, 'Z') }] } });
+  eq(late.status, 201, 'late case made');
+  await page.fill('#audit-month', when.toISOString().slice(0, 7));
+  await page.click('#audit-go');
+  await page.waitForSelector('#audit-missed tbody tr[data-case="' + late.body.id + '"]');
+  const missed = await page.$$eval('#audit-missed tbody tr[data-case="' + late.body.id + '"]', (e) => e.map((x) => x.getAttribute('data-target')));
+  eq(missed.join(), 'contact,mri,plan', 'the late case under each target');
+  csv = decodeURIComponent((await page.getAttribute('#audit-csv', 'href')).replace(/^data:text\/csv;charset=utf-8,/, ''));
+  assert(csv.includes('mri,' + late.body.id + ',breached'), 'CSV lists the case: ' + csv);
+  await page.setViewportSize({ width: 360, height: 740 });
+  await shot(page, 'registry-360-audit', true);
+  eq(await page.evaluate(() => document.documentElement.scrollWidth), 360, 'the audit fits 360 px');
+  eq((await api(page, 'DELETE', '/cases/' + late.body.id, { version: 1, reason: 'browser test' })).status, 200, 'late case deleted');
+  noProblems(page);
+  await page.close();
+});
+
+test('registry: wrong-patient guard: an example or a new case closes the open case, asking when there are unsaved changes', async () => {
+  haveRegistry(); assert(REG.id, 'needs the case');
+  const page = await openSignedIn({ width: 360, height: 740, hash: '#cases' });
+  await page.waitForSelector('#case-table');
+  await page.getByRole('button', { name: EN['reg.open_case'].replace('{id}', REG.id), exact: true }).click();
+  await page.waitForSelector('#reg-save');
+  await settle(page);
+  /* unchanged: an example replaces the case without asking, and the case is closed */
+  let asked = 0;
+  page.on('dialog', (d) => { asked++; d.dismiss(); });
+  await page.selectOption('#example-select', 'adult-noms-renal');
+  await page.click('#example-load');
+  await page.waitForFunction(() => !document.getElementById('reg-save'));
+  eq(asked, 0, 'no question when nothing is unsaved');
+  eq(await page.inputValue('#id-name'), '', 'the first patient\'s name is gone');
+  eq(await page.textContent('#reg-panel-h'), EN['reg.panel_new'], 'the panel says not saved yet');
+  await settle(page);
+  /* changed: loading an example asks, and cancelling keeps everything */
+  await page.getByRole('link', { name: EN['nav.cases'] }).click();
+  await page.waitForSelector('#case-table');
+  await page.getByRole('button', { name: EN['reg.open_case'].replace('{id}', REG.id), exact: true }).click();
+  await page.waitForSelector('#reg-save');
+  await page.fill('#f-patient-age_years', '81');
+  let message = '';
+  page.removeAllListeners('dialog');
+  page.once('dialog', (d) => { message = d.message(); d.dismiss(); });
+  await page.selectOption('#example-select', 'child-neuroblastoma');
+  await page.click('#example-load');
+  eq(message, EN['guard.unsaved_open'].replace('{id}', REG.id), 'asked before losing the changes');
+  eq(await page.inputValue('#id-name'), REG.name, 'cancelled: the case stays open');
+  eq(await page.inputValue('#f-patient-age_years'), '81', 'cancelled: the edit stays');
+  /* "Save as a new case" with a case open asks for confirmation; cancel keeps one case */
+  await page.click('#reg-create');
+  await page.waitForSelector('#pres-copy');
+  assert((await page.textContent('#pres-h')).includes(String(REG.id)), 'the confirmation names the open case');
+  await shot(page, 'registry-360-copy-confirm', true);
+  await page.click('#pres-cancel');
+  eq(await page.$('#pres-form'), null, 'cancelled');
+  /* new case: asks, then closes the case and clears the form */
+  page.once('dialog', (d) => { message = d.message(); d.accept(); });
+  await page.click('#new-case');
+  await page.waitForFunction(() => !document.getElementById('reg-save'));
+  eq(await page.inputValue('#f-patient-age_years'), '', 'the form is empty');
+  eq(await page.inputValue('#id-name'), '', 'no identifier left');
+  const cur = await api(page, 'GET', '/cases/' + REG.id);
+  assert(cur.body.document.patient.age_years !== 81, 'nothing was saved');
+  noProblems(page);
+  await page.close();
+});
+
+test('registry: a case entered by hand and saved with the default presentation time is on the worklist', async () => {
+  haveRegistry();
+  const page = await openSignedIn({ width: 360, height: 740, hash: '#assess' });
+  await page.selectOption('#f-cancer-history', 'known');
+  await triTo(page, 'f-symptoms-pain_thoracic_or_cervical', 'yes');
+  await triTo(page, 'f-symptoms-limb_weakness', 'yes');
+  await page.waitForSelector('#triage[data-urgency="emergency"]');
+  await page.fill('#id-name', 'Testpatient Gamma');
+  await page.click('#reg-create');
+  await page.waitForSelector('#pres-form');
+  await page.click('#pres-save');
+  await page.waitForSelector('#reg-open-meta');
+  const id = Number((await page.textContent('#reg-panel-h')).match(/\d+/)[0]);
+  await view(page, 'worklist');
+  await page.waitForSelector('#wl-summary');
+  await page.selectOption('#wl-hours', '72'); /* every target of an emergency is 24 h from presentation */
+  const row = await page.textContent('#wl-table tbody tr[data-case="' + id + '"]');
+  assert(row.includes('Testpatient Gamma'), 'the new emergency is on the worklist: ' + row);
+  /* leave the audit month as it was: delete it again */
+  const cur = await api(page, 'GET', '/cases/' + id);
+  eq((await api(page, 'DELETE', '/cases/' + id, { version: cur.body.version, reason: 'browser test' })).status, 200, 'deleted');
   noProblems(page);
   await page.close();
 });
@@ -728,7 +1003,12 @@ test('registry: a researcher sees de-identified cases and no identifier field', 
   const body = await page.textContent('body');
   assert(!body.includes(REG.name) && !body.includes('HN-0001'), 'no identifiers in the list');
   assert(!(await page.$$eval('#case-table thead th', (e) => e.map((x) => x.textContent))).includes(EN['reg.col_name']), 'no name column');
-  await page.getByRole('button', { name: EN['reg.open_case'].replace('{id}', REG.id), exact: true }).click();
+  /* researchers never see registry ids: the case is named by its case key (issue 13) */
+  const listed = (await api(page, 'GET', '/cases')).body.cases;
+  assert(listed.every((c) => typeof c.id === 'string' && c.id === c.case_key), 'no registry id in the researcher list');
+  const mine = listed.find((c) => c.urgency === 'emergency');
+  assert(mine, 'the emergency case is listed');
+  await page.getByRole('button', { name: EN['reg.open_case'].replace('{id}', mine.id), exact: true }).click();
   await page.waitForSelector('#reg-open-meta');
   eq(await page.$$eval('#reg-ids, #id-name, #id-phone, #reg-save, #reg-create, #ev-form, #del-go', (e) => e.length), 0, 'no identifier fields or writes');
   assert(!(await page.textContent('body')).includes(REG.name), 'no name anywhere');
@@ -760,6 +1040,59 @@ test('registry: a one-time password must be changed first, then sign out', async
   assert((await page.textContent('#who')).includes(NEWU.user), 'signed in after the change');
   await logout(page);
   eq(await page.isVisible('#login-form'), true, 'back to the sign-in form');
+  noProblems(page);
+  await page.close();
+});
+
+test('registry: the administrator adds a site and a user (one-time password shown once), deactivates and resets; server errors verbatim', async () => {
+  haveRegistry(); assert(ADM.user, 'admin set by run.sh');
+  const page = await openSignedIn({ width: 360, height: 740, hash: '#admin', allow: /status of 4\d\d/ }, ADM);
+  await page.waitForSelector('#adm-users');
+  assert(await page.isVisible('#nav-admin'), 'the admin sees the users-and-sites link');
+  const users = await page.$$eval('#adm-users tbody tr', (e) => e.map((x) => x.getAttribute('data-user')));
+  assert(users.includes(CLIN.user) && users.includes(ADM.user), 'users listed: ' + users.join());
+  /* a site */
+  await page.fill('#adm-site-code', 'south');
+  await page.fill('#adm-site-name', 'South District Hospital');
+  await page.click('#adm-site-add');
+  await page.waitForSelector('#adm-sites tr[data-site="south"]');
+  /* a bad username: the server's message, verbatim */
+  await page.fill('#adm-username', 'bad name!');
+  await page.selectOption('#adm-role', 'clinician');
+  await page.selectOption('#adm-site', 'south');
+  const bad = await api(page, 'POST', '/users', { username: 'bad name!', role: 'clinician', site: 'south' });
+  await page.click('#adm-user-add');
+  await page.waitForFunction((m) => document.getElementById('adm-msg').textContent.includes(m), bad.body.error.message);
+  eq(await page.getAttribute('#adm-msg', 'class'), 'err', 'shown as an error');
+  /* a good one, with a one-time password shown once */
+  await page.fill('#adm-username', 'nurse.south');
+  await page.fill('#adm-display', 'Nurse South');
+  await page.click('#adm-user-add');
+  await page.waitForSelector('#adm-onetime-pw');
+  const otp = await page.textContent('#adm-onetime-pw');
+  assert(otp.length >= 10, 'a one-time password: ' + otp.length + ' characters');
+  assert(await page.isVisible('#adm-users tr[data-user="nurse.south"]'), 'the new user listed');
+  await shot(page, 'admin-360', true);
+  await page.click('#adm-onetime-done');
+  eq(await page.$('#adm-onetime-pw'), null, 'hidden after passing it on');
+  /* deactivate (asks) and reset (asks, new one-time password) */
+  page.once('dialog', (d) => d.accept());
+  await page.getByRole('button', { name: EN['adm.deactivate_user'].replace('{user}', 'nurse.south') }).click();
+  await page.waitForFunction(() => document.querySelector('#adm-users tr[data-user="nurse.south"]').className === 'inactive');
+  const u = await api(page, 'GET', '/users/nurse.south');
+  eq(u.body.active === false || (u.body.user && u.body.user.active === false), true, 'deactivated on the server');
+  page.once('dialog', (d) => d.accept());
+  await page.getByRole('button', { name: EN['adm.reset_user'].replace('{user}', 'nurse.south') }).click();
+  await page.waitForSelector('#adm-onetime-pw');
+  assert((await page.textContent('#adm-onetime-pw')) !== otp, 'a new one-time password');
+  /* keyboard: the admin link is reachable and its view opens with Enter */
+  await page.focus('.view-link[data-view="assess"]');
+  await page.keyboard.press('Enter');
+  await page.focus('.view-link[data-view="admin"]');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.body.getAttribute('data-view') === 'admin');
+  await logout(page);
+  eq(await page.isVisible('#nav-admin'), false, 'no admin link after signing out');
   noProblems(page);
   await page.close();
 });
