@@ -321,9 +321,9 @@ static void test_noms_options(void **state)
 	/* NOMS-OPT-7: ESCC grade unknown */
 	FIRED(LESION("'escc': null"), "NOMS-OPT-7");
 	NOT_FIRED("", "NOMS-OPT-7");
-	/* NOMS-OPT-12: chemosensitive tumour, a child without deterioration: chemotherapy first */
-	FIRED(CHILD ", 'cancer': {'primary': 'neuroblastoma'}", "NOMS-OPT-12");
-	NOT_FIRED(CHILD ", 'cancer': {'primary': 'medulloblastoma'}", "NOMS-OPT-12");
+	/* NOMS-OPT-12 (chemosensitive, not radiosensitive, adult) fires for no
+	** tumour of the catalogue: every chemosensitive one is radiosensitive, and
+	** children go through S15-9-CHEMO-FIRST (tests/cli/rule_ids.sh lists it). */
 }
 
 /* SINS boundaries (§1.2): 0-6 stable, 7-12 potentially unstable, 13-18 unstable */
@@ -388,15 +388,20 @@ static void test_setting(void **state)
 }
 
 /* Patchell (§7.4): the criteria are listed, and the other surgical reasons
-** named, for every case (eligibility itself is tested in test_assess.c). */
+** named, for adults and from age 16 (eligibility itself is tested in
+** test_assess.c). */
 static void test_patchell(void **state)
 {
 	(void)state;
 	FIRED("", "PATCHELL-1");
 	FIRED(LESION("'escc': '3'"), "PATCHELL-1");
-	FIRED(CHILD, "PATCHELL-1");
+	FIRED("'patient': {'age_years': '__delete__'}", "PATCHELL-1");
 	FIRED("", "PATCHELL-2");
-	FIRED(CHILD, "PATCHELL-2");
+	/* adult rules apply from 16 (REFERENCE §15.18), not to younger children */
+	FIRED("'patient': {'age_years': 16}", "PATCHELL-1");
+	NOT_FIRED("'patient': {'age_years': 15}", "PATCHELL-1");
+	FIRED("'patient': {'age_years': 16}", "PATCHELL-2");
+	NOT_FIRED("'patient': {'age_years': 15}", "PATCHELL-2");
 	sm_assessment *a = A(LESION("'escc': '2'") ", " WEAK);
 	assert_fired(a, "PATCHELL-1");
 	assert_true(a->patchell_eligible);
