@@ -4,7 +4,7 @@
 #   make ext-install   install the PostgreSQL extension into pg_config's
 #                      directories (root), so that CREATE EXTENSION spinemets works
 # Both link build/ext/libspinemets_ext.a: the core and the JSON adapters
-# (src/io: json_score, json_case, jw) compiled with -fPIC and no sanitizer,
+# (src/io: json_score, json_case, jw, utf8) compiled with -fPIC and no sanitizer,
 # whatever BUILD and SAN say (no ASan inside a database server).
 EXT_DIR := build/ext
 # -Djson_object=...: see ext/jansson_object.c (the server's own json_object)
@@ -56,6 +56,7 @@ $(BUILD)/tests/ext_vectors: tests/ext/ext_vectors.c tests/vectors.c | $(DEPS_STA
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(STORE_CFLAGS) -o $@ $< -lpq -lsqlite3 -ljansson
 
-$(BUILD)/tests/ext_seed: tests/ext/ext_seed.c $(STORE_LIB) src/store/store.h | $(DEPS_STAMP)
+# (the store archive named literally: mk/store.mk, which defines STORE_LIB, is read after this file)
+$(BUILD)/tests/ext_seed: tests/ext/ext_seed.c $(BUILD)/libspinemets_store.a src/store/store.h | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(LDLIBS_STORE)

@@ -8,6 +8,7 @@
 ** a few statements marked with a PostgreSQL variant (FOR UPDATE, ILIKE).
 */
 #include "store/store_internal.h"
+#include "io/utf8.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -164,35 +165,7 @@ static void copy_fixed(char *dst, size_t size, const char *src)
 ** ==================================================================== */
 static bool utf8_valid(const unsigned char *s, size_t n)
 {
-	size_t i = 0;
-	while (i < n) {
-		unsigned c = s[i];
-		size_t len;
-		unsigned min;
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if ((c & 0xE0) == 0xC0) {
-			len = 2, min = 0x80, c &= 0x1F;
-		} else if ((c & 0xF0) == 0xE0) {
-			len = 3, min = 0x800, c &= 0x0F;
-		} else if ((c & 0xF8) == 0xF0) {
-			len = 4, min = 0x10000, c &= 0x07;
-		} else {
-			return false;
-		}
-		if (i + len > n)
-			return false;
-		for (size_t k = 1; k < len; k++) {
-			if ((s[i + k] & 0xC0) != 0x80)
-				return false;
-			c = (c << 6) | (s[i + k] & 0x3F);
-		}
-		if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-			return false;
-		i += len;
-	}
-	return true;
+	return sm_utf8_invalid_at(s, n) == n; /* the one validator (io/utf8.h) */
 }
 
 enum { TX_LINE = 0, TX_TEXT = 1 }; /* LINE: no control characters; TEXT: tab and newlines allowed */

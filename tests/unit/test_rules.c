@@ -390,7 +390,8 @@ static void test_setting(void **state)
 }
 
 /* Patchell (§7.4): the criteria are listed, and the other surgical reasons
-** named, for every case (eligibility itself is tested in test_assess.c). */
+** named, for adults and from age 16 (eligibility itself is tested in
+** test_assess.c). */
 static void test_patchell(void **state)
 {
 	(void)state;
