@@ -1077,10 +1077,17 @@
   }
 
   /* ---------- print: report header and case summary ---------- */
+  function patientLine() { /* name, hospital number and case id of the open case, for print */
+    var ids = R.ids || {}, bits = [];
+    if (ids.name) bits.push(t('print.patient', { name: ids.name }));
+    if (ids.hospital_number) bits.push(t('print.number', { number: ids.hospital_number }));
+    if (R.open) bits.push(t('print.case_id', { id: R.open.id, version: R.open.version }));
+    return bits.length ? h('p', { class: 'ph-patient', id: 'print-patient', text: bits.join(' · ') }) : null;
+  }
   function renderPrintHead() {
     var ph = $('print-head');
     clear(ph);
-    add(ph, [h('p', { class: 'ph-title', text: t('print.heading') }),
+    add(ph, [h('p', { class: 'ph-title', text: t('print.heading') }), patientLine(),
       h('p', { class: 'ph-meta', text: t('print.printed', { date: new Date().toLocaleString(locale()) }) + ' · ' +
         t('print.engine', { version: S.version }) }),
       h('p', { class: 'ph-notice', text: t('app.disclaimer') })]);
@@ -1136,7 +1143,7 @@
   var TARGETS = ['contact', 'mri', 'plan'];
   var INTERVALS = ['onset_to_presentation', 'presentation_to_contact', 'presentation_to_mri', 'presentation_to_plan',
     'presentation_to_treatment', 'mri_to_plan', 'plan_to_treatment'];
-  var VIEWS = ['assess', 'calc', 'cases', 'worklist', 'audit', 'admin'];
+  var VIEWS = ['assess', 'calc', 'cases', 'worklist', 'audit', 'admin', 'handout'];
   var PAGE = 20;
   var R = {
     user: null, view: 'assess', open: null, ids: {}, conflict: null, versions: null,
@@ -1192,6 +1199,43 @@
   function thisMonth() { return new Date().toISOString().slice(0, 7); }
   function remember(u) {
     try { if (u) localStorage.setItem('spinemets.user', u.username); else localStorage.removeItem('spinemets.user'); } catch (e) { /* ignore */ }
+  }
+
+  /* ---------- the family handout: plain language, in the chosen language, from the assessment ---------- */
+  function renderHandout() {
+    var box = $('view-handout');
+    clear(box);
+    var r = S.last;
+    box.appendChild(h('h2', { id: 'handout-h', text: t('handout.heading') }));
+    add(box, patientLine());
+    if (!r) {
+      box.appendChild(h('p', { class: 'hint', text: t('handout.none') }));
+      box.appendChild(h('p', null, h('a', { href: '#assess', text: t('handout.back') })));
+      return;
+    }
+    var tr = r.triage, u = tr.urgency, child = !!r.paediatric;
+    function sec(id, title, body) {
+      return h('section', { class: 'ho-sec', id: 'ho-' + id, 'aria-labelledby': 'ho-' + id + '-h' }, h('h3', { id: 'ho-' + id + '-h', text: title }), body);
+    }
+    box.appendChild(sec('what', t('handout.what'), h('p', { text: t('handout.what.' + u, null, t('triage.' + u)) })));
+    var next = [];
+    (tr.actions || []).forEach(function (k) {
+      if (has('handout.next.' + k)) next.push(t('handout.next.' + k));
+    });
+    if (tr.dexamethasone && has('handout.dex.' + tr.dexamethasone)) next.push(t('handout.dex.' + tr.dexamethasone));
+    if (!next.length) next.push(t('handout.next.default'));
+    box.appendChild(sec('next', t('handout.next'), h('ul', null, next.map(function (x) { return h('li', { text: x }); }))));
+    var danger = ['weakness', 'numbness', 'saddle', 'bladder', 'walking', 'pain'];
+    if (child) danger = danger.concat(['child_walk', 'child_wetting']);
+    box.appendChild(sec('danger', t('handout.danger'), [h('p', { class: 'ho-strong', text: t('handout.danger_intro') }),
+      h('ul', null, danger.map(function (k) { return h('li', { 'data-sign': k, text: t('handout.sign.' + k) }); }))], 'ho-danger'));
+    box.appendChild(sec('contact', t('handout.contact'), [h('p', { class: 'ho-line', text: t('handout.contact_name') }),
+      h('p', { class: 'ho-line', text: t('handout.contact_phone') })]));
+    box.appendChild(h('p', { class: 'hint', text: t('handout.footer', { date: new Date().toLocaleDateString(locale(), { year: 'numeric', month: 'long', day: 'numeric' }) }) }));
+    box.appendChild(h('div', { class: 'row no-print' },
+      h('button', { type: 'button', class: 'btn btn-primary', id: 'handout-print', text: t('handout.print'), onclick: function () { window.print(); } }),
+      h('a', { href: '#assess', class: 'btn', id: 'handout-back', text: t('handout.back'),
+        onclick: function (e) { e.preventDefault(); showView('assess'); } })));
   }
 
   /* ---------- calculators: one instrument alone, scored by POST /api/v1/score/{name} ---------- */
@@ -1294,10 +1338,10 @@
   function showView(v, noHash) {
     if (VIEWS.indexOf(v) < 0) v = 'assess';
     R.view = v;
-    var needLogin = v !== 'assess' && v !== 'calc' && (!R.user || R.pwChange);
+    var needLogin = v !== 'assess' && v !== 'calc' && v !== 'handout' && (!R.user || R.pwChange);
     $('view-assess').hidden = v !== 'assess';
     $('view-login').hidden = !needLogin;
-    ['calc', 'cases', 'worklist', 'audit', 'admin'].forEach(function (x) { $('view-' + x).hidden = needLogin || v !== x; });
+    ['calc', 'handout', 'cases', 'worklist', 'audit', 'admin'].forEach(function (x) { $('view-' + x).hidden = needLogin || v !== x; });
     document.querySelectorAll('.view-link').forEach(function (a) {
       if (a.getAttribute('data-view') === v) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
     });
@@ -1306,6 +1350,7 @@
     renderPanel();
     if (needLogin) { renderLogin(); return; }
     if (v === 'calc') renderCalc();
+    else if (v === 'handout') renderHandout();
     else if (v === 'cases') loadList();
     else if (v === 'worklist') loadWorklist();
     else if (v === 'admin') loadAdmin();
@@ -1634,6 +1679,7 @@
   }
 
   function renderPanel() {
+    renderPrintHead(); /* the printed report names the open case */
     var box = $('registry-panel');
     var show = !!R.user && !R.pwChange && R.view === 'assess' && R.user.role !== 'admin';
     box.hidden = !show;
@@ -2143,6 +2189,7 @@
     });
     $('new-case').addEventListener('click', function () { newCase(true); });
     $('print').addEventListener('click', function () { renderPrintHead(); window.print(); });
+    $('handout').addEventListener('click', function () { showView('handout'); var hd = $('handout-h'); if (hd) { hd.setAttribute('tabindex', '-1'); hd.focus(); } });
     /* the printed report has the triage card in the results, whatever the screen width */
     window.addEventListener('beforeprint', function () { S.printing = true; renderPrintHead(); if (S.last) renderResults(); });
     window.addEventListener('afterprint', function () { S.printing = false; if (S.last) renderResults(); });

@@ -823,6 +823,42 @@ test('registry: the audit report for this month shows counts, intervals, targets
   await page.close();
 });
 
+test('print: the report carries the open case (name, number, case id); the family handout at 360 px, printed on one page', async () => {
+  haveRegistry(); assert(REG.id, 'needs the case');
+  const page = await openSignedIn({ width: 360, height: 740, hash: '#cases' });
+  await page.waitForSelector('#case-table');
+  await page.getByRole('button', { name: EN['reg.open_case'].replace('{id}', REG.id), exact: true }).click();
+  await page.waitForSelector('#reg-save');
+  await settle(page);
+  await page.emulateMedia({ media: 'print' });
+  const head = await page.textContent('#print-patient');
+  [REG.name, 'HN-0001', EN['print.case_id'].replace('{id}', REG.id).replace(/, .*$/, '')].forEach((x) => assert(head.includes(x), 'print head has ' + x + ': ' + head));
+  assert(await page.isVisible('#print-patient'), 'printed');
+  await page.emulateMedia({ media: 'screen' });
+  /* the handout, from the toolbar */
+  await page.click('#handout');
+  await page.waitForSelector('#ho-danger');
+  eq(await page.evaluate(() => document.activeElement.id), 'handout-h', 'focus on the handout heading');
+  assert((await page.textContent('#view-handout')).includes(REG.name), 'the patient named');
+  eq(await page.textContent('#ho-what p'), EN['handout.what.emergency'], 'plain words for the emergency');
+  const next = await page.$$eval('#ho-next li', (e) => e.map((x) => x.textContent));
+  assert(next.includes(EN['handout.next.whole_spine_mri_24h']) && next.includes(EN['handout.dex.give_16mg']), 'next steps: ' + next.join(' | '));
+  assert((await page.$$('#ho-danger li')).length >= 6, 'danger signs listed');
+  assert(!/[A-Z]+-\d|§/.test((await page.textContent('#view-handout')).replace('HN-0001', '')), 'no rule id or section in the handout');
+  eq(await page.evaluate(() => document.documentElement.scrollWidth), 360, 'fits 360 px');
+  await shot(page, 'handout-360', true);
+  await page.emulateMedia({ media: 'print' });
+  assert(!(await page.isVisible('#results')) && !(await page.isVisible('#handout-print')), 'only the handout prints');
+  const pdf = await page.pdf({ format: 'A4', printBackground: true });
+  fs.writeFileSync(path.join(OUT, 'handout.pdf'), pdf);
+  eq((pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length, 1, 'handout pages');
+  await page.emulateMedia({ media: 'screen' });
+  await page.click('#handout-back');
+  await page.waitForFunction(() => document.body.getAttribute('data-view') === 'assess');
+  noProblems(page);
+  await page.close();
+});
+
 test('registry: wrong-patient guard: an example or a new case closes the open case, asking when there are unsaved changes', async () => {
   haveRegistry(); assert(REG.id, 'needs the case');
   const page = await openSignedIn({ width: 360, height: 740, hash: '#cases' });
