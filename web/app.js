@@ -39,8 +39,12 @@
   }
   function $(id) { return document.getElementById(id); }
 
+  /* keys shown in English (or as their fallback) while another language is chosen: tests read this */
+  var MISSING = {};
+  window.spinemetsMissingKeys = function () { return Object.keys(MISSING).sort(); };
   function t(key, vars, fallback) {
     var s = S.strings[key];
+    if (s === undefined && S.lang) MISSING[S.lang + ':' + key] = 1;
     if (s === undefined) s = S.english[key];
     if (s === undefined) s = fallback !== undefined ? fallback : key;
     if (vars) s = s.replace(/\{(\w+)\}/g, function (m, k) { return vars[k] !== undefined ? vars[k] : m; });
@@ -2150,6 +2154,8 @@
       S.strings = strings; S.lang = meta.code;
       document.documentElement.lang = meta.code;
       document.documentElement.dir = meta.dir || 'ltr';
+      $('digits-wrap').hidden = !meta.digits; /* a language with its own digits: the reader may choose them */
+      $('digits-native').checked = S.digits === 'native';
       try { localStorage.setItem('spinemets.lang', meta.code); } catch (e) { /* private mode */ }
       $('lang-select').value = meta.code;
     });
@@ -2193,6 +2199,11 @@
     /* the printed report has the triage card in the results, whatever the screen width */
     window.addEventListener('beforeprint', function () { S.printing = true; renderPrintHead(); if (S.last) renderResults(); });
     window.addEventListener('afterprint', function () { S.printing = false; if (S.last) renderResults(); });
+    $('digits-native').addEventListener('change', function () {
+      S.digits = $('digits-native').checked ? 'native' : 'latn';
+      try { localStorage.setItem('spinemets.digits', S.digits); } catch (e) { /* ignore */ }
+      rerender();
+    });
     $('lang-select').addEventListener('change', function () {
       loadLanguage($('lang-select').value).then(rerender);
     });
@@ -2221,6 +2232,7 @@
 
   function start() {
     bindToolbar();
+    try { S.digits = localStorage.getItem('spinemets.digits') || 'latn'; } catch (e) { S.digits = 'latn'; }
     if (WIDE) {
       var onWide = function () { if (document.body.getAttribute('data-ready') === 'true') { renderResults(); if (S.errors.length) showInvalid(); } };
       [WIDE, PRINT].forEach(function (m) {

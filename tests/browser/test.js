@@ -479,6 +479,47 @@ test('units: CRP in mg/L and platelets in x10^9/L or lakh/cumm are converted onc
   await page.close();
 });
 
+test('every language renders the page, the assessment, calculators and handout with no missing key (360 px)', async () => {
+  const langs = JSON.parse(fs.readFileSync(path.join(__dirname, '../../web/i18n/index.json'), 'utf8')).languages;
+  assert(langs.some((l) => l.code === 'bn') && langs.some((l) => l.code === 'hi'), 'Bengali and Hindi listed');
+  const page = await openPage({ width: 360, height: 740 });
+  for (const l of langs) {
+    const L = JSON.parse(fs.readFileSync(path.join(__dirname, '../../web/i18n/' + l.file), 'utf8'));
+    await page.selectOption('#lang-select', l.code);
+    await page.waitForFunction((c) => document.documentElement.lang === c, l.code);
+    for (const ex of ['adult-suspected-mscc', 'child-neuroblastoma', 'unknown-primary']) {
+      page.once('dialog', (d) => d.accept());
+      await loadExample(page, ex);
+      await settle(page);
+      await page.$$eval('details', (ds) => ds.forEach((d) => { d.open = true; }));
+    }
+    eq(await page.textContent('#triage-h'), L['triage.urgent'], l.code + ': the triage title in the language');
+    await page.click('.view-link[data-view="calc"]');
+    await page.waitForSelector('#calc-out .score');
+    await page.click('#handout');
+    await page.waitForSelector('#ho-danger');
+    await shot(page, 'lang-' + l.code + '-handout', true);
+    await page.click('#handout-back');
+    await page.waitForFunction(() => document.body.getAttribute('data-view') === 'assess');
+    await shot(page, 'lang-' + l.code + '-360', false);
+    eq(await page.evaluate(() => document.documentElement.scrollWidth), 360, l.code + ': fits 360 px');
+    const missing = (await page.evaluate(() => window.spinemetsMissingKeys())).filter((k) => k.startsWith(l.code + ':'));
+    eq(missing.length, 0, l.code + ': keys shown without a label: ' + missing.slice(0, 20).join(', '));
+    if (l.digits) { /* the reader may choose local digits: Intl formats with them */
+      assert(await page.isVisible('#digits-native'), l.code + ': digit choice offered');
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.check('#digits-native');
+      await page.waitForFunction(() => /[০-৯०-९]/.test(document.getElementById('footer').textContent + document.getElementById('results-status').textContent));
+      await page.uncheck('#digits-native');
+    } else {
+      eq(await page.isVisible('#digits-native'), false, 'no digit choice for ' + l.code);
+    }
+  }
+  await page.selectOption('#lang-select', 'en');
+  noProblems(page);
+  await page.close();
+});
+
 test('offline: the page asks nothing of any host but 127.0.0.1', async () => {
   const page = await openPage();
   await loadExample(page, 'adult-noms-renal');
