@@ -17,7 +17,7 @@ need() { # need PACKAGE: add it when dpkg does not list it as installed
 for group in "$@"; do
   case "$group" in
     build) need gcc; need make; need libc6-dev; need pkg-config; need libjansson-dev; need libmicrohttpd-dev
-           need libsqlite3-dev; need libpq-dev; need libsodium-dev ;;
+           need libsqlite3-dev; need libpq-dev; need libsodium-dev; need zlib1g-dev ;;
     check) need libcmocka-dev; need binutils; need postgresql-15; need postgresql-client-15; need time ;;
     fuzz) need clang; need libclang-rt-14-dev ;;
     stats-ref) need r-base-core; need r-cran-survival ;;

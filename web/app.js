@@ -83,7 +83,7 @@
   function clear(el) { while (el.firstChild) el.removeChild(el.firstChild); }
 
   function getJSON(url) {
-    return fetch(url, { headers: { Accept: 'application/json' } }).then(function (r) {
+    return fetch(url).then(function (r) { /* no extra header: the page's <link rel=preload> copies match */
       if (!r.ok) throw new Error(url + ': HTTP ' + r.status);
       return r.json();
     });
@@ -2240,15 +2240,14 @@
       });
     }
     Promise.all([getJSON('/i18n/index.json'), getJSON('/i18n/en.json'), getJSON(API + '/instruments'),
-      getJSON(API + '/rules'), getJSON('/examples.json'), probeKeys()])
+      getJSON('/examples.json')])
       .then(function (all) {
         S.languages = all[0].languages;
         S.english = all[1];
         all[2].instruments.forEach(function (i) { S.instruments[i.name] = i; });
         S.histologies = all[2].histologies;
         S.version = all[2].engine_version;
-        all[3].rules.forEach(function (r) { S.rules[r.id] = r; });
-        S.examples = all[4].examples;
+        S.examples = all[3].examples;
         var ls = $('lang-select');
         S.languages.forEach(function (l) { ls.appendChild(h('option', { value: l.code, text: l.name })); });
         var want = null;
@@ -2267,6 +2266,17 @@
       })
       .then(function () {
         document.body.setAttribute('data-ready', 'true');
+        /* newer case keys: asked of the engine once the page is usable; the form gains them
+           now if nothing was typed yet, else at the next render (an example, a new case) */
+        /* the rules list (sections and sources behind "Details") is not needed to start */
+        getJSON(API + '/rules').then(function (j) {
+          j.rules.forEach(function (r) { S.rules[r.id] = r; });
+          if (S.last) renderResults();
+        }).catch(function () { /* the ids still show */ });
+        probeKeys().then(function () {
+          var any = Object.keys(S.knownKeys).some(function (k) { return S.knownKeys[k]; });
+          if (any && !S.dirty && isEmptyCase()) renderForm();
+        });
       })
       .catch(function (e) {
         $('form-body').textContent = (S.english['app.load_failed'] || '{error}').replace('{error}', e.message || String(e));

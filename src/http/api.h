@@ -17,6 +17,10 @@ typedef struct sm_api_response {
 	const char *www_authenticate; /* WWW-Authenticate header (401), else NULL */
 	char set_cookie[256];      /* Set-Cookie header value, "" for none */
 	char location[96];         /* Location header value (201), "" for none */
+	/* the embedded web page (sm_api_handle_request): */
+	const char *content_encoding; /* "gzip" when the body is the precompressed copy, else NULL */
+	const char *etag;          /* ETag header value, or NULL */
+	const char *vary;          /* Vary header value, or NULL */
 } sm_api_response;
 
 /* One query-string argument (decoded). */
@@ -38,6 +42,8 @@ typedef struct sm_api_request {
 	const char *cookie;        /* the Cookie header */
 	const sm_api_arg *args;
 	size_t nargs;
+	const char *accept_encoding; /* the Accept-Encoding header (the web page is sent gzip'd when it allows) */
+	const char *if_none_match;   /* the If-None-Match header (304 when the page's ETag matches) */
 } sm_api_request;
 
 struct sm_registry;

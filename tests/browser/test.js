@@ -520,6 +520,40 @@ test('every language renders the page, the assessment, calculators and handout w
   await page.close();
 });
 
+function get(url, headers) { /* a plain HTTP GET: status, headers, raw body bytes */
+  return new Promise((resolve, reject) => {
+    require('http').get(url, { headers: headers || {} }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+    }).on('error', reject);
+  });
+}
+test('speed: the page is sent gzip-compressed when accepted, with an ETag, 304 on revalidation, "Loading" in the HTML', async () => {
+  const zlib = require('zlib');
+  const html = await get(BASE + '/');
+  assert(html.body.toString('utf8').includes('>' + EN['app.loading'] + '<'), 'the HTML itself says Loading');
+  assert(html.body.toString('utf8').includes('>' + EN['toolbar.new'] + '<'), 'buttons have their English text before the script runs');
+  for (const u of ['/app.js', '/app.css', '/i18n/en.json', '/api/v1/instruments', '/api/v1/rules']) {
+    const plain = await get(BASE + u);
+    eq(plain.status, 200, u + ' plain');
+    eq(plain.headers['content-encoding'], undefined, u + ': identity without Accept-Encoding');
+    const gz = await get(BASE + u, { 'Accept-Encoding': 'gzip, deflate, br' });
+    eq(gz.headers['content-encoding'], 'gzip', u + ': gzip when accepted');
+    eq(gz.headers.vary, 'Accept-Encoding', u + ': Vary');
+    assert(gz.body.length < plain.body.length / 2, u + ': compressed ' + gz.body.length + ' of ' + plain.body.length);
+    assert(zlib.gunzipSync(gz.body).equals(plain.body), u + ': the same bytes once unpacked');
+    assert(/^"[0-9a-f]{16}(-gz)?"$/.test(gz.headers.etag) && gz.headers.etag !== plain.headers.etag, u + ': an ETag per representation');
+    const again = await get(BASE + u, { 'Accept-Encoding': 'gzip', 'If-None-Match': gz.headers.etag });
+    eq(again.status, 304, u + ': 304 when unchanged');
+    eq(again.body.length, 0, u + ': no body on 304');
+    const refused = await get(BASE + u, { 'Accept-Encoding': 'gzip;q=0, identity' });
+    eq(refused.headers['content-encoding'], undefined, u + ': gzip;q=0 is a refusal');
+    const stale = await get(BASE + u, { 'Accept-Encoding': 'gzip', 'If-None-Match': '"0000000000000000"' });
+    eq(stale.status, 200, u + ': another ETag gets the body');
+  }
+});
+
 test('offline: the page asks nothing of any host but 127.0.0.1', async () => {
   const page = await openPage();
   await loadExample(page, 'adult-noms-renal');
