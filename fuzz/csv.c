@@ -294,30 +294,18 @@ static void run_pipe(const uint8_t *d, size_t n, const sm_csv_options *o, run *o
 	close(fds[0]);
 }
 
-/* ---- writer round trip ---- */
+/* ---- writer round trip (sm_csv_field_encode, the one CSV field writer) ---- */
 
-static int sink(void *ctx, const void *p, size_t n)
-{
-	add(ctx, p, n);
-	return 0;
-}
-
-static void round_trip(const uint8_t *d, size_t n, const sm_csv_options *ro, bool crlf, size_t wbuf)
+static void round_trip(const uint8_t *d, size_t n, const sm_csv_options *ro, bool crlf)
 {
 	sm_csv_reader *r = sm_csv_reader_open_mem(d, n, ro);
-	sm_csv_writer_options wo;
-	sm_csv_writer *w;
 	buf out = {0};
 	run first = {{0}, {0}, 0}, second = {{0}, {0}, 0};
 	const sm_csv_field *f;
 	size_t nf;
 	int rc;
-	sm_csv_writer_options_init(&wo);
-	wo.delimiter = ro->delimiter;
-	wo.crlf = crlf;
-	wo.buffer_size = wbuf;
-	w = sm_csv_writer_open_fn(sink, &out, &wo);
-	if (!r || !w)
+	char delim = ro->delimiter ? ro->delimiter : ',';
+	if (!r)
 		abort();
 	add(&out, "", 0);
 	while ((rc = sm_csv_read(r, &f, &nf)) == SM_CSV_RECORD) {
@@ -326,15 +314,25 @@ static void round_trip(const uint8_t *d, size_t n, const sm_csv_options *ro, boo
 		for (i = 0; i < nf; i++)
 			add_field(&first.records, f[i].ptr, f[i].len);
 		add(&first.records, "\n", 1);
-		if (nf % 2)
-			check(sm_csv_write_row(w, f, nf) == SM_OK);
-		else {
-			for (i = 0; i < nf; i++)
-				check(sm_csv_write_field(w, f[i].ptr, f[i].len) == SM_OK);
-			check(sm_csv_end_row(w) == SM_OK);
+		if (nf == 1 && f[0].len == 0)
+			add(&out, "\"\"", 2); /* a lone empty field is not a blank line */
+		for (i = 0; i < nf && !(nf == 1 && f[0].len == 0); i++) {
+			char *enc = malloc(SM_CSV_FIELD_MAX(f[i].len));
+			size_t el;
+			if (!enc)
+				abort();
+			el = sm_csv_field_encode(enc, f[i].ptr, f[i].len, delim);
+			check(el <= SM_CSV_FIELD_MAX(f[i].len));
+			if (i)
+				add(&out, &delim, 1);
+			add(&out, enc, el);
+			free(enc);
 		}
+		if (crlf)
+			add(&out, "\r\n", 2);
+		else
+			add(&out, "\n", 1);
 	}
-	check(sm_csv_writer_close(w) == SM_OK);
 	sm_csv_reader_free(r);
 	/* what was written reads back as the same records, without error (quoting
 	** makes records longer: lift the cap) */
@@ -388,7 +386,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&b, 0, sizeof b);
 
 	/* 3. the writer and back */
-	round_trip(data, size, &o, (cfg >> 3) & 1, (size_t)(cfg & 0x30) + 8);
+	round_trip(data, size, &o, (cfg >> 3) & 1);
 
 	/* 2. default mode (header, UTF-8, field count) over every source */
 	run_free(&a);

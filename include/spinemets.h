@@ -152,6 +152,20 @@ typedef struct sm_histology {
 	bool patchell_radiosensitive; /* Patchell 2005 exclusion list */
 	bool chemosensitive;        /* systemic therapy may come first (REFERENCE §3.4, §8) */
 	bool paediatric;            /* a tumour of childhood */
+	/* decision attributes (REFERENCE §7.2, §8, §9, §15, §16): decision code reads
+	** these, never a tumour name */
+	bool unknown_primary;       /* the "primary not identified" row (§9, §14) */
+	bool lympholytic;           /* steroids can destroy the diagnostic tissue: tissue first if neurology allows (§7.2, §15.7) */
+	bool haematological;        /* haematological malignancy: 16 mg dexamethasone once confirmed, plan with haematology (NG234 1.8.5; §7.2, §15.3, §15.7) */
+	bool cns_primary;           /* primary of the central nervous system: Patchell exclusion (§7.4) */
+	bool leptomeningeal;        /* CNS primary with leptomeningeal (drop) spread: CSF cytology (§9); craniospinal RT note (§15.9) */
+	bool chemo_first_child;     /* chemosensitive first-line in children: `chemotherapy_first` with paediatric oncology (§15.9) */
+	bool bone_sarcoma;          /* primary bone sarcoma: phone the sarcoma centre before any biopsy (§9, §15.14) */
+	bool myeloma_like;          /* myeloma or plasmacytoma: RT + systemic therapy with haematology, myeloma screen (§15.16) */
+	bool marrow_staging;        /* bone marrow aspirate and trephine for staging (§9) */
+	bool urine_catecholamines;  /* urine catecholamines are the diagnostic test (§8, §15.9) */
+	bool germ_cell;             /* germ-cell tumour: AFP and beta-hCG (§8, §15.9) */
+	bool bone_agent;            /* bone-targeted therapy indicated (bisphosphonate or denosumab): myeloma, breast, prostate (§16) */
 	const char *source;         /* where each attribute comes from */
 } sm_histology;
 
@@ -300,6 +314,7 @@ typedef enum sm_vocab {
 	SM_VOCAB_EVENT,          /* symptom_onset ... death */
 	SM_VOCAB_FRANKEL,        /* A..E */
 	SM_VOCAB_ESCC,           /* 0, 1a, 1b, 1c, 2, 3 */
+	SM_VOCAB_CULTURE,        /* blood culture: pending, negative, s_aureus_lugdunensis_or_brucella, other_organism */
 	SM_VOCAB_COUNT
 } sm_vocab;
 size_t sm_vocab_size(sm_vocab v);
@@ -313,6 +328,7 @@ enum { SM_AMB_INDEPENDENT = 0, SM_AMB_ASSISTED = 1, SM_AMB_NON_AMBULATORY = 2 };
 enum { SM_VISC_NONE = 0, SM_VISC_PRESENT = 1 };
 enum { SM_PATTERN_NODULAR = 0, SM_PATTERN_DISSEMINATED = 1 };
 enum { SM_ESCC_0 = 0, SM_ESCC_1A, SM_ESCC_1B, SM_ESCC_1C, SM_ESCC_2, SM_ESCC_3 };
+enum { SM_CULTURE_PENDING = 0, SM_CULTURE_NEGATIVE, SM_CULTURE_TYPICAL, SM_CULTURE_OTHER };
 
 /* Symptom sets of REFERENCE §7.1 (set P: pain; set N: neurological). */
 enum {
@@ -355,6 +371,14 @@ typedef struct sm_case {
 		sm_tri neuro[SM_NNEURO];
 		sm_num deficit_days;
 		sm_tri fever;
+		/* REFERENCE §15.1 (cauda equina), §15.2 (children), §15.4 (red flags),
+		** §15.7 (lymphoma features), §15.15 (hypercalcaemia) */
+		sm_tri saddle_sensory_change, urinary_retention, sexual_dysfunction, bilateral_radicular_pain;
+		sm_tri refuses_to_walk, new_limp, motor_regression, painful_scoliosis_or_torticollis,
+			new_wetting_or_soiling, constipation_with_overflow, reduced_anal_sensation;
+		sm_tri pain_persistent, pain_analgesia_resistant, no_improvement_4_6_weeks;
+		sm_tri weight_loss, night_sweats, lymphadenopathy, stridor_or_orthopnoea;
+		sm_tri constipation, polyuria, vomiting;
 	} symptoms;
 	struct {
 		int frankel;        /* 0..4 = A..E, or -1 */
@@ -364,6 +388,12 @@ typedef struct sm_case {
 		int ambulatory;     /* SM_AMB_*, or -1 */
 		sm_num complete_paraplegia_hours;
 		sm_tri myelopathy, radiculopathy, deteriorating;
+		/* REFERENCE §15.1 (cord picture and mimics), §15.2, §15.4, §15.19 */
+		sm_tri sensory_level, umn_signs, deficit_longstanding, areflexia, ascending_weakness,
+			bulbar_or_breathing_difficulty, reduced_consciousness, sudden_unilateral_weakness_face_speech_vision,
+			reduced_leg_reflexes;
+		sm_num root_weakness_mrc;        /* weakest single-root muscle, MRC 0..5 (§15.4) */
+		sm_num hours_since_last_walked;  /* §15.19 (the 48 h rule depends on it) */
 	} neurology;
 	struct { sm_num kps, ecog, lansky; } performance;
 	struct {
@@ -375,8 +405,23 @@ typedef struct sm_case {
 		sm_tri fit_for_surgery;
 		sm_num expected_survival_months;
 		sm_num albumin_g_dl, crp_mg_dl, ldh_iu_l, platelets_per_ul, calcium_mg_dl, bilirubin_mg_dl;
+		sm_num esr_mm_h, inr, adjusted_calcium_mmol_l; /* §15.8, §15.10, §15.15 */
 	} systemic;
-	struct { sm_tri mri_contraindicated, mri_done; } imaging;
+	struct {
+		sm_tri mri_contraindicated, mri_done;
+		/* §15.2, §15.3, §15.7, §15.14 */
+		sm_tri paraspinal_or_dumbbell_mass, conus_or_cauda_compression, mediastinal_mass,
+			chondroid_or_osteoid_matrix;
+	} imaging;
+	struct { /* §15.1, §15.4, §15.8, §15.10, §15.12 */
+		sm_tri pregnant, anticoagulant_or_antiplatelet, recent_neuraxial_procedure,
+			immunosuppression, long_term_steroids, osteoporosis, injecting_drug_use;
+	} history;
+	struct { /* §15.8 */
+		sm_tri bacteraemia_or_endocarditis, abscess, gibbus, tb_history_or_contact, tb_endemic_region,
+			recent_spinal_procedure, sepsis;
+		int blood_culture;     /* SM_CULTURE_*, or -1 */
+	} infection;
 	sm_lesion lesions[SM_MAX_LESIONS];
 	size_t nlesions;
 	sm_event events[SM_MAX_EVENTS];
@@ -395,14 +440,28 @@ sm_lesion *sm_case_add_lesion(sm_case *c);
 /* ---- The assessment ---- */
 typedef enum sm_urgency { SM_URG_ROUTINE = 0, SM_URG_URGENT = 1, SM_URG_EMERGENCY = 2 } sm_urgency;
 typedef enum sm_dex {
-	SM_DEX_NOT_ROUTINE = 0, SM_DEX_GIVE_16MG, SM_DEX_HAEMATOLOGY_FIRST, SM_DEX_PAEDIATRIC
+	SM_DEX_NOT_ROUTINE = 0, SM_DEX_GIVE_16MG, SM_DEX_HAEMATOLOGY_FIRST, SM_DEX_PAEDIATRIC,
+	SM_DEX_DISCUSS        /* "discuss_with_team_now" (REFERENCE §15.1, §15.8) */
 } sm_dex;
+
+/* Age scope of a rule's source (REFERENCE §15.18). */
+typedef enum sm_age_scope {
+	SM_SCOPE_ALL = 0,     /* every age */
+	SM_SCOPE_ADULT = 1,   /* >= 18 (NICE NG234/CG75, Patchell, IDSA); 16-17 shown with the adolescent flag */
+	SM_SCOPE_NG59 = 2,    /* >= 16 (NICE NG59) */
+	SM_SCOPE_CHILD = 3    /* < 18 (paediatric rules) */
+} sm_age_scope;
+const char *sm_age_scope_name(sm_age_scope s); /* "all ages", ">= 18", ">= 16", "< 18" */
+/* Whether a rule of scope `s` may apply at `age` (unknown age: true). */
+bool sm_age_scope_applies(sm_age_scope s, bool age_known, double age);
 
 typedef struct sm_rule {
 	const char *id;        /* e.g. "NG234-1.5.2", "NOMS-O-1" */
 	const char *section;   /* REFERENCE.md section, e.g. "§7.2" */
 	const char *source;    /* the paper or guideline */
 	const char *text;      /* what the rule says */
+	sm_age_scope scope;    /* age scope of its source (REFERENCE §15.18) */
+	const char *framework; /* the framework that puts an option there: "NOMS", "Patchell", "NICE", "§15", ... */
 } sm_rule;
 size_t sm_rule_count(void);
 const sm_rule *sm_rule_at(size_t index);
@@ -421,11 +480,11 @@ typedef struct sm_item_list {  /* a keyed output (option, work-up, differential,
 } sm_item_list;
 
 #define SM_MAX_OPTIONS 12
-#define SM_MAX_WORKUP 20
+#define SM_MAX_WORKUP 32
 #define SM_MAX_DIFF 8
-#define SM_MAX_ACTIONS 12
-#define SM_MAX_WARNINGS 16
-#define SM_MAX_FIRED 96
+#define SM_MAX_ACTIONS 32
+#define SM_MAX_WARNINGS 24
+#define SM_MAX_FIRED 160
 
 typedef struct sm_patchell_criterion {
 	const char *criterion;   /* e.g. "age_18_or_over" */
@@ -488,6 +547,15 @@ typedef struct sm_assessment {
 
 	const char *warnings[SM_MAX_WARNINGS];
 	size_t nwarnings;
+
+	/* REFERENCE §15 */
+	sm_item_list mimics[4];        /* mimic flags beside the triage (§15.1); never lower it */
+	size_t nmimics;
+	bool adolescent;               /* age 16-17: adult and paediatric rules both shown (§15.18) */
+	bool infection_leads;          /* infection leads the differential (§15.8) */
+	const sm_rule *dex_rule;       /* the rule that set the steroid advice */
+	sm_tri patchell_eligibility;   /* SM_YES / SM_NO / SM_UNKNOWN (§15.5: missing input = unknown) */
+	bool patchell_conflict;        /* contradictory inputs give eligibility as a range (§15.13) */
 	const sm_rule *fired[SM_MAX_FIRED];
 	size_t nfired;
 } sm_assessment;

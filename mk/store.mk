@@ -10,7 +10,7 @@ STORE_SRC := $(wildcard src/store/*.c)
 STORE_OBJ := $(call obj,$(STORE_SRC))
 STORE_LIB := $(BUILD)/libspinemets_store.a
 STORE_CFLAGS := $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
-LDLIBS_STORE := $(STORE_LIB) -ljansson -lsqlite3 -lpq -lsodium -pthread
+LDLIBS_STORE := $(STORE_LIB) -ljansson -lsqlite3 -lpq -lsodium -lpwquality -pthread
 LDLIBS_HTTP += $(LDLIBS_STORE)
 
 $(BUILD)/obj/src/store/%.o: EXTRA_CFLAGS += $(STORE_CFLAGS)

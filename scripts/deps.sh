@@ -2,8 +2,10 @@
 # deps.sh GROUP...: make sure the Debian packages a make target needs are present.
 # As root, missing packages are installed with apt-get; otherwise the exact
 # apt-get line is printed and the script fails.
-# Groups: build (compiler, jansson, SQLite, libpq, libsodium), check (cmocka, PostgreSQL 15
-#         server for the store tests), fuzz (clang + libFuzzer),
+# Groups: build (compiler, jansson, SQLite, libpq, libsodium, libpwquality + the cracklib dictionary), check (cmocka, jq, PostgreSQL 15
+#         server for the store tests; and what `ext` needs, since make check tests the
+#         SQL extensions), ext (PostgreSQL 15 server headers for PGXS, sqlite3),
+#         fuzz (clang + libFuzzer),
 #         stats-ref (R survival, only to regenerate fixtures), bench,
 #         browser (Chromium + Node.js for tests/browser; npm only when no npm is on
 #         PATH, since NodeSource's nodejs ships its own and conflicts with Debian's).
@@ -17,13 +19,16 @@ need() { # need PACKAGE: add it when dpkg does not list it as installed
 for group in "$@"; do
   case "$group" in
     build) need gcc; need make; need libc6-dev; need pkg-config; need libjansson-dev; need libmicrohttpd-dev
-           need libsqlite3-dev; need libpq-dev; need libsodium-dev; need zlib1g-dev ;;
-    check) need libcmocka-dev; need binutils; need postgresql-15; need postgresql-client-15; need time ;;
+           need libsqlite3-dev; need libpq-dev; need libsodium-dev
+           need libpwquality-dev; need cracklib-runtime; need zlib1g-dev ;;
+    check) need libcmocka-dev; need binutils; need postgresql-15; need postgresql-client-15; need time; need jq
+           need postgresql-server-dev-15; need sqlite3 ;;
+    ext) need postgresql-server-dev-15; need postgresql-15; need sqlite3 ;;
     fuzz) need clang; need libclang-rt-14-dev ;;
     stats-ref) need r-base-core; need r-cran-survival ;;
     bench) need r-base-core; need r-cran-survival; need python3-pandas; need hyperfine ;;
     browser) need chromium; command -v node >/dev/null 2>&1 || need nodejs; command -v npm >/dev/null 2>&1 || need npm ;;
-    *) echo "deps.sh: unknown group '$group' (build, check, fuzz, stats-ref, bench, browser)" >&2; exit 2 ;;
+    *) echo "deps.sh: unknown group '$group' (build, check, ext, fuzz, stats-ref, bench, browser)" >&2; exit 2 ;;
   esac
 done
 [ -z "$pkgs" ] && exit 0

@@ -55,8 +55,10 @@ for t in "$BUILD"/tests/fuzz-replay-*; do
   run_suite "$name" "$t" "$corpus"
 done
 run_suite http "$BUILD/tests/http_test" "$BIN"
+run_suite hostile bash tests/hostile/run.sh
 for b in sqlite postgresql; do run_suite "store-$b" bash tests/store/run.sh "$b"; done
 for b in sqlite postgresql; do run_suite "registry-$b" bash tests/registry/run.sh "$b"; done
+for e in sqlite postgresql replication; do run_suite "ext-$e" bash tests/ext/run.sh "$e"; done
 for s in tests/cli/*.sh; do
   [ -f "$s" ] || continue
   run_suite "$(basename "$s" .sh)" bash "$s"

@@ -20,7 +20,7 @@ BIN="$BUILD/spinemets"
 dir="$BUILD/bench/batch"
 mkdir -p "$dir"
 
-if [ ! -x "$BIN" ] || [ "$BIN" -ot src/cli/batch.c ]; then
+if [ ! -x "$BIN" ] || [ "$BIN" -ot src/research/batch.c ]; then
   echo "building the release binary (make)" >&2
   make --no-print-directory >/dev/null
 fi

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <errno.h>
 
 #include "cli/cli.h"
@@ -46,9 +47,13 @@ char *sm_read_all(const char *path, size_t cap, size_t *len, char *err, size_t e
 {
 	FILE *f = stdin;
 	if (path && strcmp(path, "-") != 0) {
+		if (sm_cli_is_dir(path)) {
+			snprintf(err, errsz, "cannot open '%s': %s", path, SM_CLI_IS_DIR_TEXT);
+			return NULL;
+		}
 		f = fopen(path, "rb");
 		if (!f) {
-			snprintf(err, errsz, "cannot open '%s': %s", path, strerror(errno));
+			snprintf(err, errsz, "cannot open '%s': %s", path, sm_cli_file_error(path, errno));
 			return NULL;
 		}
 	}
@@ -97,6 +102,10 @@ char *sm_read_all(const char *path, size_t cap, size_t *len, char *err, size_t e
 	if (f != stdin)
 		fclose(f);
 	buf[n] = '\0';
+	if (n >= 3 && (unsigned char)buf[0] == 0xEF && (unsigned char)buf[1] == 0xBB && (unsigned char)buf[2] == 0xBF) {
+		memmove(buf, buf + 3, n - 3 + 1); /* a UTF-8 byte order mark: skipped */
+		n -= 3;
+	}
 	*len = n;
 	return buf;
 }

@@ -209,7 +209,7 @@ static void user_usage(FILE *f)
 {
 	fputs("usage: spinemets user add USERNAME --role ROLE [--site CODE] [--display-name NAME]\n"
 	      "                      [--password-stdin] [--must-change] [--db URL]\n"
-	      "       spinemets user token USERNAME [--days N] [--db URL]\n"
+	      "       spinemets user token USERNAME [--days N] [--token-max-days M] [--db URL]\n"
 	      "       spinemets user list [--site CODE] [--db URL]\n"
 	      "       spinemets user deactivate|activate USERNAME [--db URL]\n"
 	      "\n"
@@ -219,11 +219,14 @@ static void user_usage(FILE *f)
 	      "\n"
 	      "  add     without --password-stdin a one-time password is generated and printed\n"
 	      "          once; it must be changed at first login. --password-stdin reads the\n"
-	      "          password (10 to 1024 bytes) from the first line of standard input;\n"
+	      "          password (at least 12 characters, not a dictionary word, not the\n"
+	      "          username, no character 4 times in a row: libpwquality) from the\n"
+	      "          first line of standard input;\n"
 	      "          --must-change then still asks for a change at first login.\n"
 	      "  token   print a new API token for machines (Authorization: Bearer TOKEN),\n"
-	      "          valid for N days (default 90, at most 3650). It is shown once; only\n"
-	      "          its hash is stored.\n"
+	      "          valid for N days (default 90, at most M = --token-max-days, default 90;\n"
+	      "          servers refuse API tokens older than their own --token-max-days).\n"
+	      "          It is shown once; only its hash is stored.\n"
 	      "  deactivate  the user can no longer log in; their sessions and tokens end.\n", f);
 }
 
@@ -236,7 +239,7 @@ static int read_password(char *buf, size_t size)
 		return -1; /* longer than the buffer */
 	while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
 		buf[--n] = '\0';
-	return n >= 10 && n <= 1024 ? 0 : -1;
+	return n >= 1 && n <= 1024 ? 0 : -1;
 }
 
 static int user_add(sm_store *st, int argc, char **argv)
@@ -286,9 +289,16 @@ static int user_add(sm_store *st, int argc, char **argv)
 	char pw[1100] = "";
 	int otp = 0;
 	if (pw_stdin) {
+		char why[300];
 		if (read_password(pw, sizeof pw) != 0) {
 			memset(pw, 0, sizeof pw);
-			fprintf(stderr, "spinemets user add: --password-stdin: a password of 10 to 1024 bytes on the first line\n");
+			fprintf(stderr, "spinemets user add: --password-stdin: a password of %d characters to 1024 bytes "
+			                "on the first line\n", SM_STORE_PASSWORD_MIN);
+			return SM_EXIT_INVALID;
+		}
+		if (sm_store_password_quality(pw, username, NULL, why, sizeof why) != SM_STORE_OK) {
+			memset(pw, 0, sizeof pw);
+			fprintf(stderr, "spinemets user add: --password-stdin: %s\n", why);
 			return SM_EXIT_INVALID;
 		}
 	} else {
@@ -307,7 +317,7 @@ static int user_add(sm_store *st, int argc, char **argv)
 	if (rc != SM_STORE_OK) {
 		memset(pw, 0, sizeof pw);
 		fprintf(stderr, "spinemets user add: %s: %s\n", username,
-		        rc == SM_STORE_EXISTS ? "username already in use" : sm_store_errmsg(st));
+		        rc == SM_STORE_EXISTS ? "username already in use (usernames are compared without regard to letter case)" : sm_store_errmsg(st));
 		return SM_EXIT_INVALID;
 	}
 	char detail[200];
@@ -323,9 +333,17 @@ static int user_add(sm_store *st, int argc, char **argv)
 
 static int user_token(sm_store *st, int argc, char **argv)
 {
-	long days = 90;
+	long days = 90, max_days = 90;
 	for (int i = 3; i < argc; i++) {
-		if (i + 1 < argc && !strcmp(argv[i], "--days")) {
+		if (i + 1 < argc && !strcmp(argv[i], "--token-max-days")) {
+			char *end = NULL;
+			errno = 0;
+			max_days = strtol(argv[++i], &end, 10);
+			if (!*argv[i] || *end || errno || max_days < 1 || max_days > 3650) {
+				fprintf(stderr, "spinemets user token: --token-max-days must be a whole number from 1 to 3650\n");
+				return SM_EXIT_USAGE;
+			}
+		} else if (i + 1 < argc && !strcmp(argv[i], "--days")) {
 			char *end = NULL;
 			errno = 0;
 			days = strtol(argv[++i], &end, 10);
@@ -337,6 +355,12 @@ static int user_token(sm_store *st, int argc, char **argv)
 			fprintf(stderr, "spinemets user token: bad or incomplete option '%s'\n", argv[i]);
 			return SM_EXIT_USAGE;
 		}
+	}
+	if (days > max_days) {
+		fprintf(stderr, "spinemets user token: --days %ld: API tokens live at most %ld days (servers refuse older "
+		                "ones; give the same --token-max-days to serve and to this command to change it)\n",
+		        days, max_days);
+		return SM_EXIT_USAGE;
 	}
 	sm_store_user u;
 	if (sm_store_user_get(st, argv[2], &u) != SM_STORE_OK || !u.active) {

@@ -29,8 +29,28 @@ static void score_usage(FILE *f)
 	      "  --items           list the items of INSTRUMENT and their allowed values\n"
 	      "  --help            this help\n"
 	      "\n"
+	      "\n", f);
+	sm_cli_instrument_list(f);
+	fputs("\n"
 	      "Exit status: 0 ok or incomplete, 1 invalid input, 2 usage error.\n"
 	      "Example: echo '{\"level\":\"L1\",\"pain\":\"mechanical\"}' | spinemets score sins\n", f);
+}
+
+void sm_cli_instrument_list(FILE *f)
+{
+	const char *head = "Instruments:";
+	size_t col = strlen(head);
+	fputs(head, f);
+	for (size_t k = 0; k < sm_instrument_count(); k++) {
+		const char *name = sm_instrument_name(sm_instrument_at(k));
+		if (col + 1 + strlen(name) > 79) {
+			fputs("\n ", f);
+			col = 1;
+		}
+		fprintf(f, " %s", name);
+		col += 1 + strlen(name);
+	}
+	fputc('\n', f);
 }
 
 static void list_instruments(void)

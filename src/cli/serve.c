@@ -1,23 +1,59 @@
 /*
 ** serve.c: `spinemets serve [--listen HOST:PORT] [--db URL]`.
 */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "http/registry.h"
+#include "http/guard.h"
 #include "http/server.h"
 #include "store/store.h"
 
+/* Bind before the first start creates anything: a server that cannot listen
+** must not create the admin (and lose its one-time password). The probe socket
+** is closed again (never connected, so the port is free at once); the server
+** binds it a moment later. 0 ok; -1 with the reason printed. */
+static int probe_listen(const char *host, unsigned short port)
+{
+	struct sockaddr_in addr;
+	memset(&addr, 0, sizeof addr);
+	addr.sin_family = AF_INET;
+	addr.sin_port = htons(port);
+	if (inet_pton(AF_INET, host, &addr.sin_addr) != 1) {
+		fprintf(stderr, "spinemets serve: '%s' is not an IPv4 address (e.g. 127.0.0.1)\n", host);
+		return -1;
+	}
+	if (port == 0)
+		return 0; /* any free port: always possible */
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0)
+		return 0; /* let the server say why */
+	int one = 1;
+	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	int rc = bind(fd, (struct sockaddr *)&addr, sizeof addr);
+	int e = errno;
+	close(fd);
+	if (rc != 0) {
+		fprintf(stderr, "spinemets serve: cannot listen on %s:%u: %s; nothing was changed in the registry\n",
+		        host, (unsigned)port, strerror(e));
+		return -1;
+	}
+	return 0;
+}
+
 static void serve_usage(FILE *f)
 {
-	fputs("usage: spinemets serve [--listen HOST:PORT] [--db URL] [--threads N] [--max-body BYTES]\n"
-	      "                       [--max-connections N] [--max-header BYTES]\n"
-	      "                       [--idle-timeout SECONDS] [--quiet]\n"
-	      "                       [--session-idle SECONDS] [--cookie-secure]\n"
+	fputs("usage: spinemets serve [--listen HOST:PORT] [--db URL] [--threads N] [--quiet]\n"
+	      "                       [--session-idle SECONDS] [--cookie-secure] [--otp-hours H]\n"
+	      "                       [--token-max-days D] [--allow-origin ORIGIN]... [--LIMIT N]...\n"
 	      "\n"
 	      "Serves the web page at / and the JSON API under /api/v1/: public (health,\n"
 	      "instruments, rules, score/{instrument}, assess, openapi.json) and, behind\n"
@@ -35,16 +71,20 @@ static void serve_usage(FILE *f)
 	      "                         $SPINEMETS_DB, else sqlite:spinemets.db); several servers\n"
 	      "                         may share one PostgreSQL database\n"
 	      "  --threads N            worker threads and database connections (default: CPUs)\n"
-	      "  --max-body BYTES       largest request body (default 1048576)\n"
-	      "  --max-connections N    simultaneous connections (default 512)\n"
-	      "  --max-header BYTES     memory per connection, which bounds the request line and\n"
-	      "                         headers (default 16384, from 4096: headers up to about\n"
-	      "                         8 KB always fit; larger ones may get 431)\n"
-	      "  --idle-timeout S       close idle connections after S seconds (default 30)\n"
 	      "  --quiet                no access log\n"
 	      "  --session-idle S       a login session ends after S seconds unused (default 43200)\n"
+	      "  --otp-hours H          a one-time password (first start, or set by an administrator)\n"
+	      "                         opens a login for H hours after it was set (default 72)\n"
+	      "  --token-max-days D     API tokens are refused D days after they were made, whatever\n"
+	      "                         expiry they carry (default 90; `user token` takes the same)\n"
 	      "  --cookie-secure        mark the session cookie Secure (when served over HTTPS,\n"
-	      "                         e.g. behind a TLS reverse proxy)\n", f);
+	      "                         e.g. behind a TLS reverse proxy)\n"
+	      "  --allow-origin ORIGIN  a foreign origin (https://host[:port]) whose pages may send\n"
+	      "                         POST, PUT and DELETE requests (repeatable; by default only\n"
+	      "                         pages of this server may; others get 403)\n"
+	      "\n"
+	      "Limits (each threshold in one place: src/http/limits.c):\n", f);
+	sm_http_limits_usage(f);
 }
 
 static int parse_uint(const char *s, unsigned long long max, unsigned long long *out)
@@ -63,13 +103,37 @@ int sm_cmd_serve(int argc, char **argv)
 {
 	static char host[64] = "127.0.0.1";
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	sm_serve_options o = {host, 8080, (unsigned)(ncpu > 0 ? ncpu : 2), 512, 30, 1024 * 1024, 16 * 1024, 0, NULL, NULL};
+	sm_serve_options o;
+	memset(&o, 0, sizeof o);
+	o.host = host;
+	o.port = 8080;
+	o.threads = (unsigned)(ncpu > 0 ? ncpu : 2);
+	sm_http_limits_default(&o.limits);
+	static const char *origins[16];
 	sm_registry_options ro = {0};
 	const char *db = NULL;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		unsigned long long v;
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+		char lerr[160];
+		int lim = i + 1 < argc ? sm_http_limits_option(&o.limits, a, argv[i + 1], lerr, sizeof lerr) : 0;
+		if (lim < 0) {
+			fprintf(stderr, "spinemets serve: %s\n", lerr);
+			return SM_EXIT_USAGE;
+		} else if (lim > 0) {
+			i++;
+		} else if (i + 1 < argc && !strcmp(a, "--allow-origin")) {
+			const char *org = argv[++i];
+			if (o.norigins == sizeof origins / sizeof origins[0] ||
+			    (strncmp(org, "http://", 7) != 0 && strncmp(org, "https://", 8) != 0) ||
+			    strchr(strstr(org, "//") + 2, '/')) {
+				fprintf(stderr, "spinemets serve: --allow-origin needs an origin such as https://host:8443 "
+				                "(scheme and host, no path; at most 16)\n");
+				return SM_EXIT_USAGE;
+			}
+			origins[o.norigins++] = org;
+			o.origins = origins;
+		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			serve_usage(stdout);
 			return SM_EXIT_OK;
 		} else if (!strcmp(a, "--quiet")) {
@@ -78,6 +142,12 @@ int sm_cmd_serve(int argc, char **argv)
 			ro.cookie_secure = 1;
 		} else if (i + 1 < argc && !strcmp(a, "--db")) {
 			db = argv[++i];
+		} else if (i + 1 < argc && !strcmp(a, "--otp-hours") && !parse_uint(argv[i + 1], 24 * 365, &v) && v > 0) {
+			ro.otp_ttl = (unsigned)v * 3600;
+			i++;
+		} else if (i + 1 < argc && !strcmp(a, "--token-max-days") && !parse_uint(argv[i + 1], 3650, &v) && v > 0) {
+			ro.api_token_max = (unsigned)v * 86400;
+			i++;
 		} else if (i + 1 < argc && !strcmp(a, "--session-idle") && !parse_uint(argv[i + 1], 30 * 86400, &v) && v > 0) {
 			ro.session_idle = (unsigned)v;
 			i++;
@@ -93,24 +163,14 @@ int sm_cmd_serve(int argc, char **argv)
 		} else if (i + 1 < argc && !strcmp(a, "--threads") && !parse_uint(argv[i + 1], 256, &v) && v > 0) {
 			o.threads = (unsigned)v;
 			i++;
-		} else if (i + 1 < argc && !strcmp(a, "--max-body") && !parse_uint(argv[i + 1], 1ULL << 30, &v) && v > 0) {
-			o.max_body = (size_t)v;
-			i++;
-		} else if (i + 1 < argc && !strcmp(a, "--max-header") && !parse_uint(argv[i + 1], 1ULL << 24, &v) && v >= 4096) {
-			o.max_header = (size_t)v;
-			i++;
-		} else if (i + 1 < argc && !strcmp(a, "--max-connections") && !parse_uint(argv[i + 1], 100000, &v) && v > 0) {
-			o.max_connections = (unsigned)v;
-			i++;
-		} else if (i + 1 < argc && !strcmp(a, "--idle-timeout") && !parse_uint(argv[i + 1], 86400, &v) && v > 0) {
-			o.idle_timeout = (unsigned)v;
-			i++;
 		} else {
 			fprintf(stderr, "spinemets serve: bad or incomplete option '%s'\n", a);
 			serve_usage(stderr);
 			return SM_EXIT_USAGE;
 		}
 	}
+	if (probe_listen(o.host, o.port) != 0)
+		return SM_EXIT_INVALID;
 	/* the registry: migrated at start-up, one database handle per worker thread */
 	const char *url = sm_cli_db_url(db);
 	char err[SM_STORE_ERRMSG_SIZE];
@@ -138,9 +198,18 @@ int sm_cmd_serve(int argc, char **argv)
 		         pw);
 		o.notice = notice;
 	}
-	sm_registry *reg = sm_registry_new(pool, &ro);
+	char lerr[160];
+	if (sm_http_limits_check(&o.limits, lerr, sizeof lerr)) {
+		fprintf(stderr, "spinemets serve: %s\n", lerr);
+		sm_store_pool_close(pool);
+		return SM_EXIT_USAGE;
+	}
+	sm_throttle *throttle = sm_throttle_new(&o.limits);
+	ro.throttle = throttle;
+	sm_registry *reg = throttle ? sm_registry_new(pool, &ro) : NULL;
 	if (!reg) {
 		fprintf(stderr, "spinemets serve: out of memory\n");
+		sm_throttle_free(throttle);
 		sm_store_pool_close(pool);
 		return SM_EXIT_INVALID;
 	}
@@ -149,6 +218,7 @@ int sm_cmd_serve(int argc, char **argv)
 	memset(notice, 0, sizeof notice);
 	memset(pw, 0, sizeof pw);
 	sm_registry_free(reg);
+	sm_throttle_free(throttle);
 	sm_store_pool_close(pool);
 	return status;
 }

@@ -130,7 +130,79 @@ typedef struct facts {
 	int haem_confirmed;
 	int vertebrae;           /* levels involved (union over lesions) */
 	int subluxation;
+	/* REFERENCE §15 */
+	int adult_ok;            /* adult (NICE, Patchell, IDSA) rules may apply: age >= 16 or unknown (§15.18) */
+	int adolescent;          /* 16 <= age < 18: both shown, flagged */
+	int cord, cauda;         /* §15.1 pictures */
+	int child_n;             /* §15.2: number of set-N items in a child */
+	int radiological;        /* §15.3: MSCC on imaging */
+	int infection;           /* §15.8: infection leads */
+	int haem_possible;       /* §15.7: lymphoma or leukaemia possible (primary or features) */
+	int conflict_para;       /* §15.13: paraplegia hours vs Frankel D-E */
 } facts;
+
+static int lesion_choice(const sm_lesion *l, const char *key);
+
+/* §15.1: the cord and cauda-equina pictures (neurology alone is enough). */
+static void pictures(const sm_case *c, facts *f)
+{
+	int fr = c->neurology.frankel, as = c->neurology.asia_grade;
+	int legs = yes(c->symptoms.neuro[SM_N_LIMB_WEAKNESS]) || yes(c->symptoms.neuro[SM_N_DIFFICULTY_WALKING]);
+	int with = yes(c->neurology.sensory_level) || yes(c->neurology.umn_signs) ||
+	           yes(c->symptoms.neuro[SM_N_BLADDER_BOWEL]) || yes(c->symptoms.urinary_retention);
+	int graded = ((fr >= 0 && fr <= 3) || (as >= 0 && as <= 3)) && !yes(c->neurology.deficit_longstanding);
+	f->cord = (legs && with) || graded;
+	int sphincter = yes(c->symptoms.saddle_sensory_change) || yes(c->symptoms.urinary_retention) ||
+	                yes(c->symptoms.neuro[SM_N_BLADDER_BOWEL]) || yes(c->symptoms.sexual_dysfunction);
+	int pain = yes(c->symptoms.bilateral_radicular_pain) || yes(c->symptoms.neuro[SM_N_RADICULAR_PAIN]);
+	for (int k = 0; k < SM_NPAIN; k++)
+		pain |= yes(c->symptoms.pain[k]);
+	f->cauda = sphincter && pain;
+	/* §15.2: the extra set-N items in a child */
+	if (f->child) {
+		const sm_tri items[] = {c->symptoms.refuses_to_walk, c->symptoms.new_limp, c->symptoms.motor_regression,
+		                        c->symptoms.painful_scoliosis_or_torticollis, c->neurology.reduced_leg_reflexes,
+		                        c->symptoms.urinary_retention, c->symptoms.new_wetting_or_soiling,
+		                        c->symptoms.constipation_with_overflow, c->symptoms.reduced_anal_sensation};
+		for (size_t k = 0; k < SM_COUNT(items); k++)
+			f->child_n += yes(items[k]);
+		for (int k = 0; k < SM_NNEURO; k++)
+			f->child_n += yes(c->symptoms.neuro[k]);
+		if (f->child_n == 0 && f->signs)
+			f->child_n = 1;
+	}
+	/* §15.3: compression on imaging */
+	int deficit = f->signs || yes(c->symptoms.neuro[SM_N_LIMB_WEAKNESS]) || yes(c->symptoms.neuro[SM_N_SENSORY_LOSS]) ||
+	              yes(c->symptoms.neuro[SM_N_BLADDER_BOWEL]);
+	for (size_t k = 0; k < c->nlesions; k++) {
+		int g = c->lesions[k].escc;
+		if (g >= SM_ESCC_2 || (g == SM_ESCC_1C && deficit))
+			f->radiological = 1;
+	}
+	if (yes(c->imaging.conus_or_cauda_compression))
+		f->radiological = 1;
+	/* §15.8: infection leads */
+	int markers = c->cancer.history == SM_HISTORY_NONE &&
+	              ((c->systemic.crp_mg_dl.known && c->systemic.crp_mg_dl.v >= 1.0) ||
+	               (c->systemic.esr_mm_h.known && c->systemic.esr_mm_h.v >= 30));
+	int disc = 0;
+	for (size_t k = 0; k < c->nlesions; k++)
+		if (yes(c->lesions[k].disc_space_involved) && yes(c->lesions[k].adjacent_endplates_destroyed))
+			disc = 1;
+	f->infection = yes(c->symptoms.fever) || markers || yes(c->infection.bacteraemia_or_endocarditis) || disc ||
+	               yes(c->infection.abscess) || yes(c->infection.gibbus) || yes(c->history.injecting_drug_use) ||
+	               yes(c->history.immunosuppression) || yes(c->infection.recent_spinal_procedure);
+	/* §15.7: lymphoma caution from a coded primary or from features (young adult) */
+	int young = f->age_known && f->age < 40;
+	int b_symptoms = yes(c->symptoms.night_sweats) || yes(c->symptoms.weight_loss) || yes(c->symptoms.fever);
+	int features = young && f->cancer != SM_NO && (!f->h || f->h->unknown_primary) &&
+	               (yes(c->symptoms.lymphadenopathy) || yes(c->imaging.mediastinal_mass) || b_symptoms ||
+	                (c->systemic.ldh_iu_l.known && c->systemic.ldh_iu_l.v >= 250));
+	f->haem_possible = (f->haem && !yes(c->cancer.tissue_confirmed)) || features;
+	f->conflict_para = c->neurology.complete_paraplegia_hours.known && c->neurology.complete_paraplegia_hours.v > 0 &&
+	                   c->neurology.frankel >= 3;
+	(void)lesion_choice;
+}
 
 static int lesion_choice(const sm_lesion *l, const char *key)
 {
@@ -146,14 +218,14 @@ static void derive(const sm_case *c, facts *f)
 	f->age_known = c->patient.age_years.known;
 	f->age = c->patient.age_years.v;
 	f->child = f->age_known && f->age < 18;
-	int specific_primary = f->h && strcmp(f->h->key, "unknown") != 0;
+	int specific_primary = f->h && !f->h->unknown_primary;
 	if (c->cancer.history == SM_HISTORY_KNOWN || c->cancer.history == SM_HISTORY_SUSPECTED || specific_primary)
 		f->cancer = SM_YES;
 	else if (c->cancer.history == SM_HISTORY_NONE)
 		f->cancer = SM_NO;
 	else
 		f->cancer = SM_UNKNOWN;
-	f->primary_unknown = f->cancer == SM_YES && ((f->h && strcmp(f->h->key, "unknown") == 0) ||
+	f->primary_unknown = f->cancer == SM_YES && ((f->h && f->h->unknown_primary) ||
 	                     (!f->h && c->cancer.history == SM_HISTORY_SUSPECTED));
 	int any = 0, all_no = 1;
 	for (int k = 0; k < SM_NPAIN; k++) {
@@ -177,9 +249,8 @@ static void derive(const sm_case *c, facts *f)
 	           (c->neurology.complete_paraplegia_hours.known && c->neurology.complete_paraplegia_hours.v > 0) ||
 	           c->neurology.ambulatory == SM_AMB_NON_AMBULATORY;
 	f->N = (any || f->signs) ? SM_YES : all_no ? SM_NO : SM_UNKNOWN;
-	f->haem = f->h && (strcmp(f->h->key, "lymphoma") == 0 || strcmp(f->h->key, "leukaemia") == 0);
-	f->haem_confirmed = f->h && yes(c->cancer.tissue_confirmed) && f->h->patchell_radiosensitive &&
-	                    strcmp(f->h->key, "seminoma") != 0 && strcmp(f->h->key, "germ_cell_nonseminoma") != 0;
+	f->haem = f->h && f->h->lympholytic;
+	f->haem_confirmed = f->h && yes(c->cancer.tissue_confirmed) && f->h->haematological;
 	unsigned char seen[SM_NLEVELS] = {0};
 	for (size_t k = 0; k < c->nlesions; k++) {
 		const sm_value *lv = sm_get(&c->lesions[k].sins, "level");
@@ -195,6 +266,12 @@ static void derive(const sm_case *c, facts *f)
 	for (size_t k = 0; k < c->nlesions; k++)
 		if (!sm_get(&c->lesions[k].sins, "level"))
 			f->vertebrae++;
+	f->adult_ok = !f->age_known || f->age >= 16;
+	f->adolescent = f->age_known && f->age >= 16 && f->age < 18;
+	/* reduced consciousness: neurology is unassessable, unknown rather than normal (§15.1) */
+	if (yes(c->neurology.reduced_consciousness) && f->N == SM_NO)
+		f->N = SM_UNKNOWN;
+	pictures(c, f);
 }
 
 /* ---------------- triage (§7, §14) ---------------- */
@@ -217,12 +294,165 @@ static int instability_suspected(const facts *f, const sm_assessment *a)
 	return 0;
 }
 
+/* §15.4: simple back pain. 1 simple, 0 a red flag present, -1 red flags not
+** all recorded (unknown is not absent), -2 not applicable. */
+static int simple_back_pain(const facts *f, int *radicular_not_n)
+{
+	const sm_case *c = f->c;
+	*radicular_not_n = 0;
+	if (f->cancer != SM_NO || !f->age_known || f->age < 18 || f->P != SM_YES)
+		return -2;
+	if (!yes(c->symptoms.pain[SM_P_MECHANICAL]) && !yes(c->symptoms.pain[SM_P_ON_STRAINING]) &&
+	    !yes(c->symptoms.pain[SM_P_LOCALISED_TENDERNESS]))
+		return -2;
+	/* objective deficit, sphincter or bilateral features: not simple (15.1 decides) */
+	if (f->signs || f->cord || f->cauda || yes(c->symptoms.bilateral_radicular_pain) ||
+	    yes(c->symptoms.saddle_sensory_change) || yes(c->symptoms.urinary_retention))
+		return -2;
+	static const int nk[] = {SM_N_LIMB_WEAKNESS, SM_N_DIFFICULTY_WALKING, SM_N_SENSORY_LOSS, SM_N_BLADDER_BOWEL};
+	for (size_t k = 0; k < SM_COUNT(nk); k++)
+		if (yes(c->symptoms.neuro[nk[k]]))
+			return -2;
+	const sm_tri flags[] = {
+		c->symptoms.pain[SM_P_THORACIC_OR_CERVICAL], c->symptoms.pain[SM_P_NOCTURNAL],
+		c->symptoms.pain[SM_P_SEVERE_UNREMITTING_LOWER], c->symptoms.pain[SM_P_PROGRESSIVE_LUMBAR],
+		c->symptoms.no_improvement_4_6_weeks, c->symptoms.weight_loss, c->symptoms.fever, c->symptoms.night_sweats,
+		c->history.immunosuppression, c->history.long_term_steroids, c->history.osteoporosis,
+		c->history.injecting_drug_use, c->infection.tb_history_or_contact, c->infection.bacteraemia_or_endocarditis,
+	};
+	int unknown = 0;
+	for (size_t k = 0; k < SM_COUNT(flags); k++) {
+		if (yes(flags[k]))
+			return 0;
+		if (!no(flags[k]))
+			unknown = 1;
+	}
+	if (f->age >= 50 || f->age < 20)
+		return 0;
+	for (size_t k = 0; k < SM_COUNT(nk); k++)
+		if (!no(c->symptoms.neuro[nk[k]]))
+			unknown = 1;
+	if (yes(c->symptoms.neuro[SM_N_RADICULAR_PAIN]) && !no(c->symptoms.bilateral_radicular_pain))
+		unknown = 1;
+	if (unknown)
+		return -1;
+	*radicular_not_n = yes(c->symptoms.neuro[SM_N_RADICULAR_PAIN]);
+	return 1;
+}
+
+#define TRIAGE_REASON(r, t) add_reason(a, a->triage_reasons, &a->ntriage_reasons, r, t, NULL)
+
+/* §15.1-15.4, §15.11: the safety rules; returns the urgency (never lower than
+** `u` except for simple back pain, 15.4). */
+static sm_urgency safety_triage(const facts *f, sm_assessment *a, sm_urgency u, int simple)
+{
+	const sm_case *c = f->c;
+	sm_urgency up = u;
+#define RAISE(v) do { if ((v) > up) up = (v); } while (0)
+	if (f->cord) {
+		RAISE(SM_URG_EMERGENCY);
+		TRIAGE_REASON(R_S15_1_CORD, "Cord picture (weakness with a sensory level, upper-motor-neuron signs or sphincter dysfunction, or Frankel/ASIA A-D of recent or unknown onset): emergency whatever the cancer history and with or without pain.");
+	}
+	if (f->cauda) {
+		RAISE(SM_URG_EMERGENCY);
+		TRIAGE_REASON(R_S15_1_CAUDA, "Cauda-equina picture (saddle, sphincter or sexual dysfunction with back or radicular pain): emergency.");
+	}
+	if (f->radiological) {
+		if (f->N != SM_NO) {
+			RAISE(SM_URG_EMERGENCY);
+			TRIAGE_REASON(R_S15_3_RADIOLOGICAL, f->N == SM_YES ? "Compression on imaging with neurological features: emergency."
+			                                                  : "Compression on imaging and neurology not yet examined (or unassessable): emergency.");
+		} else {
+			RAISE(SM_URG_URGENT);
+			TRIAGE_REASON(R_S15_3_RADIOLOGICAL, "Compression on imaging without neurological features: urgent; discuss with the MSCC coordinator or spinal team today and agree a definitive plan within 24 hours.");
+		}
+	}
+	if (f->child) {
+		int back = f->P == SM_YES || yes(c->symptoms.pain[SM_P_LOCALISED_TENDERNESS]);
+		if (f->child_n) {
+			TRIAGE_REASON(R_S15_2_CHILD_N, "Child: neurological features of the paediatric set N recorded.");
+			if (f->cancer == SM_YES || yes(c->imaging.paraspinal_or_dumbbell_mass) || back || f->signs || f->child_n >= 2) {
+				RAISE(SM_URG_EMERGENCY);
+				TRIAGE_REASON(R_S15_2_EMERGENCY, "Child with set-N features and a cancer history, a paraspinal or dumbbell mass, back pain, an abnormal examination or two or more N items: emergency (paediatric oncology and neurosurgery now).");
+			} else {
+				RAISE(SM_URG_URGENT);
+				TRIAGE_REASON(R_S15_2_EMERGENCY, "Child with a single set-N feature and nothing else recorded: at least urgent; emergency if back pain, a cancer history or another N item is found.");
+			}
+		}
+		if (yes(c->symptoms.pain_persistent) || yes(c->symptoms.pain[SM_P_PROGRESSIVE_LUMBAR]) ||
+		    yes(c->symptoms.pain[SM_P_NOCTURNAL]) || yes(c->symptoms.pain_analgesia_resistant)) {
+			RAISE(SM_URG_URGENT);
+			TRIAGE_REASON(R_S15_2_PAIN, "Child with persistent or worsening back pain, pain that wakes the child, or pain through simple analgesia: at least urgent MRI, never routine.");
+		}
+		if (f->cancer != SM_NO && f->P == SM_YES && !f->child_n) {
+			RAISE(SM_URG_URGENT);
+			TRIAGE_REASON(R_PAED_ROUTE, "Child with known or suspected cancer and spinal pain: urgent paediatric oncology.");
+		}
+	}
+	/* §15.11: C0-C2 with subluxation */
+	for (size_t k = 0; k < c->nlesions; k++) {
+		const sm_value *lv = sm_get(&c->lesions[k].sins, "level");
+		if (lv && lv->lo <= 2 && lesion_choice(&c->lesions[k], "alignment") == 0) {
+			int deficit = f->N == SM_YES;
+			RAISE(deficit ? SM_URG_EMERGENCY : SM_URG_URGENT);
+			TRIAGE_REASON(R_S15_11_C0C2, deficit ? "C0-C2 involvement with subluxation and a deficit: surgical opinion immediately."
+			                                     : "C0-C2 involvement with subluxation: surgical opinion within 24 hours.");
+			break;
+		}
+	}
+	/* §15.4 (adults): simple back pain, red flags, single-root weakness */
+	if (simple == 1 && up == SM_URG_URGENT && u == SM_URG_URGENT && !f->radiological && !f->child) {
+		up = SM_URG_ROUTINE;
+		TRIAGE_REASON(R_S15_4_SIMPLE, "Mechanical lumbosacral pain without cancer, deficit or any red flag (all recorded): simple back pain, routine.");
+	} else if (simple == 0) {
+		RAISE(SM_URG_URGENT);
+		TRIAGE_REASON(R_S15_4_RED_FLAG, "Back pain without known cancer and with a red flag: urgent, with the unknown-primary and infection work-up.");
+	} else if (simple == -1) {
+		TRIAGE_REASON(R_S15_4_UNRECORDED, "Back pain without known cancer whose red flags are not all recorded: not classed as simple back pain; record every red flag.");
+	}
+	if (f->cancer == SM_NO && !f->child && f->age_known && c->neurology.root_weakness_mrc.known &&
+	    c->neurology.root_weakness_mrc.v <= 3) {
+		RAISE(SM_URG_URGENT);
+		TRIAGE_REASON(R_S15_4_ROOT, "Severe single-root weakness (MRC 3 or less): urgent spinal referral.");
+		ACTION("urgent_spinal_referral", R_S15_4_ROOT, "Severe or progressive single-root weakness: urgent spinal referral.", NULL);
+	}
+#undef RAISE
+	return up;
+}
+
+static void mimics(const facts *f, sm_assessment *a)
+{
+	const sm_case *c = f->c;
+	if (yes(c->neurology.sudden_unilateral_weakness_face_speech_vision))
+		item(a, a->mimics, &a->nmimics, SM_COUNT(a->mimics), "stroke_pathway", R_S15_1_MIMIC_STROKE,
+		     "Sudden one-sided weakness with face, speech or vision involvement: stroke pathway and brain imaging first (the spinal triage stands).", NULL);
+	if ((yes(c->neurology.ascending_weakness) && yes(c->neurology.areflexia) && !yes(c->neurology.sensory_level)) ||
+	    yes(c->neurology.bulbar_or_breathing_difficulty))
+		item(a, a->mimics, &a->nmimics, SM_COUNT(a->mimics), "consider_guillain_barre", R_S15_1_MIMIC_GBS,
+		     "Symmetric ascending weakness with areflexia and no sensory level, or bulbar or breathing difficulty: consider Guillain-Barre; vital capacity and neurology now.", NULL);
+	if (yes(c->history.anticoagulant_or_antiplatelet) || yes(c->history.recent_neuraxial_procedure))
+		item(a, a->mimics, &a->nmimics, SM_COUNT(a->mimics), "consider_epidural_haematoma", R_S15_1_MIMIC_HAEMATOMA,
+		     "Anticoagulant or antiplatelet therapy, or a recent neuraxial procedure: consider a spinal epidural haematoma.", NULL);
+	if (yes(c->neurology.reduced_consciousness))
+		item(a, a->mimics, &a->nmimics, SM_COUNT(a->mimics), "neurology_unassessable", R_S15_1_MIMIC_CONSCIOUSNESS,
+		     "Reduced consciousness or delirium: neurology unassessable (unknown, not normal); check calcium, glucose, sepsis and brain metastases.", NULL);
+}
+
 static void triage(const facts *f, sm_assessment *a)
 {
 	const sm_case *c = f->c;
+	int radicular_not_n = 0;
+	int simple = simple_back_pain(f, &radicular_not_n);
 	int P = f->P == SM_YES, N = f->N == SM_YES;
+	if (radicular_not_n && !f->signs) {
+		N = 0;
+		for (int k = 0; k < SM_NNEURO; k++)
+			if (k != SM_N_RADICULAR_PAIN && yes(c->symptoms.neuro[k]))
+				N = 1;
+	}
 	sm_urgency u;
-	if (f->signs)
+	int adult = f->adult_ok;
+	if (f->signs && adult)
 		add_reason(a, a->triage_reasons, &a->ntriage_reasons, R_TRIAGE_SIGNS,
 		           "Neurological signs on examination (deficit, myelopathy, radiculopathy, paraplegia or deterioration) count as set N.", NULL);
 	if (f->cancer == SM_UNKNOWN) {
@@ -233,8 +463,9 @@ static void triage(const facts *f, sm_assessment *a)
 	} else {
 		u = urgency_for(f->cancer == SM_YES, P, N);
 	}
-	a->urgency = u;
-	if (f->cancer != SM_NO) {
+	if (!adult) /* children under 16: §15.2 and §8 decide, not the adult NICE rule */
+		u = SM_URG_ROUTINE;
+	if (f->cancer != SM_NO && adult) {
 		if (N)
 			add_reason(a, a->triage_reasons, &a->ntriage_reasons, R_TRIAGE_CANCER_N,
 			           "Known or suspected cancer with a neurological feature: suspected MSCC.", NULL);
@@ -242,22 +473,32 @@ static void triage(const facts *f, sm_assessment *a)
 			add_reason(a, a->triage_reasons, &a->ntriage_reasons, R_TRIAGE_CANCER_P,
 			           "Known or suspected cancer with pain suggestive of spinal metastases, no neurology.", NULL);
 	}
-	if (f->cancer != SM_YES) {
+	if (f->cancer != SM_YES && adult) {
 		if (P && N)
 			add_reason(a, a->triage_reasons, &a->ntriage_reasons, R_TRIAGE_NOCA_PN,
 			           "No known cancer, but spinal pain with neurology: MSCC can be the first presentation of cancer.", NULL);
-		else if (P)
+		else if (P && simple != 1)
 			add_reason(a, a->triage_reasons, &a->ntriage_reasons, R_TRIAGE_NOCA_P,
 			           "No known cancer, spinal pain suggestive of metastases: urgent, investigate for an unknown primary.", NULL);
-		else if (N && f->cancer == SM_NO) {
+		else if (N && f->cancer == SM_NO && !f->cord && !f->cauda)
 			add_reason(a, a->triage_reasons, &a->ntriage_reasons, R_TRIAGE_NOCA_N,
-			           "No cancer history and neurology without the pain features: assess for other causes.", NULL);
-			ACTION("assess_other_causes", R_TRIAGE_NOCA_N, "Neurological features without cancer or suggestive pain: not this pathway; assess for other causes.", NULL);
-		}
+			           "No cancer history and neurology without the pain features or a cord or cauda-equina picture: assess for other causes.", NULL);
 	}
-	if (!P && !N)
+	if (!P && !N && adult)
 		add_reason(a, a->triage_reasons, &a->ntriage_reasons, R_TRIAGE_NONE,
 		           "No recorded pain feature of set P and no neurological feature of set N.", NULL);
+	u = safety_triage(f, a, u, simple);
+	a->urgency = u;
+	if (u == SM_URG_ROUTINE && N && f->cancer == SM_NO && adult)
+		ACTION("assess_other_causes", R_TRIAGE_NOCA_N, "Neurological features without cancer, suggestive pain or a cord or cauda-equina picture: not this pathway; assess for other causes.", NULL);
+	if (simple == 1 && u == SM_URG_ROUTINE) {
+		ACTION("keep_active", R_S15_4_SIMPLE, "Simple back pain: keep active (no bed rest, no log-roll); no imaging in a non-specialist setting.", NULL);
+		ACTION("safety_net_cauda_equina", R_S15_4_SIMPLE, "Written safety net: saddle numbness, new bladder, bowel or sexual dysfunction, or leg weakness -> emergency assessment; reassess if any red flag appears.", NULL);
+	}
+	if (!adult && u == SM_URG_ROUTINE && !f->child_n && f->P != SM_YES)
+		add_reason(a, a->triage_reasons, &a->ntriage_reasons, R_PAED_ROUTE,
+		           "Child without a set-N feature or back pain recorded: no spinal emergency on these data.", NULL);
+	mimics(f, a);
 	a->triage_complete = f->P != SM_UNKNOWN && f->N != SM_UNKNOWN && f->cancer != SM_UNKNOWN;
 	if (f->P == SM_UNKNOWN || f->N == SM_UNKNOWN)
 		warn(a, "Some triage symptoms were not recorded: the urgency rests on the features recorded as present; unrecorded features are not assumed absent.");
@@ -266,28 +507,44 @@ static void triage(const facts *f, sm_assessment *a)
 	int ct_here = available(c->setting.ct_available);
 	int mri_contra = yes(c->imaging.mri_contraindicated);
 	int mri_done = yes(c->imaging.mri_done);
+	/* rules whose source covers this age (§15.18): the NICE adult rules at 16 or
+	** over (or age unknown), the paediatric rule (§15.2) under 16 */
+	int r_mri24 = adult ? R_MRI_24H : R_S15_2_MRI, r_mri1w = adult ? R_MRI_1W : R_S15_2_MRI;
+	int r_contra = adult ? R_MRI_CONTRA : R_S15_2_MRI;
+	int neuro = N || f->cord || f->cauda || f->child_n;
+	int cauda_4h = f->cauda && f->cancer != SM_YES && !f->child;
 	if (u == SM_URG_EMERGENCY) {
 		a->contact_within_hours = 0;
-		a->mri_within_hours = 24;
+		a->mri_within_hours = cauda_4h ? 4 : 24;
 		if (f->child)
 			ACTION("contact_paediatric_oncology_immediately", R_PAED_ROUTE, "Suspected malignant cord compression in a child: contact the paediatric oncology team now (and the MSCC coordinator where the network routes children through it).", NULL);
-		else
-			ACTION("contact_mscc_coordinator_immediately", R_CONTACT_IMMEDIATE, "Suspected MSCC: contact the MSCC coordinator now.", NULL);
+		if (!f->child || f->adolescent)
+			ACTION("contact_mscc_coordinator_immediately", adult ? R_CONTACT_IMMEDIATE : R_S15_1_CORD, "Suspected MSCC: contact the MSCC coordinator now.", NULL);
+		if (f->child)
+			ACTION("nil_by_mouth", R_S15_2_MRI, "Child: keep nil by mouth (sedation or anaesthesia for MRI or surgery may be needed); the need for sedation never delays transfer.", NULL);
 		if (mri_done)
-			ACTION("review_mri_now", R_MRI_24H, "Whole-spine MRI recorded as done: grade ESCC and instability from it now.", NULL);
+			ACTION("review_mri_now", r_mri24, "Whole-spine MRI recorded as done: grade ESCC and instability from it now.", NULL);
 		else if (mri_contra) {
-			ACTION("ct_whole_spine", R_MRI_CONTRA, "MRI contraindicated: CT of the whole spine within 24 hours; CT myelography only in a specialist centre.",
+			ACTION("ct_whole_spine", r_contra, "MRI contraindicated: CT of the whole spine within 24 hours; CT myelography only in a specialist centre.",
 			       ct_here ? NULL : " No CT here: transfer for CT within 24 hours.");
 			if (!ct_here)
 				referral(a, "imaging_centre");
 		} else if (!mri_here) {
-			if (ct_here)
+			if (ct_here && !f->child)
 				ACTION("ct_whole_spine", R_SETTING_NO_MRI, "No MRI here: CT of the whole spine now, and transfer for whole-spine MRI within 24 hours.", NULL);
-			ACTION("whole_spine_mri_24h", R_MRI_24H, "Whole-spine MRI within 24 hours (at a centre that has MRI): arrange transfer now.", NULL);
+			if (cauda_4h)
+				ACTION("mri_within_4h", R_S15_1_MRI_4H, "Cauda-equina picture without known cancer: emergency transfer for MRI within 4 hours of the request (lumbosacral; whole spine if cancer or infection is possible).", NULL);
+			else
+				ACTION("whole_spine_mri_24h", f->child ? R_S15_2_MRI : R_S15_1_MRI_24H, f->child ? "Child: transfer for MRI within 24 hours (sooner if deteriorating); whole-spine CT only when transfer is impossible."
+				                                                                            : "Whole-spine MRI within 24 hours (at a centre that has MRI): emergency transfer now.", NULL);
 			referral(a, "mri_centre");
-		} else
-			ACTION("whole_spine_mri_24h", R_MRI_24H, "Whole-spine MRI as soon as possible and always within 24 hours.", NULL);
-		ACTION("treatment_plan_24h", R_MRI_24H, "Agree a definitive treatment plan within 24 hours of suspecting MSCC.", NULL);
+		} else if (cauda_4h)
+			ACTION("mri_within_4h", R_S15_1_MRI_4H, "Cauda-equina picture without known cancer: MRI within 4 hours of the request (lumbosacral; whole spine if cancer or infection is possible).", NULL);
+		else
+			ACTION("whole_spine_mri_24h", r_mri24, "Whole-spine MRI as soon as possible and always within 24 hours.", NULL);
+		if (f->cord || f->cauda)
+			fire(a, R_S15_1_MRI_24H);
+		ACTION("treatment_plan_24h", r_mri24, "Agree a definitive treatment plan within 24 hours of suspecting MSCC.", NULL);
 		if (!f->child && !available(c->setting.spinal_surgery_available)) {
 			ACTION("refer_spinal_surgery", R_SETTING_NO_SURGERY, "No spinal surgery here: discuss with the nearest spinal surgical centre now, so that decompression or stabilisation is not delayed if the MRI shows it is needed.", NULL);
 			referral(a, "spinal_surgery_centre");
@@ -296,56 +553,102 @@ static void triage(const facts *f, sm_assessment *a)
 			referral(a, "radiotherapy_centre");
 	} else if (u == SM_URG_URGENT) {
 		a->contact_within_hours = 24;
-		a->mri_within_hours = 168;
+		a->mri_within_hours = f->radiological ? 24 : 168;
 		if (f->child)
 			ACTION("contact_paediatric_oncology_24h", R_PAED_ROUTE, "Suspected spinal malignancy in a child: contact the paediatric oncology team within 24 hours.", NULL);
-		else
-			ACTION("contact_mscc_coordinator_24h", R_CONTACT_24H, "Suspected spinal metastases: contact the MSCC coordinator within 24 hours.", NULL);
+		if (!f->child || f->adolescent)
+			ACTION("contact_mscc_coordinator_24h", adult ? R_CONTACT_24H : R_S15_2_PAIN, "Suspected spinal metastases: contact the MSCC coordinator within 24 hours.", NULL);
+		if (f->radiological)
+			ACTION("discuss_same_day_plan_24h", R_S15_3_RADIOLOGICAL, "Compression on imaging: discuss with the MSCC coordinator or spinal team today; definitive plan within 24 hours.", NULL);
 		if (mri_done)
-			ACTION("review_mri", R_MRI_1W, "Whole-spine MRI recorded as done: stage the spine from it.", NULL);
+			ACTION("review_mri", r_mri1w, "Whole-spine MRI recorded as done: stage the spine from it.", NULL);
 		else if (mri_contra) {
-			ACTION("ct_whole_spine", R_MRI_CONTRA, "MRI contraindicated: CT of the whole spine within 1 week.", ct_here ? NULL : " No CT here: refer.");
+			ACTION("ct_whole_spine", r_contra, "MRI contraindicated: CT of the whole spine within 1 week.", ct_here ? NULL : " No CT here: refer.");
 			if (!ct_here)
 				referral(a, "imaging_centre");
 		} else {
-			ACTION("whole_spine_mri_1_week", R_MRI_1W, "Whole-spine MRI within 1 week.", mri_here ? NULL : " No MRI here: refer.");
+			ACTION("whole_spine_mri_1_week", r_mri1w, f->child ? "Child: MRI is the test, at least urgent (within 1 week; sooner if symptoms progress)." : "Whole-spine MRI within 1 week.", mri_here ? NULL : " No MRI here: refer.");
 			if (!mri_here)
 				referral(a, "mri_centre");
 		}
-		ACTION("treatment_plan_1_week", R_MRI_1W, "Agree a treatment plan within 1 week.", NULL);
+		ACTION("treatment_plan_1_week", r_mri1w, "Agree a treatment plan within 1 week.", NULL);
 	} else {
 		a->contact_within_hours = -1;
 		a->mri_within_hours = -1;
 	}
 	if (u != SM_URG_ROUTINE) {
-		ACTION("no_plain_xray", R_NO_XRAY, "A plain spinal X-ray cannot exclude metastases or MSCC: do not use it for that.", NULL);
+		if (adult)
+			ACTION("no_plain_xray", R_NO_XRAY, "A plain spinal X-ray cannot exclude metastases or MSCC: do not use it for that.", NULL);
 		if (f->cancer != SM_YES || f->primary_unknown)
 			ACTION("unknown_primary_workup", R_WU_UNKNOWN_PRIMARY, "No known primary: start the unknown-primary work-up.", NULL);
 		if (instability_suspected(f, a))
-			ACTION("immobilise_flat_log_roll", R_IMMOBILISE, "Instability suspected (mechanical pain, subluxation or SINS 13+): immobilise flat with log-rolling now, expert advice within 24 hours.", NULL);
+			ACTION("immobilise_flat_log_roll", adult ? R_IMMOBILISE : R_S15_19_TRANSFER, "Instability suspected (mechanical pain, subluxation or SINS 13+): immobilise flat with log-rolling now, expert advice within 24 hours.", NULL);
+		if (f->child && yes(c->imaging.mediastinal_mass) + yes(c->symptoms.stridor_or_orthopnoea) > 0)
+			ACTION("anaesthetic_review_before_sedation", R_S15_2_SEDATION, "Mediastinal mass, stridor or orthopnoea: anaesthetic review before any sedation.", NULL);
 	}
-	/* dexamethasone (§7.2, §7.3, §8) */
-	int deteriorating = yes(c->neurology.deteriorating);
-	int haem_suspected = f->haem && !yes(c->cancer.tissue_confirmed);
-	if (haem_suspected && N && !deteriorating) {
+	/* dexamethasone (§7.2, §7.3, §8, §15.1, §15.7, §15.8, §15.12) */
+	int sphincter = yes(c->symptoms.neuro[SM_N_BLADDER_BOWEL]) || yes(c->symptoms.urinary_retention) ||
+	                yes(c->symptoms.saddle_sensory_change);
+	int walks = !(c->neurology.frankel >= 0 && c->neurology.frankel <= 2) && !(c->neurology.asia_grade >= 0 && c->neurology.asia_grade <= 2) &&
+	            c->neurology.ambulatory != SM_AMB_NON_AMBULATORY &&
+	            !(c->neurology.complete_paraplegia_hours.known && c->neurology.complete_paraplegia_hours.v > 0);
+	int tissue_first = f->haem_possible && neuro && no(c->neurology.deteriorating) && walks && !sphincter;
+	int dex_now_haem = f->haem_possible && neuro && !tissue_first;
+	if (f->infection && neuro && u != SM_URG_ROUTINE) {
+		a->dexamethasone = SM_DEX_DISCUSS;
+		a->dex_rule = R(R_S15_8_DEX);
+		ACTION("discuss_steroid_with_spinal_team", R_S15_8_DEX, "Infection leads the differential: dexamethasone is not advised by default; discuss with the spinal team.",
+		       f->cancer == SM_YES ? " A cancer is also known: the infection rule (S15-8-DEX) set this advice, not the MSCC rule." : NULL);
+		if (f->cancer == SM_YES)
+			fire(a, adult ? R_DEX_16 : R_S15_12_CHILD);
+	} else if (tissue_first) {
 		a->dexamethasone = SM_DEX_HAEMATOLOGY_FIRST;
+		a->dex_rule = R(R_S15_7_TISSUE_FIRST);
 		ACTION("seek_haematology_advice", R_DEX_HAEM_SUSPECTED, "Lymphoma or leukaemia suspected, not confirmed, neurology stable: haematology advice and tissue before steroids; give steroids at once if neurology deteriorates.", NULL);
-	} else if (f->child && u != SM_URG_ROUTINE) {
+		ACTION("tissue_within_24h", R_S15_7_TISSUE_FIRST, "Tissue first while the person walks, sphincters are intact and deterioration is recorded absent: biopsy, marrow, node, effusion or blood film within 24 hours, then the steroid.",
+		       c->neurology.frankel < 0 && c->neurology.ambulatory < 0 ? " Walking and Frankel grade not recorded: confirm now; if the person cannot walk, give dexamethasone now." : NULL);
+	} else if (f->child && neuro && u != SM_URG_ROUTINE) {
 		a->dexamethasone = SM_DEX_PAEDIATRIC;
+		a->dex_rule = R(R_S15_12_CHILD);
 		fire(a, R_DEX_PAED);
-		if (haem_suspected && N && deteriorating)
-			fire(a, R_DEX_HAEM_SUSPECTED);
-	} else if (N && u == SM_URG_EMERGENCY) {
+		ACTION("steroid_dose_from_paediatric_oncology", R_S15_12_CHILD, "Child: ask the paediatric oncology team (or the regional centre) for the steroid dose now; no dose is computed here.", NULL);
+		if (dex_now_haem)
+			ACTION("dexamethasone_now_tissue_in_parallel", R_S15_7_DEX_NOW, "Lymphoma or leukaemia possible with a severe, sphincter or deteriorating (or unknown-course) deficit: steroid now per the paediatric protocol and urgent tissue in parallel; tell the pathologist a steroid was given.", NULL);
+	} else if (f->child) {
+		a->dexamethasone = SM_DEX_NOT_ROUTINE;
+		a->dex_rule = R(R_S15_12_CHILD);
+	} else if (f->cancer == SM_NO && neuro && u == SM_URG_EMERGENCY) {
+		a->dexamethasone = SM_DEX_DISCUSS;
+		a->dex_rule = R(R_S15_1_DEX_DISCUSS);
+		ACTION("discuss_steroid_with_team_now", R_S15_1_DEX_DISCUSS, "No known or suspected cancer: discuss dexamethasone with the spinal/oncology team now (lymphoma, infection, disc and haematoma are possible); never delay MRI or transfer for it.", NULL);
+	} else if (neuro && u == SM_URG_EMERGENCY) {
 		a->dexamethasone = SM_DEX_GIVE_16MG;
+		a->dex_rule = R(dex_now_haem ? R_S15_7_DEX_NOW : R_DEX_16);
 		ACTION("dexamethasone_16mg", R_DEX_16, "Dexamethasone 16 mg orally (or equivalent) as soon as possible unless contraindicated; stop if MSCC is excluded.", NULL);
-		if (haem_suspected)
-			fire(a, R_DEX_HAEM_SUSPECTED);
+		if (dex_now_haem)
+			ACTION("dexamethasone_now_tissue_in_parallel", R_S15_7_DEX_NOW, "Lymphoma or leukaemia possible with Frankel A-C, sphincter involvement, deterioration or an unknown course: dexamethasone now and urgent tissue in parallel; tell the pathologist a steroid was given.", NULL);
 	} else if (f->haem_confirmed && u != SM_URG_ROUTINE) {
 		a->dexamethasone = SM_DEX_GIVE_16MG;
+		a->dex_rule = R(R_DEX_HAEM_CONFIRMED);
 		ACTION("dexamethasone_16mg", R_DEX_HAEM_CONFIRMED, "Confirmed haematological malignancy with spinal disease: dexamethasone 16 mg as soon as possible, then plan with the haematology MDT.", NULL);
 	} else {
 		a->dexamethasone = SM_DEX_NOT_ROUTINE;
-		fire(a, R_DEX_NOT_ROUTINE);
+		a->dex_rule = R(adult ? R_DEX_NOT_ROUTINE : R_S15_12_CHILD);
+		fire(a, adult ? R_DEX_NOT_ROUTINE : R_S15_12_CHILD);
+	}
+	if (f->haem_possible && u != SM_URG_ROUTINE) {
+		WORKUP("tumour_lysis_bloods", R_S15_7_TLS, "Lymphoma or leukaemia possible: urate, potassium, phosphate, calcium, creatinine and LDH; IV hydration with or before the first steroid dose.", NULL);
+		if (!f->haem)
+			fire(a, R_S15_7_FEATURES);
+	}
+	if (a->dexamethasone == SM_DEX_GIVE_16MG || a->dexamethasone == SM_DEX_PAEDIATRIC) {
+		ACTION("steroid_safety_bundle", R_S15_12_BUNDLE, "With the steroid: gastric protection, capillary glucose monitoring, a daily neurological check; taper after definitive treatment (over 5-7 days); if neurology worsens during the taper, return to the previous dose and seek advice; stop if MSCC is excluded.", NULL);
+		if (yes(c->infection.tb_endemic_region))
+			ACTION("consider_strongyloides", R_S15_12_STRONGYLOIDES, "From an endemic region: consider Strongyloides serology or empirical ivermectin before prolonged high-dose steroids.", NULL);
+	}
+	if (f->adolescent) {
+		a->adolescent = true;
+		ACTION("confirm_adult_or_paediatric_protocol", R_S15_18_ADOLESCENT, "Age 16-17: adult and paediatric rules are both shown; confirm whether the adult or the paediatric protocol applies.", NULL);
 	}
 	if (f->child && u != SM_URG_ROUTINE) {
 		if (!available(c->setting.paediatric_oncology_available)) {
@@ -401,6 +704,38 @@ static void set_choice(sm_input *in, const char *key, const char *word)
 {
 	if (word)
 		sm_input_set_text(in, key, word);
+}
+
+/* §15.13: KPS and ECOG further apart than the §5.3 convention */
+static int perf_conflict(const sm_case *c)
+{
+	static const int ecog_of_kps[11] = {4, 4, 4, 3, 3, 2, 2, 1, 1, 0, 0};
+	if (!c->performance.kps.known || !c->performance.ecog.known)
+		return 0;
+	int k = (int)(c->performance.kps.v / 10);
+	return k >= 0 && k <= 10 && ecog_of_kps[k] != (int)c->performance.ecog.v;
+}
+
+static const char conflict_note[] = "conflict: KPS and ECOG disagree (REFERENCE §15.13); the range covers the total with each value.";
+
+/* Score `in` and widen `r` to cover both totals (never silently one value). */
+static void widen(const sm_input *in, sm_result *r)
+{
+	sm_result alt;
+	sm_score(in, &alt);
+	if (r->status == SM_RESULT_INVALID || alt.status == SM_RESULT_INVALID)
+		return;
+	if (alt.lo == r->lo && alt.hi == r->hi)
+		return;
+	r->lo = alt.lo < r->lo ? alt.lo : r->lo;
+	r->hi = alt.hi > r->hi ? alt.hi : r->hi;
+	if (r->lo != r->hi) {
+		r->status = SM_RESULT_INCOMPLETE;
+		r->band = NULL;
+		r->band_meaning = NULL;
+	}
+	if (r->nnotes < SM_MAX_NOTES)
+		r->notes[r->nnotes++] = conflict_note;
 }
 
 static void prognostic_scores(const facts *f, sm_assessment *a)
@@ -478,6 +813,11 @@ static void prognostic_scores(const facts *f, sm_assessment *a)
 	set_choice(&in, "primary", primary);
 	set_choice(&in, "frankel", frankel);
 	sm_score(&in, &a->tokuhashi);
+	if (perf_conflict(c)) { /* §15.13: the ECOG value too, shown as a range */
+		sm_input_set_unknown(&in, "kps");
+		sm_input_set_int(&in, "ecog", (long long)c->performance.ecog.v);
+		widen(&in, &a->tokuhashi);
+	}
 	/* Tomita */
 	sm_input_init(&in, &sm_inst_tomita);
 	set_choice(&in, "primary", primary);
@@ -536,6 +876,11 @@ static void prognostic_scores(const facts *f, sm_assessment *a)
 		sm_input_set_bool(&in, "previous_chemotherapy", yes(c->cancer.previous_chemotherapy));
 	set_choice(&in, "skeletal_metastases", skeletal);
 	sm_score(&in, &a->katagiri);
+	if (perf_conflict(c)) { /* §15.13: the KPS value too, shown as a range */
+		sm_input_set_unknown(&in, "ecog");
+		sm_input_set_int(&in, "kps", (long long)c->performance.kps.v);
+		widen(&in, &a->katagiri);
+	}
 }
 
 /* ---------------- NOMS (§3) ---------------- */
@@ -637,11 +982,15 @@ static void noms(const facts *f, sm_assessment *a)
 	int deteriorating = yes(c->neurology.deteriorating);
 	int chemo = f->h && f->h->chemosensitive;
 	if (f->child) {
-		if (chemo && !deteriorating && a->noms_mechanical != 2)
-			OPTION("chemotherapy_first", R_OPT_CHEMO_FIRST, f->h->name,
-			       ": chemosensitive, neurology not deteriorating and no gross instability: urgent chemotherapy first; decompression only for rapid or progressive deterioration (De Bernardi 2001).");
-		if (deteriorating || (!chemo && N == 2))
-			OPTION("surgical_opinion", R_OPT_CHEMO_FIRST, deteriorating ? "Neurology deteriorating: urgent neurosurgical opinion for decompression." : "High-grade compression in a tumour not known to be chemosensitive: urgent surgical opinion.", NULL);
+		int cfc = f->h && f->h->chemo_first_child; /* §15.9, a catalogue attribute */
+		if (cfc && !deteriorating && a->noms_mechanical != 2) {
+			sm_item_list *it = OPTION("chemotherapy_first", R_S15_9_CHEMO_FIRST, f->h->name,
+			       ": chemosensitive childhood tumour, neurology not deteriorating and no gross instability: protocol-directed first treatment with paediatric oncology after the fastest safe diagnosis; decompression (laminotomy or laminoplasty) if neurology deteriorates.");
+			if (it && f->h->leptomeningeal)
+				add_reason(a, it->reasons, &it->nreasons, R_S15_9_CRANIOSPINAL, "Drop metastases of a CNS primary: the protocol includes craniospinal radiotherapy.", NULL);
+		}
+		if (deteriorating || (!cfc && N == 2))
+			OPTION("surgical_opinion", deteriorating ? R_S15_9_CHEMO_FIRST : R_PAED_ROUTE, deteriorating ? "Neurology deteriorating: urgent neurosurgical opinion for decompression (laminotomy or laminoplasty in the growing spine)." : "High-grade compression in a tumour not on the chemotherapy-first list: urgent surgical opinion.", NULL);
 		OPTION("mdt_review", R_PAED_ROUTE, "Paediatric oncology MDT decides the treatment.", NULL);
 	} else {
 		if (N == 1) {
@@ -761,10 +1110,11 @@ static int compressive(const sm_lesion *l)
 static void patchell(const facts *f, sm_assessment *a)
 {
 	const sm_case *c = f->c;
-	fire(a, R_PATCHELL);
+	if (f->adult_ok)
+		fire(a, R_PATCHELL);
 	criterion(a, "age_18_or_over", !f->age_known ? SM_UNKNOWN : f->age >= 18 ? SM_YES : SM_NO,
 	          !f->age_known ? "Age not recorded." : f->age >= 18 ? "Age 18 or over." : "Under 18: the trial enrolled adults only.");
-	int cns = f->h && strcmp(f->h->key, "medulloblastoma") == 0;
+	int cns = f->h && f->h->cns_primary;
 	criterion(a, "tissue_proven_non_cns_cancer",
 	          cns ? SM_NO : yes(c->cancer.tissue_confirmed) && f->h && !f->primary_unknown ? SM_YES
 	                      : no(c->cancer.tissue_confirmed) ? SM_NO : SM_UNKNOWN,
@@ -784,7 +1134,11 @@ static void patchell(const facts *f, sm_assessment *a)
 	const sm_num *ph = &c->neurology.complete_paraplegia_hours;
 	sm_tri para;
 	const char *para_text;
-	if (ph->known) {
+	if (f->conflict_para) {
+		/* §15.13: hours of complete paraplegia with Frankel D-E: both values, eligibility unknown (never false) */
+		para = SM_UNKNOWN;
+		para_text = "Conflict: complete paraplegia hours recorded with Frankel D-E (/neurology/complete_paraplegia_hours, /neurology/frankel): eligibility shown as a range.";
+	} else if (ph->known) {
 		para = ph->v > 48 ? SM_NO : SM_YES;
 		para_text = ph->v > 48 ? "Totally paraplegic for more than 48 hours." : "Not totally paraplegic for more than 48 hours.";
 	} else if (c->neurology.frankel == 0) {
@@ -864,7 +1218,17 @@ static void patchell(const facts *f, sm_assessment *a)
 		a->patchell_applicable = false;
 		a->patchell_note = "No cord compression recorded on imaging (ESCC below 2): the Patchell criteria concern MSCC and do not apply now; reassess if compression develops.";
 	}
-	fire(a, R_PATCHELL_OTHER);
+	if (f->adult_ok)
+		fire(a, R_PATCHELL_OTHER);
+	int any_no = 0, any_unknown = 0;
+	for (size_t k = 0; k < a->npatchell; k++) {
+		any_no |= a->patchell[k].met == SM_NO;
+		any_unknown |= a->patchell[k].met == SM_UNKNOWN;
+	}
+	a->patchell_eligibility = any_no ? SM_NO : any_unknown ? SM_UNKNOWN : SM_YES;
+	if (f->conflict_para && !any_no) {
+		a->patchell_conflict = true;
+	}
 }
 
 /* ---------------- work-up (§7.2, §8, §9) ---------------- */
@@ -911,16 +1275,13 @@ static void workup(const facts *f, sm_assessment *a)
 		WORKUP("biopsy", R_NOMS_O_UNKNOWN, "Histology unknown or not classed for radiotherapy: tissue diagnosis first (biopsy) to guide treatment.", NULL);
 	if (f->h && !f->primary_unknown && no(c->cancer.tissue_confirmed))
 		WORKUP("biopsy", R_WU_BIOPSY, "Cancer not tissue-proven: biopsy (histology changes the treatment).", NULL);
-	if (f->haem) {
-		if (!yes(c->cancer.tissue_confirmed))
-			WORKUP("biopsy", R_WU_BIOPSY, "Lymphoma or leukaemia suspected: tissue diagnosis, before steroids when neurology allows.", NULL);
-		WORKUP("bone_marrow", R_WU_HAEM, "Lymphoma or leukaemia: bone marrow aspirate and trephine.", NULL);
-	}
-	if (f->h && strcmp(f->h->key, "neuroblastoma") == 0)
-		WORKUP("bone_marrow", R_WU_HAEM, "Neuroblastoma: bone marrow staging.", NULL);
-	if (f->h && (strcmp(f->h->key, "myeloma") == 0 || strcmp(f->h->key, "plasmacytoma") == 0) && !yes(c->cancer.tissue_confirmed))
+	if (f->haem && !yes(c->cancer.tissue_confirmed))
+		WORKUP("biopsy", R_WU_BIOPSY, "Lymphoma or leukaemia suspected: tissue diagnosis, before steroids when neurology allows.", NULL);
+	if (f->h && f->h->marrow_staging)
+		WORKUP("bone_marrow", R_WU_HAEM, f->h->name, ": bone marrow aspirate and trephine for staging.");
+	if (f->h && f->h->myeloma_like && !yes(c->cancer.tissue_confirmed))
 		WORKUP("serum_protein_electrophoresis_free_light_chains", R_WU_MYELOMA, "Myeloma suspected: serum protein electrophoresis, immunofixation and free light chains.", NULL);
-	if (f->h && strcmp(f->h->key, "medulloblastoma") == 0)
+	if (f->h && f->h->leptomeningeal)
 		WORKUP("csf_cytology", R_WU_CSF, "CNS primary: CSF cytology for leptomeningeal spread, after MRI and a check for raised intracranial pressure.", NULL);
 	if (f->child && (f->primary_unknown || !f->h || (!yes(c->cancer.tissue_confirmed) && c->cancer.history != SM_HISTORY_KNOWN))) {
 		if (need_imaging && !yes(c->imaging.mri_contraindicated))
@@ -979,6 +1340,190 @@ static void differential(const facts *f, sm_assessment *a)
 	}
 }
 
+
+/* ---------------- §15: options, work-up and actions after the decision ---------------- */
+static int patchell_exclusion(const sm_assessment *a, const char **why)
+{
+	for (size_t k = 0; k < a->npatchell; k++) {
+		const sm_patchell_criterion *p = &a->patchell[k];
+		if (p->met != SM_NO)
+			continue;
+		if (strcmp(p->criterion, "not_paraplegic_over_48h") == 0 || strcmp(p->criterion, "expected_survival_3_months") == 0 ||
+		    strcmp(p->criterion, "fit_for_surgery") == 0) {
+			*why = p->text;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void safety_after(const facts *f, sm_assessment *a)
+{
+	const sm_case *c = f->c;
+	sm_urgency u = a->urgency;
+	/* 15.5: options never contradict eligibility (adults; not children) */
+	const char *why = NULL;
+	if (f->adult_ok && !f->child && a->patchell_applicable) {
+		if (patchell_exclusion(a, &why)) {
+			remove_item(a->options, &a->noptions, "separation_surgery_then_srs");
+			remove_item(a->options, &a->noptions, "decompressive_surgery_then_rt");
+			OPTION("surgical_opinion", R_S15_5_OUTSIDE, "Outside the Patchell evidence for neurological recovery (", why);
+			if (!has_item(a->options, a->noptions, "cebrt"))
+				OPTION("cebrt", R_S15_5_OUTSIDE, "Outside the Patchell evidence: radiotherapy (conventional EBRT), as the patient can tolerate.", NULL);
+			OPTION("supportive_care", R_S15_5_OUTSIDE, "Best supportive care alongside or instead of radiotherapy.", NULL);
+		} else if (a->patchell_eligibility == SM_YES) {
+			OPTION("decompressive_surgery_then_rt", R_S15_5_PATCHELL, "Every Patchell criterion holds: consider direct decompressive surgery plus postoperative radiotherapy (walking after treatment 84% vs 57% with RT alone); discuss with the MSCC coordinator and a spinal surgeon.", NULL);
+		} else if (a->patchell_eligibility == SM_UNKNOWN) {
+			OPTION("surgical_opinion", R_S15_5_UNKNOWN, a->patchell_conflict ? "Patchell eligibility is a range (contradictory inputs): surgical opinion stays listed."
+			                                                                 : "Patchell eligibility unknown (a criterion is not recorded): surgical opinion stays listed.", NULL);
+		}
+	}
+	/* 15.6: prior radiotherapy at the level */
+	for (size_t k = 0; k < c->nlesions; k++)
+		if (yes(c->lesions[k].prior_radiotherapy)) {
+			OPTION("surgical_opinion", R_S15_6_PRIOR_RT, "Previously irradiated level: surgical opinion.", NULL);
+			OPTION("reirradiation_assessment", R_S15_6_PRIOR_RT, "Previously irradiated level: specialist re-irradiation assessment (SBRT, or conventional RT within cumulative cord tolerance) at a centre that provides it.",
+			       available(c->setting.srs_available) ? NULL : " Not available here: refer.");
+			if (!available(c->setting.srs_available))
+				referral(a, "srs_centre");
+			break;
+		}
+	/* 15.16: myeloma and plasmacytoma */
+	if (f->h && f->h->myeloma_like && !f->child) {
+		OPTION("systemic_therapy", R_S15_16_MYELOMA, "Myeloma or plasmacytoma: radiotherapy plus systemic therapy with haematology the same day.", NULL);
+		ACTION("avoid_nephrotoxins", R_S15_16_MYELOMA, "Myeloma: avoid NSAIDs and nephrotoxins; check calcium and creatinine; bisphosphonate with haematology.", NULL);
+		if (!yes(c->cancer.tissue_confirmed))
+			WORKUP("serum_protein_electrophoresis_free_light_chains", R_S15_16_SCREEN, "Myeloma suspected: serum and urine protein electrophoresis and free light chains; they do not delay triage.", NULL);
+	}
+	/* 15.17: radiotherapy timing and dose for MSCC */
+	if ((u == SM_URG_EMERGENCY || f->radiological) && has_item(a->options, a->noptions, "cebrt"))
+		OPTION("cebrt", R_S15_17_RT, "As definitive treatment for MSCC: start within 24 hours of the decision; 8 Gy single fraction for short expected survival or poor performance status, 20 Gy in 5 fractions otherwise, longer for a favourable prognosis (the oncologist decides).", NULL);
+	/* 15.8: infection before metastasis */
+	if (f->infection) {
+		a->infection_leads = true;
+		DIFF("infection_leads", R_S15_8_INFECTION, "Infection leads the differential (fever, raised markers, bacteraemia, disc and end-plate destruction, abscess, gibbus, injecting drug use, immunosuppression or a recent spinal procedure); a known cancer does not exclude it.", NULL);
+		if (f->child) {
+			ACTION("paediatric_infection_team", R_S15_8_CHILD, "Child: the paediatric infection team leads the infection work-up and treatment.", NULL);
+		} else {
+			WORKUP("blood_cultures_two_sets", R_S15_8_WORKUP, "Two sets of blood cultures, CRP and ESR.", NULL);
+			if (c->infection.blood_culture == SM_CULTURE_TYPICAL)
+				WORKUP("no_biopsy_needed_for_organism", R_S15_8_WORKUP, "Blood cultures grow S. aureus, S. lugdunensis or Brucella: image-guided biopsy is not needed for the organism.", NULL);
+			else
+				WORKUP("biopsy_histology_microbiology", R_S15_8_WORKUP, "Image-guided biopsy for histology and microbiology: Gram stain and culture, AFB smear and culture, Xpert MTB/RIF.", NULL);
+			WORKUP("brucella_serology_if_endemic", R_S15_8_WORKUP, "Brucella serology where endemic.", NULL);
+			int deficit = f->N == SM_YES || f->cord || f->cauda;
+			if (yes(c->infection.sepsis) || deficit)
+				ACTION("antibiotics_now_after_cultures", R_S15_8_ANTIBIOTICS, deficit ? "Infection with a neurological deficit: blood cultures, then antibiotics now and an urgent spinal surgical opinion."
+				                                                                      : "Infection with sepsis: blood cultures, then antibiotics now and an urgent spinal surgical opinion.", NULL);
+			else if (no(c->infection.sepsis) && f->N == SM_NO && !yes(c->neurology.deteriorating))
+				ACTION("withhold_antibiotics_until_samples", R_S15_8_ANTIBIOTICS, "Stable, no sepsis, neurologically intact: withhold empirical antibiotics until blood cultures and the biopsy are taken.", NULL);
+			else
+				ACTION("antibiotics_now_after_cultures", R_S15_8_ANTIBIOTICS, "Sepsis or neurology not recorded as absent: take blood cultures, then antibiotics without waiting for the biopsy; urgent spinal surgical opinion.", NULL);
+		}
+	}
+	if (yes(c->infection.tb_endemic_region) || yes(c->infection.tb_history_or_contact)) {
+		DIFF("consider_tuberculosis", R_S15_8_TB, "TB-endemic region or TB exposure: tuberculosis stays on the list (it does not by itself lead the differential).", NULL);
+		WORKUP("tb_tests_on_biopsy", R_S15_8_TB, "Add TB tests to any biopsy (AFB smear and culture, Xpert MTB/RIF); IGRA or TST when subacute.", NULL);
+	}
+	/* 15.9: fastest safe diagnosis in a child with a chemosensitive tumour */
+	if (f->child && f->h && f->h->urine_catecholamines)
+		WORKUP("urine_catecholamines", R_S15_9_CHEMO_FIRST, f->h->name, ": urgent urine catecholamines.");
+	if (f->child && f->h && f->h->germ_cell)
+		WORKUP("afp_bhcg", R_S15_9_CHEMO_FIRST, f->h->name, ": AFP and beta-hCG.");
+	/* 15.10: special circumstances (caveats; nothing removed) */
+	if (yes(c->history.pregnant))
+		ACTION("pregnancy_imaging_and_obstetric_input", R_S15_10_PREGNANCY, "Pregnant: MRI without gadolinium unless it would change management; CT or nuclear medicine only when essential; do not delay dexamethasone; obstetric input in parallel.", NULL);
+	if (yes(c->history.anticoagulant_or_antiplatelet))
+		ACTION("periprocedural_anticoagulation_plan", R_S15_10_ANTICOAG, "Anticoagulant or antiplatelet therapy: plan (hold, bridge or reverse) before biopsy, lumbar puncture, vertebral augmentation or surgery; for emergency decompression, reverse rather than delay.", NULL);
+	if ((c->systemic.platelets_per_ul.known && c->systemic.platelets_per_ul.v < 50000) || (c->systemic.inr.known && c->systemic.inr.v > 1.5))
+		ACTION("correct_coagulation_before_procedures", R_S15_10_CORRECT, "Platelets under 50 x 10^9/L or INR over 1.5: correct before biopsy, lumbar puncture, vertebral augmentation or surgery.", NULL);
+	/* 15.11: cervical instability */
+	for (size_t k = 0; k < c->nlesions; k++) {
+		const sm_value *lv = sm_get(&c->lesions[k].sins, "level");
+		int cervical = lv && lv->lo <= 7;
+		if (cervical && (lesion_choice(&c->lesions[k], "alignment") == 0 || (a->sins[k].band && strcmp(a->sins[k].band, "unstable") == 0) ||
+		                 yes(c->symptoms.pain[SM_P_MECHANICAL]))) {
+			ACTION("hard_collar", R_S15_11_COLLAR, "Suspected cervical instability: a properly fitted hard collar (trained staff, pressure-area checks, never forced into neutral in a fixed deformity) or as the spinal surgeon directs; flat; expert advice within 24 hours.", NULL);
+			break;
+		}
+	}
+	/* 15.14: suspected primary bone tumour -> sarcoma centre before biopsy */
+	int sarcoma = yes(c->imaging.chondroid_or_osteoid_matrix) || has_item(a->differential, a->ndifferential, "consider_primary_bone_tumour") ||
+	              (f->h && f->h->bone_sarcoma && !yes(c->cancer.tissue_confirmed));
+	if (sarcoma) {
+		fire(a, R_S15_14_SARCOMA);
+		ACTION("phone_sarcoma_centre_before_biopsy", R_S15_14_SARCOMA, "Possible primary bone tumour: phone the sarcoma centre before any biopsy or open procedure (tract and approach); emergency decompression is not delayed for it.", NULL);
+		if (has_item(a->workup, a->nworkup, "biopsy")) {
+			remove_item(a->workup, &a->nworkup, "biopsy");
+			WORKUP("biopsy_planned_by_sarcoma_centre", R_S15_14_SARCOMA, "Biopsy only as planned with the sarcoma centre (not the most accessible lesion).", NULL);
+		}
+	}
+	/* 15.15: hypercalcaemia */
+	if (f->cancer != SM_NO && (yes(c->symptoms.neuro[SM_N_LIMB_WEAKNESS]) || yes(c->neurology.reduced_consciousness) ||
+	                           yes(c->symptoms.constipation) || yes(c->symptoms.polyuria) || yes(c->symptoms.vomiting)))
+		WORKUP("adjusted_calcium_now", R_S15_15_CALCIUM, "Cancer with weakness, confusion, drowsiness, constipation, polyuria or vomiting: adjusted calcium now (it never downgrades a neurological finding).", NULL);
+	if (c->systemic.adjusted_calcium_mmol_l.known && c->systemic.adjusted_calcium_mmol_l.v > 2.6)
+		ACTION("treat_hypercalcaemia", R_S15_15_RAISED, "Adjusted calcium above 2.6 mmol/L: IV fluids and a bisphosphonate with the oncologist.", NULL);
+	/* 15.4: myeloma screen at 60 or over with persistent back pain */
+	if (f->cancer == SM_NO && f->age_known && f->age >= 60 && f->P == SM_YES &&
+	    (yes(c->symptoms.pain_persistent) || yes(c->symptoms.no_improvement_4_6_weeks)))
+		WORKUP("fbc_calcium_esr_spep_flc", R_S15_4_MYELOMA, "Age 60 or over with persistent back pain: FBC, calcium, ESR or plasma viscosity, serum protein electrophoresis and free light chains.", NULL);
+	/* 15.19: a level of care missing on site */
+	if (u != SM_URG_ROUTINE &&
+	    (!available(c->setting.mri_available) || !available(c->setting.spinal_surgery_available) ||
+	     !available(c->setting.radiotherapy_available) || (f->child && !available(c->setting.paediatric_oncology_available)))) {
+		ACTION("transfer_with_images_and_report", R_S15_19_TRANSFER, "A level of care is missing here: transfer (flat with spinal precautions if instability is suspected) with the images and this report.", NULL);
+		ACTION("record_last_walked_and_first_steroid", R_S15_19_TRANSFER, "Record the time the patient last walked (the 48-hour rule depends on it) and the time of the first steroid dose.",
+		       c->neurology.hours_since_last_walked.known ? NULL : " Time last walked not recorded yet.");
+	}
+}
+
+/* ---------------- §15.13: inputs that contradict each other ---------------- */
+static void consistency(const facts *f, sm_assessment *a)
+{
+	const sm_case *c = f->c;
+	int any = 0;
+	if (c->performance.kps.known && c->performance.ecog.known) {
+		if (perf_conflict(c)) {
+			warn(a, "Conflict: /performance/kps and /performance/ecog disagree beyond the §5.3 convention; Tokuhashi used KPS and Katagiri used ECOG (each score shows the other value's total in its range); check both.");
+			any = 1;
+		}
+	}
+	if (c->neurology.frankel == 4 && c->neurology.asia_grade == 0) {
+		warn(a, "Conflict: /neurology/frankel is E but /neurology/asia grade is A; urgency and safety actions used the more severe value.");
+		any = 1;
+	}
+	if (c->neurology.ambulatory == SM_AMB_INDEPENDENT && c->neurology.frankel >= 0 && c->neurology.frankel <= 2) {
+		warn(a, "Conflict: /neurology/ambulatory is independent but /neurology/frankel is A-C; urgency and safety actions used the more severe value.");
+		any = 1;
+	}
+	if (f->conflict_para) {
+		warn(a, "Conflict: /neurology/complete_paraplegia_hours is recorded with /neurology/frankel D-E; Patchell eligibility is shown as a range (conflict), not decided by either value.");
+		any = 1;
+	}
+	long long first[SM_NEVENT_TYPES];
+	int have[SM_NEVENT_TYPES] = {0};
+	for (size_t k = 0; k < c->nevents; k++) {
+		int t = c->events[k].type;
+		if (t < 0 || t >= SM_NEVENT_TYPES)
+			continue;
+		if (!have[t] || c->events[k].at < first[t])
+			first[t] = c->events[k].at;
+		have[t] = 1;
+	}
+	if ((have[SM_EV_SYMPTOM_ONSET] && have[SM_EV_PRESENTATION] && first[SM_EV_SYMPTOM_ONSET] > first[SM_EV_PRESENTATION]) ||
+	    (have[SM_EV_MRI_REQUESTED] && have[SM_EV_MRI_DONE] && first[SM_EV_MRI_REQUESTED] > first[SM_EV_MRI_DONE])) {
+		warn(a, "Conflict: /events dates out of order (symptom_onset after presentation, or mri_requested after mri_done); check the dates.");
+		any = 1;
+	}
+	if (f->age_known && f->age < 16 && c->performance.kps.known) {
+		warn(a, "Conflict: /patient/age_years is under 16 but /performance/kps (an adult scale) is recorded; use /performance/lansky.");
+		any = 1;
+	}
+	if (any)
+		fire(a, R_S15_13_CONFLICT);
+}
+
 /* ---------------- paediatric (§8) ---------------- */
 static void paediatric(const facts *f, sm_assessment *a)
 {
@@ -994,8 +1539,8 @@ static void paediatric(const facts *f, sm_assessment *a)
 	if (f->age < 16 && c->performance.kps.known && !c->performance.lansky.known)
 		paed_note(a, R_PAED_SCALE, "A Karnofsky score was recorded for a child under 16: use the Lansky scale.");
 	paed_note(a, R_PAED_SUPPRESS, "Adult prognostic scores are not computed; SINS and ESCC are shown descriptively and are not validated in children.");
-	if (f->h && f->h->chemosensitive)
-		paed_note(a, R_OPT_CHEMO_FIRST, "Chemosensitive tumour: urgent chemotherapy is usually first; decompression for rapid or progressive deterioration.");
+	if (f->h && f->h->chemo_first_child)
+		paed_note(a, R_S15_9_CHEMO_FIRST, "Chemosensitive tumour: urgent chemotherapy is usually first; decompression for rapid or progressive deterioration.");
 	paed_note(a, R_PAED_LAMINECTOMY, "If laminectomy is considered: spinal deformity follows multilevel laminectomy in 46% under 15 years (100% cervical); prefer laminoplasty and follow up for deformity.");
 	paed_note(a, R_PAED_RT, "If radiotherapy is given: include whole vertebral bodies symmetrically to avoid scoliosis; growth impairment depends on dose and age.");
 	paed_note(a, R_DEX_PAED, "Dexamethasone per the paediatric oncology protocol (never the adult dose scaled by weight); tissue first if lymphoma or leukaemia is possible and neurology allows.");
@@ -1056,6 +1601,7 @@ const char *sm_dex_name(sm_dex d)
 	case SM_DEX_GIVE_16MG: return "give_16mg";
 	case SM_DEX_HAEMATOLOGY_FIRST: return "seek_haematology_advice_first";
 	case SM_DEX_PAEDIATRIC: return "per_paediatric_protocol";
+	case SM_DEX_DISCUSS: return "discuss_with_team_now";
 	}
 	return "not_routine";
 }
@@ -1076,6 +1622,7 @@ sm_status sm_assess(const sm_case *c, sm_assessment *out)
 	workup(&f, out);
 	paediatric(&f, out);
 	adult_candidates(&f, out);
-	(void)remove_item;
+	safety_after(&f, out);
+	consistency(&f, out);
 	return SM_OK;
 }

@@ -27,6 +27,7 @@ static const char *const w_event[] = {
 };
 static const char *const w_frankel[] = {"A", "B", "C", "D", "E"};
 static const char *const w_escc[] = {"0", "1a", "1b", "1c", "2", "3"};
+static const char *const w_culture[] = {"pending", "negative", "s_aureus_lugdunensis_or_brucella", "other_organism"};
 
 typedef struct vocab_def {
 	const char *const *words;
@@ -43,6 +44,7 @@ static const vocab_def vocab[SM_VOCAB_COUNT] = {
 	{w_event, SM_COUNT(w_event), "symptom_onset, presentation, referral, coordinator_contact, mri_requested, mri_done, dexamethasone_started, mdt_decision, surgery, radiotherapy_start, systemic_therapy_start, discharge, follow_up or death"},
 	{w_frankel, SM_COUNT(w_frankel), "\"A\", \"B\", \"C\", \"D\" or \"E\""},
 	{w_escc, SM_COUNT(w_escc), "\"0\", \"1a\", \"1b\", \"1c\", \"2\" or \"3\""},
+	{w_culture, SM_COUNT(w_culture), "\"pending\", \"negative\", \"s_aureus_lugdunensis_or_brucella\" or \"other_organism\""},
 };
 
 size_t sm_vocab_size(sm_vocab v)
@@ -83,6 +85,7 @@ void sm_case_init(sm_case *c)
 	c->neurology.ambulatory = -1;
 	c->systemic.visceral_metastases = -1;
 	c->systemic.visceral_pattern = -1;
+	c->infection.blood_culture = -1;
 	sm_input_init(&c->neurology.asia, &sm_inst_asia);
 }
 
@@ -98,7 +101,11 @@ sm_lesion *sm_case_add_lesion(sm_case *c)
 }
 
 /* ---- the rule table ---- */
-#define SM_RULE_ROW(e, id, sec, src, txt) {id, sec, src, txt},
+#define SC_ALL SM_SCOPE_ALL
+#define SC_ADULT SM_SCOPE_ADULT
+#define SC_NG59 SM_SCOPE_NG59
+#define SC_CHILD SM_SCOPE_CHILD
+#define SM_RULE_ROW(e, id, sec, src, scope, fw, txt) {id, sec, src, txt, scope, fw},
 static const sm_rule rule_table[] = {SM_RULES(SM_RULE_ROW)};
 
 size_t sm_rule_count(void) { return SM_COUNT(rule_table); }
@@ -116,4 +123,30 @@ const sm_rule *sm_rule_find(const char *id)
 		if (strcmp(rule_table[k].id, id) == 0)
 			return &rule_table[k];
 	return NULL;
+}
+
+const char *sm_age_scope_name(sm_age_scope s)
+{
+	switch (s) {
+	case SM_SCOPE_ALL: return "all ages";
+	case SM_SCOPE_ADULT: return ">= 18";
+	case SM_SCOPE_NG59: return ">= 16";
+	case SM_SCOPE_CHILD: return "< 18";
+	}
+	return "all ages";
+}
+
+/* REFERENCE §15.18: adult guidelines (>= 18) are shown at 16-17 too, with the
+** adolescent flag; paediatric rules apply under 18. */
+bool sm_age_scope_applies(sm_age_scope s, bool age_known, double age)
+{
+	if (!age_known)
+		return true;
+	switch (s) {
+	case SM_SCOPE_ALL: return true;
+	case SM_SCOPE_ADULT: return age >= 16;
+	case SM_SCOPE_NG59: return age >= 16;
+	case SM_SCOPE_CHILD: return age < 18;
+	}
+	return true;
 }

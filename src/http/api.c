@@ -440,8 +440,27 @@ static int fixed_doc_route(const sm_api_request *q, sm_api_response *r)
 	return 1;
 }
 
+/* GET /api/v1/health: the engine, and the database when there is one
+** (db: -1 none, 0 unreachable: 503, 1 answering). */
+static void health(sm_api_response *r, int db)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "status", json_string(db == 0 ? "unavailable" : "ok"));
+	json_object_set_new(o, "engine_version", json_string(SM_ENGINE_VERSION));
+	json_object_set_new(o, "database", json_string(db < 0 ? "none" : db ? "ok" : "unreachable"));
+	set_json(r, db == 0 ? 503 : 200, o);
+	r->cache = "no-store";
+	if (db == 0)
+		r->retry_after = 5;
+}
+
 void sm_api_handle_request(struct sm_registry *reg, const sm_api_request *q, sm_api_response *r)
 {
+	if (reg && strcmp(q->path, "/api/v1/health") == 0 &&
+	    (method_is(q->method, "GET") || method_is(q->method, "HEAD"))) {
+		memset(r, 0, sizeof *r);
+		return health(r, sm_registry_health(reg));
+	}
 	if (sm_registry_owns(q->path)) {
 		memset(r, 0, sizeof *r);
 		return sm_registry_handle(reg, q, r);
@@ -462,12 +481,7 @@ void sm_api_handle(const char *method, const char *path, const char *ct, const c
 		if (strcmp(path, "/api/v1/health") == 0) {
 			if (!get)
 				return not_allowed(r, "GET, HEAD");
-			json_t *o = json_object();
-			json_object_set_new(o, "status", json_string("ok"));
-			json_object_set_new(o, "engine_version", json_string(SM_ENGINE_VERSION));
-			set_json(r, 200, o);
-			r->cache = "no-store";
-			return;
+			return health(r, -1);
 		}
 		if (strcmp(path, "/api/v1/instruments") == 0) {
 			if (!get)

@@ -17,6 +17,9 @@ typedef struct sm_api_response {
 	const char *www_authenticate; /* WWW-Authenticate header (401), else NULL */
 	char set_cookie[256];      /* Set-Cookie header value, "" for none */
 	char location[96];         /* Location header value (201), "" for none */
+	unsigned retry_after;      /* Retry-After seconds (429, 503), 0 for none */
+	int authenticated;         /* the request carried valid credentials (registry routes) */
+	int close;                 /* close the connection after this answer */
 	/* the embedded web page (sm_api_handle_request): */
 	const char *content_encoding; /* "gzip" when the body is the precompressed copy, else NULL */
 	const char *etag;          /* ETag header value, or NULL */
@@ -27,7 +30,7 @@ typedef struct sm_api_response {
 typedef struct sm_api_arg {
 	const char *name, *value;  /* value may be NULL ("?flag") */
 } sm_api_arg;
-#define SM_API_MAX_ARGS 32
+#define SM_API_MAX_ARGS 64 /* the most --max-query-args allows */
 
 /* One request, as the server saw it. Every pointer may be NULL except method
 ** and path; the registry routes (src/http/registry.h) read the credentials
@@ -42,6 +45,7 @@ typedef struct sm_api_request {
 	const char *cookie;        /* the Cookie header */
 	const sm_api_arg *args;
 	size_t nargs;
+	const char *client;        /* the client's address ("127.0.0.1"), or NULL */
 	const char *accept_encoding; /* the Accept-Encoding header (the web page is sent gzip'd when it allows) */
 	const char *if_none_match;   /* the If-None-Match header (304 when the page's ETag matches) */
 } sm_api_request;

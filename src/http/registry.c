@@ -13,6 +13,7 @@
 */
 #define _POSIX_C_SOURCE 200809L
 #include "http/registry.h"
+#include "http/guard.h"
 #include "http/reg_doc.h"
 #include "io/json_case.h"
 #include "spinemets.h"
@@ -32,7 +33,6 @@
 #include <time.h>
 
 #define COOKIE_NAME "spinemets_session"
-#define PW_MIN 10
 #define PW_MAX 1024
 
 struct sm_registry {
@@ -59,6 +59,10 @@ sm_registry *sm_registry_new(sm_store_pool *pool, const sm_registry_options *opt
 		reg->o.session_max = reg->o.session_idle;
 	if (!reg->o.pool_wait_ms)
 		reg->o.pool_wait_ms = 10000;
+	if (!reg->o.otp_ttl)
+		reg->o.otp_ttl = 72 * 3600;
+	if (!reg->o.api_token_max)
+		reg->o.api_token_max = 90u * 24 * 3600;
 	pthread_mutex_init(&reg->mu, NULL);
 	return reg;
 }
@@ -84,6 +88,8 @@ typedef enum {
 typedef struct route {
 	route_id id;
 	int64_t case_id;                      /* R_CASE, R_VERSIONS, R_EVENTS; 0: not an id */
+	char case_key[33];                    /* the segment when it is a case key (32 hex digits):
+	                                      ** how researchers name a case (never by its id) */
 	char username[SM_STORE_USERNAME_SIZE]; /* R_USER_* */
 } route;
 
@@ -139,6 +145,10 @@ static void match(const char *path, route *rt)
 			return;
 		if (parse_id(s, n, &rt->case_id) != 0)
 			rt->case_id = 0; /* not an id: 404 once authenticated */
+		if (n == 32 && strspn(s, "0123456789abcdef") >= 32) {
+			memcpy(rt->case_key, s, 32);
+			rt->case_key[32] = '\0';
+		}
 		if (s[n] == '\0')
 			rt->id = R_CASE;
 		else if (strcmp(s + n, "/versions") == 0)
@@ -555,6 +565,13 @@ static int authenticate(ctx *c)
 		fail_store(c, rc, "authentication");
 		return 0;
 	}
+	if (c->tok.kind == SM_TOKEN_API && c->now - c->tok.created_at >= (int64_t)c->reg->o.api_token_max) {
+		char m[200];
+		snprintf(m, sizeof m, "this API token is older than %u days, the most this server accepts: make a new one "
+		         "(spinemets user token)", c->reg->o.api_token_max / 86400);
+		need_login(c, m);
+		return 0;
+	}
 	if (c->tok.kind == SM_TOKEN_SESSION) {
 		/* idle expiry: a session used again lives on, up to its maximum age */
 		int64_t idle = c->reg->o.session_idle;
@@ -620,6 +637,28 @@ static void audit(ctx *c, const char *action, int64_t case_id, const char *detai
 		fprintf(stderr, "spinemets serve: audit entry %s not written: %s\n", action, sm_store_errmsg(c->st));
 }
 
+/* The audit row of a read that returns data: no row, no data (503). 0 written;
+** -1 answered. */
+static int audit_or_fail(ctx *c, const char *action, int64_t case_id, const char *detail)
+{
+	sm_store_actor who = {c->authed ? c->user.id : 0, c->now};
+	if (sm_store_audit_add(c->st, &who, action, case_id, detail) == SM_STORE_OK)
+		return 0;
+	fprintf(stderr, "spinemets serve: audit entry %s not written, nothing returned: %s\n", action,
+	        sm_store_errmsg(c->st));
+	fail(c, 503, "the registry cannot record this read in its audit log, so it returns nothing; try again");
+	return -1;
+}
+
+/* A refused request of an authenticated user (403, or a case of another site
+** answered 404) leaves an audit row: who tried what. */
+static void audit_denied(ctx *c, int64_t case_id, const char *why)
+{
+	char detail[400];
+	snprintf(detail, sizeof detail, "%s %.200s: %s", c->q->method, c->q->path, why);
+	audit(c, "access.denied", case_id, detail);
+}
+
 /* ---- POST /login ---- */
 static void do_login(ctx *c)
 {
@@ -634,6 +673,12 @@ static void do_login(ctx *c)
 	if (c->errors)
 		return fail_invalid(c, NULL);
 	const char *username = json_string_value(u), *password = json_string_value(p);
+	unsigned wait = sm_throttle_check(c->reg->o.throttle, username, c->q->client, c->now);
+	if (wait) {
+		fail_code(c, 429, "login_throttled", "too many failed logins; try again in %u s", wait);
+		c->r->retry_after = wait;
+		return;
+	}
 	sm_store_user user;
 	sm_store_status rc = SM_STORE_NOT_FOUND;
 	if (strlen(username) == json_string_length(u) && strlen(password) == json_string_length(p) &&
@@ -641,6 +686,8 @@ static void do_login(ctx *c)
 		rc = sm_store_user_authenticate(c->st, username, password, &user);
 	else
 		(void)sm_store_password_verify("", password); /* not a shortcut for bad input */
+	if (rc == SM_STORE_OK || rc == SM_STORE_NOT_FOUND)
+		sm_throttle_result(c->reg->o.throttle, username, c->q->client, rc == SM_STORE_OK, c->now);
 	if (rc == SM_STORE_NOT_FOUND) {
 		char detail[200];
 		snprintf(detail, sizeof detail, "username %.120s", text_ok(username, 120, 0) ? username : "(not text)");
@@ -650,13 +697,25 @@ static void do_login(ctx *c)
 	}
 	if (rc != SM_STORE_OK)
 		return fail_store(c, rc, "login");
+	if (user.must_change_password && c->now - user.password_set_at >= (int64_t)c->reg->o.otp_ttl) {
+		/* a one-time password unused for too long: it no longer opens anything */
+		c->user = user;
+		c->authed = 1;
+		audit(c, "user.login_expired", 0, "one-time password expired");
+		c->authed = 0;
+		sodium_memzero(&user, sizeof user);
+		char m[200];
+		snprintf(m, sizeof m, "this one-time password has expired (it was valid for %u hours): ask an "
+		         "administrator for a new one", c->reg->o.otp_ttl / 3600);
+		need_login(c, m);
+		return;
+	}
 	if (sm_store_password_needs_rehash(user.password_hash)) {
 		/* made with earlier argon2id limits: store it again with today's
 		** (the password is known now); a failure here does not stop the login */
 		char newhash[SM_STORE_PWHASH_SIZE];
 		if (sm_store_password_hash(password, newhash) == SM_STORE_OK &&
-		    sm_store_user_set_password_ex(c->st, user.id, newhash, user.must_change_password, c->now) ==
-		        SM_STORE_OK)
+		    sm_store_user_rehash(c->st, user.id, newhash) == SM_STORE_OK)
 			memcpy(user.password_hash, newhash, sizeof newhash);
 		sodium_memzero(newhash, sizeof newhash);
 	}
@@ -717,22 +776,29 @@ static void do_password(ctx *c)
 	    !sm_store_password_verify(c->user.password_hash, cp))
 		field_error(c, "/current_password", "wrong password");
 	size_t n = strlen(np);
-	if (n != json_string_length(nw) || n < PW_MIN || n > PW_MAX)
-		field_error(c, "/new_password", "a password of %d to %d bytes", PW_MIN, PW_MAX);
+	char why[300];
+	if (n != json_string_length(nw))
+		field_error(c, "/new_password", "a password without NUL characters");
 	else if (strcmp(np, cp) == 0)
 		field_error(c, "/new_password", "must differ from the current password");
+	else if (sm_store_password_quality(np, c->user.username, cp, why, sizeof why) != SM_STORE_OK)
+		field_error(c, "/new_password", "%s", why);
 	if (c->errors)
 		return fail_invalid(c, NULL);
 	char hash[SM_STORE_PWHASH_SIZE];
+	size_t revoked = 0;
 	sm_store_status rc = sm_store_password_hash(np, hash);
-	if (rc == SM_STORE_OK)
-		rc = sm_store_user_set_password(c->st, c->user.id, hash, c->now);
+	if (rc == SM_STORE_OK) /* every other login session of the user ends */
+		rc = sm_store_user_change_password(c->st, c->user.id, hash, false, c->now, c->tok.id, &revoked);
 	if (rc != SM_STORE_OK)
 		return fail_store(c, rc, "password");
-	audit(c, "user.password", 0, "changed by the user");
+	char detail[120];
+	snprintf(detail, sizeof detail, "changed by the user; %zu other session%s ended", revoked, revoked == 1 ? "" : "s");
+	audit(c, "user.password", 0, detail);
 	c->user.must_change_password = false;
 	json_t *o = json_object();
 	json_object_set_new(o, "status", json_string("changed"));
+	json_object_set_new(o, "other_sessions_ended", json_integer((json_int_t)revoked));
 	json_object_set_new(o, "user", user_json(c, &c->user));
 	reply(c, 200, o);
 }
@@ -823,11 +889,14 @@ static json_t *case_view(ctx *c, const sm_store_case *sc, int identifiable)
 {
 	sm_store_site cache = {0};
 	json_t *o = json_object();
-	json_object_set_new(o, "id", json_integer(sc->case_id));
-	if (!identifiable) {
+	if (identifiable) {
+		json_object_set_new(o, "id", json_integer(sc->case_id));
+	} else {
+		/* researchers never see the registry id: the case key stands in for it */
 		char secret[SM_STORE_TOKEN_SIZE], key[33];
 		if (get_secret(c, secret) == 0) {
 			sm_reg_case_key(secret, sc->case_id, key);
+			json_object_set_new(o, "id", json_string(key));
 			json_object_set_new(o, "case_key", json_string(key));
 		}
 		sodium_memzero(secret, sizeof secret);
@@ -888,6 +957,8 @@ static int load_case(ctx *c, int64_t id, int version, int with_identifiers, sm_s
 	int other_site = (rc == SM_STORE_OK || rc == SM_STORE_GONE) && peek && is_clinical(c) &&
 	                 peek->site_id != c->site.id;
 	if (rc == SM_STORE_NOT_FOUND || other_site) {
+		if (other_site)
+			audit_denied(c, id, "a case of another site (answered 404)");
 		sm_store_free(peek);
 		fail(c, 404, "no such case (%" PRId64 ")%s", id, version ? " or version" : "");
 		return -1;
@@ -955,6 +1026,8 @@ static void do_versions(ctx *c)
 	sm_store_status rc = sm_store_case_get(c->st, NULL, c->rt.case_id, 0, 0, &sc);
 	int other_site = (rc == SM_STORE_OK || rc == SM_STORE_GONE) && sc && ident && sc->site_id != c->site.id;
 	sm_store_free(sc);
+	if (other_site)
+		audit_denied(c, c->rt.case_id, "the versions of a case of another site (answered 404)");
 	if (rc == SM_STORE_NOT_FOUND || other_site)
 		return fail(c, 404, "no such case (%" PRId64 ")", c->rt.case_id);
 	if (rc != SM_STORE_OK && rc != SM_STORE_GONE)
@@ -963,8 +1036,10 @@ static void do_versions(ctx *c)
 	rc = sm_store_case_versions(c->st, c->rt.case_id, &vs);
 	if (rc != SM_STORE_OK)
 		return fail_store(c, rc, "versions");
-	if (ident)
-		audit(c, "case.versions", c->rt.case_id, "version history");
+	if (ident && audit_or_fail(c, "case.versions", c->rt.case_id, "version history")) {
+		sm_store_free(vs);
+		return;
+	}
 	json_t *arr = json_array();
 	for (size_t k = 0; k < vs->n; k++) {
 		const sm_store_version *v = &vs->v[k];
@@ -984,7 +1059,10 @@ static void do_versions(ctx *c)
 		json_array_append_new(arr, o);
 	}
 	json_t *o = json_object();
-	json_object_set_new(o, "id", json_integer(c->rt.case_id));
+	if (ident)
+		json_object_set_new(o, "id", json_integer(c->rt.case_id));
+	else
+		json_object_set_new(o, "id", json_string(c->rt.case_key));
 	json_object_set_new(o, "versions", arr);
 	sm_store_free(vs);
 	reply(c, 200, o);
@@ -1365,7 +1443,7 @@ static int list_row(void *p, const sm_store_case *sc)
 	json_t *o = json_object();
 	char key[33];
 	sm_reg_case_key(w->secret, sc->case_id, key);
-	json_object_set_new(o, "id", json_integer(sc->case_id));
+	json_object_set_new(o, "id", json_string(key)); /* never the registry id */
 	json_object_set_new(o, "case_key", json_string(key));
 	json_object_set_new(o, "site", json_string(site_code(w->c, sc->site_id, &w->cache)));
 	json_object_set_new(o, "version", json_integer(sc->version));
@@ -1774,14 +1852,20 @@ static void do_users_add(ctx *c)
 	if ((r == SM_ROLE_CLINICIAN || r == SM_ROLE_COORDINATOR) && !site)
 		field_error(c, "/site", "required for a clinician or coordinator");
 	json_t *pw = json_object_get(c->body, "password");
+	char why[300];
 	if (pw && !json_is_null(pw) &&
-	    (!json_is_string(pw) || json_string_length(pw) < PW_MIN || json_string_length(pw) > PW_MAX ||
-	     strlen(json_string_value(pw)) != json_string_length(pw)))
-		field_error(c, "/password", "a password of %d to %d bytes (or leave it out for a one-time password)",
-		            PW_MIN, PW_MAX);
+	    (!json_is_string(pw) || strlen(json_string_value(pw)) != json_string_length(pw)))
+		field_error(c, "/password", "a password as a string (or leave it out for a one-time password)");
+	else if (pw && !json_is_null(pw) &&
+	         sm_store_password_quality(json_string_value(pw), username, NULL, why, sizeof why) != SM_STORE_OK)
+		field_error(c, "/password", "%s (or leave it out for a generated one-time password)", why);
 	json_t *mc = json_object_get(c->body, "must_change_password");
 	if (mc && !json_is_boolean(mc))
 		field_error(c, "/must_change_password", "expected true or false");
+	else if (json_is_false(mc))
+		field_error(c, "/must_change_password",
+		            "cannot be false: a password set by an administrator is always one-time "
+		            "(the user must choose their own at first login)");
 	if (c->errors)
 		return fail_invalid(c, NULL);
 	char otp[32] = "";
@@ -1794,9 +1878,7 @@ static void do_users_add(ctx *c)
 	snprintf(u.display_name, sizeof u.display_name, "%s", display ? display : username);
 	u.role = (sm_store_role)r;
 	u.site_id = s.id;
-	u.must_change_password = mc ? json_is_true(mc) : true;
-	if (*otp)
-		u.must_change_password = true;
+	u.must_change_password = true; /* set by an administrator: always one-time */
 	sm_store_status rc = sm_store_password_hash(password, u.password_hash);
 	int64_t id = 0;
 	if (rc == SM_STORE_OK)
@@ -1809,9 +1891,14 @@ static void do_users_add(ctx *c)
 		sodium_memzero(otp, sizeof otp);
 		return fail_store(c, rc, "user");
 	}
-	char detail[200];
+	char detail[400];
 	snprintf(detail, sizeof detail, "user %s (%s)", u.username, sm_store_role_name(u.role));
 	audit(c, "user.add", 0, detail);
+	/* the administrator knows this user's password until it is changed: an alert */
+	snprintf(detail, sizeof detail, "administrator %s set the password of new user %s (%s, one-time, valid %u h)",
+	         c->user.username, u.username, *otp ? "generated" : "chosen by the administrator",
+	         c->reg->o.otp_ttl / 3600);
+	audit(c, "alert.admin_set_password", 0, detail);
 	sm_store_user got;
 	json_t *o = json_object();
 	if (sm_store_user_get_id(c->st, id, &got) == SM_STORE_OK)
@@ -1851,7 +1938,7 @@ static void do_user_action(ctx *c)
 		char hash[SM_STORE_PWHASH_SIZE];
 		rc = sm_store_password_hash(otp, hash);
 		if (rc == SM_STORE_OK)
-			rc = sm_store_user_set_password_ex(c->st, u.id, hash, true, c->now);
+			rc = sm_store_user_change_password(c->st, u.id, hash, true, c->now, 0, NULL);
 		if (rc == SM_STORE_OK)
 			rc = sm_store_token_delete_user(c->st, u.id, NULL);
 		action = "user.password_reset";
@@ -1860,9 +1947,14 @@ static void do_user_action(ctx *c)
 		sodium_memzero(otp, sizeof otp);
 		return fail_store(c, rc, "user");
 	}
-	char detail[200];
+	char detail[400];
 	snprintf(detail, sizeof detail, "user %s", u.username);
 	audit(c, action, 0, detail);
+	if (*otp) {
+		snprintf(detail, sizeof detail, "administrator %s reset the password of user %s (one-time, valid %u h)",
+		         c->user.username, u.username, c->reg->o.otp_ttl / 3600);
+		audit(c, "alert.admin_set_password", 0, detail);
+	}
 	json_t *o = json_object();
 	if (sm_store_user_get_id(c->st, u.id, &u) == SM_STORE_OK)
 		json_object_set_new(o, "user", user_json(c, &u));
@@ -1968,6 +2060,56 @@ static void do_audit_log(ctx *c)
 	reply(c, 200, o);
 }
 
+/* A researcher names a case by its case key, a clinical user by its id: the
+** key is resolved here (a keyed hash of each id; nothing but ids is read).
+** 0: rt.case_id set; -1 answered 404. */
+static int resolve_case_name(ctx *c)
+{
+	if (c->user.role != SM_ROLE_RESEARCHER) {
+		if (c->rt.case_id == 0) {
+			fail(c, 404, "no such case: a case id is a positive whole number");
+			return -1;
+		}
+		return 0;
+	}
+	if (!c->rt.case_key[0]) {
+		fail(c, 404, "no such case: researchers name a case by its case_key (32 hex digits), never by a registry id");
+		return -1;
+	}
+	c->rt.case_id = 0;
+	char secret[SM_STORE_TOKEN_SIZE], key[33];
+	if (get_secret(c, secret) != 0) {
+		fail(c, 503, "the registry database is unavailable; try again");
+		return -1;
+	}
+	enum { PAGE = 1000 };
+	int64_t *ids = malloc(PAGE * sizeof *ids), after = 0;
+	sm_store_status rc = ids ? SM_STORE_OK : SM_STORE_NOMEM;
+	for (int guard = 0; ids && rc == SM_STORE_OK && !c->rt.case_id && guard < 100000; guard++) {
+		size_t n = 0;
+		rc = sm_store_case_ids(c->st, after, ids, PAGE, &n);
+		for (size_t k = 0; rc == SM_STORE_OK && k < n && !c->rt.case_id; k++) {
+			sm_reg_case_key(secret, ids[k], key);
+			if (sodium_memcmp(key, c->rt.case_key, 32) == 0)
+				c->rt.case_id = ids[k];
+		}
+		if (n < PAGE)
+			break;
+		after = ids[n - 1];
+	}
+	free(ids);
+	sodium_memzero(secret, sizeof secret);
+	if (rc != SM_STORE_OK) {
+		fail_store(c, rc, "case");
+		return -1;
+	}
+	if (!c->rt.case_id) {
+		fail(c, 404, "no such case (case key %s)", c->rt.case_key);
+		return -1;
+	}
+	return 0;
+}
+
 /* ======================================================================
 ** Dispatch
 ** ==================================================================== */
@@ -1998,8 +2140,8 @@ void sm_registry_handle(sm_registry *reg, const sm_api_request *q, sm_api_respon
 		if (c.user.must_change_password && c.rt.id != R_PASSWORD && c.rt.id != R_LOGOUT) {
 			fail_code(&c, 403, "password_change_required",
 			          "change your password first (POST /api/v1/password)");
-		} else if ((c.rt.id == R_CASE || c.rt.id == R_VERSIONS || c.rt.id == R_EVENTS) && c.rt.case_id == 0) {
-			fail(&c, 404, "no such case: a case id is a positive whole number");
+		} else if ((c.rt.id == R_CASE || c.rt.id == R_VERSIONS || c.rt.id == R_EVENTS) && resolve_case_name(&c) != 0) {
+			/* answered */
 		} else {
 			switch (c.rt.id) {
 			case R_LOGOUT: do_logout(&c); break;
@@ -2025,11 +2167,54 @@ void sm_registry_handle(sm_registry *reg, const sm_api_request *q, sm_api_respon
 			default: fail(&c, 404, "no such API resource"); break;
 			}
 		}
+		if (c.authed && r->status == 403)
+			audit_denied(&c, c.rt.case_id, "forbidden (403)");
 	}
+	r->authenticated = c.authed;
 	json_decref(c.body);
 	json_decref(c.errors);
 	sodium_memzero(&c.user, sizeof c.user);
 	sm_store_pool_checkin(reg->pool, c.st);
+}
+
+int sm_registry_hashes(const char *method, const char *path)
+{
+	if (!method || strcmp(method, "POST") != 0 || !sm_registry_owns(path))
+		return 0;
+	route rt;
+	match(path, &rt);
+	return rt.id == R_LOGIN || rt.id == R_PASSWORD || rt.id == R_USERS || rt.id == R_USER_PASSWORD;
+}
+
+int sm_registry_health(sm_registry *reg)
+{
+	if (!reg)
+		return 0;
+	sm_store *st = sm_store_pool_checkout_timed(reg->pool, reg->o.pool_wait_ms < 2000 ? reg->o.pool_wait_ms : 2000);
+	if (!st)
+		return 0;
+	int current = 0, latest = 0;
+	int ok = sm_store_schema_version(st, &current, &latest) == SM_STORE_OK;
+	sm_store_pool_checkin(reg->pool, st);
+	return ok;
+}
+
+int sm_registry_credentials_ok(sm_registry *reg, const sm_api_request *q)
+{
+	char token[SM_STORE_TOKEN_SIZE], hash[SM_STORE_TOKEN_HASH_SIZE];
+	if (!reg || find_token(q, token) != 1)
+		return 0;
+	sm_store_token_hash(token, hash);
+	sodium_memzero(token, sizeof token);
+	sm_store *st = sm_store_pool_checkout_timed(reg->pool, reg->o.pool_wait_ms < 1000 ? reg->o.pool_wait_ms : 1000);
+	if (!st)
+		return 0;
+	sm_store_user user;
+	sm_store_token tok;
+	int ok = sm_store_token_lookup(st, hash, (int64_t)time(NULL), &user, &tok) == SM_STORE_OK;
+	sodium_memzero(&user, sizeof user);
+	sm_store_pool_checkin(reg->pool, st);
+	return ok;
 }
 
 /* ======================================================================

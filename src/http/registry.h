@@ -34,6 +34,11 @@ typedef struct sm_registry_options {
 	unsigned session_max;      /* seconds a session lives at most (default 7 days) */
 	int cookie_secure;         /* add "Secure" to the cookie (behind TLS) */
 	unsigned pool_wait_ms;     /* wait this long for a database handle, then 503 */
+	unsigned otp_ttl;          /* seconds a one-time password (set by an administrator or the
+	                           ** first start) can be used to log in (default 72 h) */
+	unsigned api_token_max;    /* seconds an API token is accepted after it was made, whatever
+	                           ** expiry it was given (default 90 days) */
+	struct sm_throttle *throttle; /* login throttling (src/http/guard.h), or NULL; not owned */
 } sm_registry_options;
 
 /* A registry over `pool` (not owned: close it after sm_registry_free). */
@@ -44,6 +49,14 @@ void sm_registry_free(sm_registry *reg);
 int sm_registry_owns(const char *path);
 /* Answer one request on a registry path; `reg` NULL answers 503. */
 void sm_registry_handle(sm_registry *reg, const sm_api_request *q, sm_api_response *r);
+
+/* true for the requests that may check or hash a password (login, password
+** changes, user creation and resets): the server runs only a few at once. */
+int sm_registry_hashes(const char *method, const char *path);
+/* The database answers a trivial query: 1 yes, 0 no (or `reg` is NULL). */
+int sm_registry_health(sm_registry *reg);
+/* The request carries a valid session or API token (one database lookup). */
+int sm_registry_credentials_ok(sm_registry *reg, const sm_api_request *q);
 
 /* First start: when the registry has no user at all, create site "default"
 ** (if missing) and user "admin" (role admin, every site) with a random

@@ -1,5 +1,5 @@
 /*
-** csv.c: streaming CSV reader and writer (see csv.h for the contract).
+** csv.c: streaming CSV reader and field writer (see csv.h for the contract).
 **
 ** Reader design. One buffer holds the input; a record is always parsed in
 ** place and kept contiguous in it (so its raw bytes can be handed out). When
@@ -14,6 +14,7 @@
 ** bytes (ASCII eight bytes at a time).
 */
 #include "io/csv.h"
+#include "io/utf8.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -144,62 +145,6 @@ static inline bool all_ascii(const unsigned char *s, size_t n)
 			acc |= s[i];
 	}
 	return !(acc & HIGHS);
-}
-
-/* Offset of the first byte of s[0..n) that is not valid UTF-8, or n. */
-static size_t utf8_invalid_at(const unsigned char *s, size_t n)
-{
-	size_t i = 0;
-	while (i < n) {
-		unsigned c, lo = 0x80, hi = 0xBF;
-		size_t need, k;
-#if SM_CSV_SWAR
-		while (n - i >= 8) {
-			uint64_t w;
-			memcpy(&w, s + i, 8);
-			if (w & HIGHS)
-				break;
-			i += 8;
-		}
-		if (i >= n)
-			break;
-#endif
-		c = s[i];
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF) {
-			need = 1;
-		} else if (c == 0xE0) {
-			need = 2;
-			lo = 0xA0;
-		} else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) {
-			need = 2;
-		} else if (c == 0xED) {
-			need = 2;
-			hi = 0x9F; /* no UTF-16 surrogates */
-		} else if (c == 0xF0) {
-			need = 3;
-			lo = 0x90;
-		} else if (c >= 0xF1 && c <= 0xF3) {
-			need = 3;
-		} else if (c == 0xF4) {
-			need = 3;
-			hi = 0x8F; /* nothing above U+10FFFF */
-		} else {
-			return i;
-		}
-		if (n - i - 1 < need)
-			return i;
-		if (s[i + 1] < lo || s[i + 1] > hi)
-			return i;
-		for (k = 2; k <= need; k++)
-			if ((s[i + k] & 0xC0) != 0x80)
-				return i;
-		i += need + 1;
-	}
-	return n;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -992,12 +937,29 @@ static int next_record(sm_csv_reader *r)
 	r->raw_valid = true;
 	/* A record is valid UTF-8 exactly when each of its fields is (the bytes
 	** in between are ASCII); look at fields only when the record is not ASCII. */
+	/* A NUL byte would end the value early for every C string reader
+	** downstream ("80<NUL>5" read as 80): the record is an error naming the field. */
+	if (r->utf8 && memchr(r->buf + r->rec, 0, r->term - r->rec)) {
+		unsigned long long line = r->cur_line;
+		for (i = 0; i < n; i++) {
+			const char *f = r->fields[i].ptr;
+			size_t len = r->fields[i].len;
+			const char *z = len ? memchr(f, 0, len) : NULL;
+			if (z) {
+				line += count_lines((const unsigned char *)f, 0, (size_t)(z - f));
+				set_error(r, SM_CSV_E_UTF8, true, r->cur_row, line, i + 1,
+				          "a NUL byte (0x00) inside the value; remove it (the file is not plain text)");
+				return SM_CSV_ERROR;
+			}
+			line += count_lines((const unsigned char *)f, 0, len);
+		}
+	}
 	if (r->utf8 && !all_ascii(r->buf + r->rec, r->term - r->rec)) {
 		unsigned long long line = r->cur_line;
 		for (i = 0; i < n; i++) {
 			const unsigned char *f = (const unsigned char *)r->fields[i].ptr;
 			size_t len = r->fields[i].len;
-			bad = utf8_invalid_at(f, len);
+			bad = sm_utf8_invalid_at(f, len);
 			if (bad < len) {
 				line += count_lines(f, 0, bad);
 				set_error(r, SM_CSV_E_UTF8, true, r->cur_row, line, i + 1,
@@ -1175,178 +1137,8 @@ const sm_csv_error *sm_csv_reader_error(const sm_csv_reader *r)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Writer                                                                    */
+/* Writer: one field at a time into the caller's buffer                      */
 /* ------------------------------------------------------------------------ */
-
-struct sm_csv_writer {
-	int kind;
-	FILE *fp;
-	int fd;
-	sm_csv_write_fn fn;
-	void *ctx;
-	unsigned char *buf;
-	size_t cap, len;
-	unsigned char delim;
-	bool crlf;
-	unsigned char special[256]; /* 1 for the delimiter, '"', CR, LF */
-	size_t nfield;   /* fields in the current row */
-	bool row_bytes;  /* the current row has written any byte */
-	bool at_start;   /* nothing written at all yet */
-	sm_status status;
-	int err_no;
-};
-
-void sm_csv_writer_options_init(sm_csv_writer_options *o)
-{
-	if (o)
-		memset(o, 0, sizeof *o);
-}
-
-static sm_csv_writer *writer_new(const sm_csv_writer_options *o)
-{
-	sm_csv_writer *w;
-	size_t size = o && o->buffer_size ? o->buffer_size : SM_CSV_DEFAULT_BUFFER;
-	char d = o && o->delimiter ? o->delimiter : ',';
-	if (!delimiter_ok(d)) {
-		errno = EINVAL;
-		return NULL;
-	}
-	if (size < MIN_BUFFER)
-		size = MIN_BUFFER;
-	w = calloc(1, sizeof *w);
-	if (!w) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	w->buf = malloc(size);
-	if (!w->buf) {
-		free(w);
-		errno = ENOMEM;
-		return NULL;
-	}
-	w->cap = size;
-	w->delim = (unsigned char)d;
-	w->special[(unsigned char)d] = w->special['"'] = w->special['\r'] = w->special['\n'] = 1;
-	w->crlf = o && o->crlf;
-	w->at_start = true;
-	w->fd = -1;
-	return w;
-}
-
-sm_csv_writer *sm_csv_writer_open_file(FILE *fp, const sm_csv_writer_options *o)
-{
-	sm_csv_writer *w;
-	if (!fp) {
-		errno = EINVAL;
-		return NULL;
-	}
-	w = writer_new(o);
-	if (w) {
-		w->kind = SRC_FILE;
-		w->fp = fp;
-	}
-	return w;
-}
-
-sm_csv_writer *sm_csv_writer_open_fd(int fd, const sm_csv_writer_options *o)
-{
-	sm_csv_writer *w;
-	if (fd < 0) {
-		errno = EINVAL;
-		return NULL;
-	}
-	w = writer_new(o);
-	if (w) {
-		w->kind = SRC_FD;
-		w->fd = fd;
-	}
-	return w;
-}
-
-sm_csv_writer *sm_csv_writer_open_fn(sm_csv_write_fn fn, void *ctx, const sm_csv_writer_options *o)
-{
-	sm_csv_writer *w;
-	if (!fn) {
-		errno = EINVAL;
-		return NULL;
-	}
-	w = writer_new(o);
-	if (w) {
-		w->kind = SRC_MEM;
-		w->fn = fn;
-		w->ctx = ctx;
-	}
-	return w;
-}
-
-/* Hand bytes to the sink; on failure the writer keeps SM_E_IO. */
-static sm_status sink(sm_csv_writer *w, const unsigned char *p, size_t n)
-{
-	if (w->status != SM_OK)
-		return w->status;
-	switch (w->kind) {
-	case SRC_FD:
-		while (n) {
-			ssize_t k = write(w->fd, p, n);
-			if (k < 0) {
-				if (errno == EINTR)
-					continue;
-				goto fail;
-			}
-			p += k;
-			n -= (size_t)k;
-		}
-		break;
-	case SRC_FILE:
-		if (n && fwrite(p, 1, n, w->fp) != n)
-			goto fail;
-		break;
-	default:
-		errno = 0;
-		if (n && w->fn(w->ctx, p, n) != 0)
-			goto fail;
-		break;
-	}
-	return SM_OK;
-fail:
-	w->err_no = errno ? errno : EIO;
-	w->status = SM_E_IO;
-	return w->status;
-}
-
-static sm_status drain(sm_csv_writer *w)
-{
-	sm_status s = SM_OK;
-	if (w->len) {
-		s = sink(w, w->buf, w->len);
-		w->len = 0;
-	}
-	return s;
-}
-
-static inline sm_status put(sm_csv_writer *w, const void *p, size_t n)
-{
-	if (n <= w->cap - w->len) {
-		memcpy(w->buf + w->len, p, n);
-		w->len += n;
-		return SM_OK;
-	}
-	if (drain(w) != SM_OK)
-		return w->status;
-	if (n >= w->cap)
-		return sink(w, p, n);
-	memcpy(w->buf, p, n);
-	w->len = n;
-	return SM_OK;
-}
-
-static inline sm_status put_byte(sm_csv_writer *w, unsigned char c)
-{
-	if (w->len == w->cap && drain(w) != SM_OK)
-		return w->status;
-	w->buf[w->len++] = c;
-	return SM_OK;
-}
 
 static bool needs_quotes(const unsigned char *s, size_t len, unsigned char d)
 {
@@ -1364,147 +1156,20 @@ bool sm_csv_needs_quotes(const char *s, size_t len, char delimiter)
 	return needs_quotes((const unsigned char *)s, len, (unsigned char)(delimiter ? delimiter : ','));
 }
 
-/* needs_quotes() for the writer: words for long fields, a branch-free table
-** walk for short ones and for the tail. */
-static inline bool writer_needs_quotes(const sm_csv_writer *w, const unsigned char *s, size_t len)
+size_t sm_csv_field_encode(char *dst, const char *s, size_t len, char delimiter)
 {
-	unsigned acc = 0;
-	size_t i = 0;
-	if (len == 0)
-		return false;
-	if (s[0] == ' ' || s[0] == '\t' || s[len - 1] == ' ' || s[len - 1] == '\t')
-		return true;
-	if (len >= 16)
-		return scan_special(s, 0, len, w->delim) < len;
-	for (; i < len; i++)
-		acc |= w->special[s[i]];
-	return acc != 0;
-}
-
-sm_status sm_csv_write_field(sm_csv_writer *w, const char *str, size_t len)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	bool quote;
-	if (!w || (!s && len))
-		return SM_E_ARGUMENT;
-	if (w->status != SM_OK)
-		return w->status;
-	quote = writer_needs_quotes(w, s, len) ||
-	        (w->at_start && len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF);
-	if (!quote && w->cap - w->len > len) { /* the common case: straight into the buffer */
-		unsigned char *o = w->buf + w->len;
-		if (w->nfield++ > 0)
-			*o++ = w->delim;
+	size_t n = 0;
+	if (!sm_csv_needs_quotes(s, len, delimiter)) {
 		if (len)
-			memcpy(o, s, len);
-		w->len = (size_t)(o - w->buf) + len;
-		if (len || w->nfield > 1) {
-			w->row_bytes = true;
-			w->at_start = false;
-		}
-		return SM_OK;
+			memcpy(dst, s, len);
+		return len;
 	}
-	if (w->nfield++ > 0)
-		put_byte(w, w->delim);
-	if (!quote) {
-		if (len)
-			put(w, s, len);
-	} else {
-		const unsigned char *stop = s + len;
-		put_byte(w, '"');
-		while (s < stop) {
-			const unsigned char *q = memchr(s, '"', (size_t)(stop - s));
-			size_t n = q ? (size_t)(q - s) + 1 : (size_t)(stop - s);
-			put(w, s, n);
-			if (q)
-				put_byte(w, '"');
-			s += n;
-		}
-		put_byte(w, '"');
+	dst[n++] = '"';
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '"')
+			dst[n++] = '"';
+		dst[n++] = s[i];
 	}
-	if (len || quote || w->nfield > 1) {
-		w->row_bytes = true;
-		w->at_start = false;
-	}
-	return w->status;
-}
-
-sm_status sm_csv_write_str(sm_csv_writer *w, const char *s)
-{
-	return sm_csv_write_field(w, s ? s : "", s ? strlen(s) : 0);
-}
-
-sm_status sm_csv_write_encoded(sm_csv_writer *w, const char *s, size_t len)
-{
-	if (!w || (!s && len))
-		return SM_E_ARGUMENT;
-	if (w->status != SM_OK)
-		return w->status;
-	if (w->nfield++ > 0)
-		put_byte(w, w->delim);
-	if (len)
-		put(w, s, len);
-	if (len || w->nfield > 1) {
-		w->row_bytes = true;
-		w->at_start = false;
-	}
-	return w->status;
-}
-
-sm_status sm_csv_end_row(sm_csv_writer *w)
-{
-	if (!w)
-		return SM_E_ARGUMENT;
-	if (w->status != SM_OK)
-		return w->status;
-	if (w->nfield == 1 && !w->row_bytes)
-		put(w, "\"\"", 2); /* one empty field, not a blank line */
-	if (w->crlf)
-		put(w, "\r\n", 2);
-	else
-		put_byte(w, '\n');
-	w->nfield = 0;
-	w->row_bytes = false;
-	w->at_start = false;
-	return w->status;
-}
-
-sm_status sm_csv_write_row(sm_csv_writer *w, const sm_csv_field *fields, size_t n)
-{
-	size_t i;
-	if (!w || (!fields && n))
-		return SM_E_ARGUMENT;
-	for (i = 0; i < n; i++)
-		if (sm_csv_write_field(w, fields[i].ptr, fields[i].len) != SM_OK)
-			return w->status;
-	return sm_csv_end_row(w);
-}
-
-sm_status sm_csv_writer_flush(sm_csv_writer *w)
-{
-	if (!w)
-		return SM_E_ARGUMENT;
-	if (drain(w) != SM_OK)
-		return w->status;
-	if (w->kind == SRC_FILE && fflush(w->fp) != 0) {
-		w->err_no = errno ? errno : EIO;
-		w->status = SM_E_IO;
-	}
-	return w->status;
-}
-
-sm_status sm_csv_writer_close(sm_csv_writer *w)
-{
-	sm_status s;
-	if (!w)
-		return SM_OK;
-	s = sm_csv_writer_flush(w);
-	free(w->buf);
-	free(w);
-	return s;
-}
-
-int sm_csv_writer_errno(const sm_csv_writer *w)
-{
-	return w ? w->err_no : 0;
+	dst[n++] = '"';
+	return n;
 }

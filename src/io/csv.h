@@ -1,5 +1,5 @@
 /*
-** csv.h: streaming CSV (RFC 4180) reader and writer for `spinemets batch`.
+** csv.h: the streaming CSV (RFC 4180) reader and the CSV field writer.
 **
 ** Reader
 **   - reads a FILE*, a file descriptor or a memory block through its own
@@ -31,11 +31,9 @@
 **   the next record. Every other error is final: later calls return it again.
 **
 ** Writer
-**   Fields are quoted only when needed (delimiter, quote, CR, LF, a leading or
-**   trailing space or tab), quotes are doubled, output goes through the
-**   writer's own buffer (default 256 KiB) to a file descriptor, a FILE* or a
-**   callback. A row of one empty field is written as "" so that it does not
-**   read back as a blank line.
+**   One field at a time into the caller's buffer (sm_csv_field_encode):
+**   quoted only when needed (delimiter, quote, CR, LF, a leading or trailing
+**   space or tab), quotes doubled. `spinemets batch` writes its output with it.
 **
 ** Nothing here is thread-safe per object; distinct objects are independent.
 */
@@ -75,7 +73,7 @@ typedef enum sm_csv_errcode {
 	SM_CSV_E_AFTER_QUOTE = 3,  /* something other than delimiter/line end after a closing quote */
 	SM_CSV_E_BARE_CR = 4,      /* a CR not followed by LF outside quotes */
 	SM_CSV_E_RAGGED = 5,       /* wrong number of fields (recoverable) */
-	SM_CSV_E_UTF8 = 6,         /* invalid UTF-8 (recoverable) */
+	SM_CSV_E_UTF8 = 6,         /* invalid UTF-8, or a NUL byte in a value (recoverable) */
 	SM_CSV_E_UTF16 = 7,        /* the input starts with a UTF-16 byte order mark */
 	SM_CSV_E_TOO_LONG = 8,     /* a record longer than max_record bytes */
 	SM_CSV_E_IO = 9,           /* read failure */
@@ -152,50 +150,16 @@ const char *sm_csv_strerror(sm_csv_errcode code);
 
 /* ---- Writer ---- */
 
-typedef struct sm_csv_writer_options {
-	size_t buffer_size; /* output buffer in bytes (0 = 256 KiB) */
-	char delimiter;     /* 0 = ',' ; never '"', CR or LF */
-	bool crlf;          /* end rows with CRLF (RFC 4180) instead of LF */
-} sm_csv_writer_options;
-
-/* Zero everything: the zero value is the default. NULL options = defaults. */
-void sm_csv_writer_options_init(sm_csv_writer_options *o);
-
-/* Sink for sm_csv_writer_open_fn(): write all `len` bytes; return 0, or -1
-** on failure (setting errno if it can). */
-typedef int (*sm_csv_write_fn)(void *ctx, const void *data, size_t len);
-
-typedef struct sm_csv_writer sm_csv_writer;
-
-/* The writer never closes the FILE* or the descriptor. NULL on bad
-** arguments (errno EINVAL) or out of memory. */
-sm_csv_writer *sm_csv_writer_open_file(FILE *fp, const sm_csv_writer_options *o);
-sm_csv_writer *sm_csv_writer_open_fd(int fd, const sm_csv_writer_options *o);
-sm_csv_writer *sm_csv_writer_open_fn(sm_csv_write_fn fn, void *ctx, const sm_csv_writer_options *o);
-
-/* Append one field to the current row (the delimiter is added before every
-** field but the first). `len` bytes at `s`; s may be NULL when len is 0. */
-sm_status sm_csv_write_field(sm_csv_writer *w, const char *s, size_t len);
-/* Same, for a NUL-terminated string (NULL = empty field). */
-sm_status sm_csv_write_str(sm_csv_writer *w, const char *s);
-/* Append already-encoded CSV text as the next field(s) of the current row,
-** byte for byte (for example the sm_csv_raw() bytes of an input record). */
-sm_status sm_csv_write_encoded(sm_csv_writer *w, const char *s, size_t len);
-/* Append fields[0..n) as one whole row, line end included. */
-sm_status sm_csv_write_row(sm_csv_writer *w, const sm_csv_field *fields, size_t n);
-/* End the current row (writes the line end). */
-sm_status sm_csv_end_row(sm_csv_writer *w);
-/* Push buffered bytes to the sink (and fflush a FILE*). */
-sm_status sm_csv_writer_flush(sm_csv_writer *w);
-/* Flush, then free. Returns the first error the writer met (SM_E_IO), or
-** SM_OK. A NULL writer is fine. */
-sm_status sm_csv_writer_close(sm_csv_writer *w);
-/* errno of the first write failure (0 if none). */
-int sm_csv_writer_errno(const sm_csv_writer *w);
-
-/* Whether `s` would be quoted by the writer with this delimiter (',' if 0);
-** ignores the one-empty-field and first-field-BOM special cases. */
+/* Whether a field needs quotes with this delimiter (',' if 0): it holds the
+** delimiter, a quote, CR or LF, or starts or ends with a space or tab. */
 bool sm_csv_needs_quotes(const char *s, size_t len, char delimiter);
+
+/* Room a field of `len` bytes may take once encoded. */
+#define SM_CSV_FIELD_MAX(len) (2 * (len) + 2)
+/* Write s[0..len) as one CSV field into dst (room for SM_CSV_FIELD_MAX(len)
+** bytes): quoted only when sm_csv_needs_quotes(), quotes doubled. Returns the
+** bytes written. The caller writes the delimiters and line ends. */
+size_t sm_csv_field_encode(char *dst, const char *s, size_t len, char delimiter);
 
 #ifdef __cplusplus
 }

@@ -58,6 +58,30 @@ static const field f_symptoms[] = {
 	TRI("bladder_bowel_dysfunction", symptoms.neuro[SM_N_BLADDER_BOWEL]),
 	NUM("deficit_days", symptoms.deficit_days, 0, 36500),
 	TRI("fever", symptoms.fever),
+	/* REFERENCE §15.1 cauda equina */
+	TRI("saddle_sensory_change", symptoms.saddle_sensory_change),
+	TRI("urinary_retention", symptoms.urinary_retention),
+	TRI("sexual_dysfunction", symptoms.sexual_dysfunction),
+	TRI("bilateral_radicular_pain", symptoms.bilateral_radicular_pain),
+	/* §15.2 children */
+	TRI("refuses_to_walk", symptoms.refuses_to_walk),
+	TRI("new_limp", symptoms.new_limp),
+	TRI("motor_regression", symptoms.motor_regression),
+	TRI("painful_scoliosis_or_torticollis", symptoms.painful_scoliosis_or_torticollis),
+	TRI("new_wetting_or_soiling", symptoms.new_wetting_or_soiling),
+	TRI("constipation_with_overflow", symptoms.constipation_with_overflow),
+	TRI("reduced_anal_sensation", symptoms.reduced_anal_sensation),
+	TRI("pain_persistent", symptoms.pain_persistent),
+	TRI("pain_analgesia_resistant", symptoms.pain_analgesia_resistant),
+	TRI("stridor_or_orthopnoea", symptoms.stridor_or_orthopnoea),
+	/* §15.4 red flags, §15.7 features, §15.15 */
+	TRI("no_improvement_4_6_weeks", symptoms.no_improvement_4_6_weeks),
+	TRI("weight_loss", symptoms.weight_loss),
+	TRI("night_sweats", symptoms.night_sweats),
+	TRI("lymphadenopathy", symptoms.lymphadenopathy),
+	TRI("constipation", symptoms.constipation),
+	TRI("polyuria", symptoms.polyuria),
+	TRI("vomiting", symptoms.vomiting),
 };
 static const field f_neurology[] = {
 	VOC("frankel", neurology.frankel, SM_VOCAB_FRANKEL),
@@ -67,6 +91,18 @@ static const field f_neurology[] = {
 	TRI("myelopathy", neurology.myelopathy),
 	TRI("radiculopathy", neurology.radiculopathy),
 	TRI("deteriorating", neurology.deteriorating),
+	/* REFERENCE §15.1, §15.2, §15.4, §15.19 */
+	TRI("sensory_level", neurology.sensory_level),
+	TRI("umn_signs", neurology.umn_signs),
+	TRI("deficit_longstanding", neurology.deficit_longstanding),
+	TRI("areflexia", neurology.areflexia),
+	TRI("ascending_weakness", neurology.ascending_weakness),
+	TRI("bulbar_or_breathing_difficulty", neurology.bulbar_or_breathing_difficulty),
+	TRI("reduced_consciousness", neurology.reduced_consciousness),
+	TRI("sudden_unilateral_weakness_face_speech_vision", neurology.sudden_unilateral_weakness_face_speech_vision),
+	TRI("reduced_leg_reflexes", neurology.reduced_leg_reflexes),
+	INT("root_weakness_mrc", neurology.root_weakness_mrc, 0, 5, 1),
+	NUM("hours_since_last_walked", neurology.hours_since_last_walked, 0, 1e6),
 };
 static const field f_performance[] = {
 	INT("kps", performance.kps, 0, 100, 10),
@@ -91,10 +127,36 @@ static const field f_labs[] = {
 	NUM("platelets_per_ul", systemic.platelets_per_ul, 0, 5000000),
 	NUM("calcium_mg_dl", systemic.calcium_mg_dl, 0, 30),
 	NUM("bilirubin_mg_dl", systemic.bilirubin_mg_dl, 0, 100),
+	NUM("esr_mm_h", systemic.esr_mm_h, 0, 200),
+	NUM("inr", systemic.inr, 0.5, 20),
+	NUM("adjusted_calcium_mmol_l", systemic.adjusted_calcium_mmol_l, 0.5, 6),
 };
 static const field f_imaging[] = {
 	TRI("mri_contraindicated", imaging.mri_contraindicated),
 	TRI("mri_done", imaging.mri_done),
+	TRI("paraspinal_or_dumbbell_mass", imaging.paraspinal_or_dumbbell_mass),
+	TRI("conus_or_cauda_compression", imaging.conus_or_cauda_compression),
+	TRI("mediastinal_mass", imaging.mediastinal_mass),
+	TRI("chondroid_or_osteoid_matrix", imaging.chondroid_or_osteoid_matrix),
+};
+static const field f_history[] = { /* REFERENCE §15.1, §15.4, §15.8, §15.10 */
+	TRI("pregnant", history.pregnant),
+	TRI("anticoagulant_or_antiplatelet", history.anticoagulant_or_antiplatelet),
+	TRI("recent_neuraxial_procedure", history.recent_neuraxial_procedure),
+	TRI("immunosuppression", history.immunosuppression),
+	TRI("long_term_steroids", history.long_term_steroids),
+	TRI("osteoporosis", history.osteoporosis),
+	TRI("injecting_drug_use", history.injecting_drug_use),
+};
+static const field f_infection[] = { /* REFERENCE §15.8 */
+	TRI("bacteraemia_or_endocarditis", infection.bacteraemia_or_endocarditis),
+	TRI("abscess", infection.abscess),
+	TRI("gibbus", infection.gibbus),
+	TRI("tb_history_or_contact", infection.tb_history_or_contact),
+	TRI("tb_endemic_region", infection.tb_endemic_region),
+	TRI("recent_spinal_procedure", infection.recent_spinal_procedure),
+	TRI("sepsis", infection.sepsis),
+	VOC("blood_culture", infection.blood_culture, SM_VOCAB_CULTURE),
 };
 static const field f_setting[] = {
 	TRI("mri_available", setting.mri_available),
@@ -114,7 +176,7 @@ typedef struct parser {
 
 static void error(parser *p, const char *path, const char *fmt, const char *a1, const char *a2)
 {
-	char msg[1024];
+	char msg[2304];
 	snprintf(msg, sizeof msg, fmt, a1 ? a1 : "", a2 ? a2 : "");
 	if (json_array_size(p->errors) >= 64)
 		return;
@@ -180,7 +242,7 @@ static void read_section(parser *p, const json_t *obj, const char *path, const f
 			if (strcmp(fs[k].key, key) == 0)
 				f = &fs[k];
 		if (!f) {
-			char keys[1024];
+			char keys[2048];
 			allowed_keys(keys, sizeof keys, fs, nf);
 			error(p, fp, "unknown key; allowed keys here: %s", keys, NULL);
 			continue;
@@ -464,7 +526,7 @@ static void read_events(parser *p, const json_t *arr, const char *path)
 }
 
 static const char *const top_keys =
-	"schema, patient, cancer, symptoms, neurology, performance, systemic, imaging, lesions, events, setting";
+	"schema, patient, cancer, symptoms, neurology, performance, systemic, imaging, history, infection, lesions, events, setting";
 
 json_t *sm_json_read_case(const char *text, size_t len, sm_case *c)
 {
@@ -512,6 +574,10 @@ json_t *sm_json_read_case(const char *text, size_t len, sm_case *c)
 			read_section(&p, v, fp, f_systemic, NF(f_systemic), systemic_sub);
 		} else if (strcmp(key, "imaging") == 0) {
 			read_section(&p, v, fp, f_imaging, NF(f_imaging), NULL);
+		} else if (strcmp(key, "history") == 0) {
+			read_section(&p, v, fp, f_history, NF(f_history), NULL);
+		} else if (strcmp(key, "infection") == 0) {
+			read_section(&p, v, fp, f_infection, NF(f_infection), NULL);
 		} else if (strcmp(key, "setting") == 0) {
 			read_section(&p, v, fp, f_setting, NF(f_setting), NULL);
 		} else if (strcmp(key, "events") == 0) {
@@ -648,6 +714,8 @@ static void jw_reasons(sm_jw *w, const sm_reason *r, size_t n)
 		sm_jw_kstr(w, "rule", r[k].rule->id);
 		sm_jw_kstr(w, "text", r[k].text);
 		sm_jw_kstr(w, "source", r[k].rule->section);
+		sm_jw_kstr(w, "framework", r[k].rule->framework);
+		sm_jw_kstr(w, "age_scope", sm_age_scope_name(r[k].rule->scope));
 		sm_jw_obj_end(w);
 	}
 	sm_jw_arr_end(w);
@@ -734,6 +802,12 @@ void sm_jw_assessment(sm_jw *w, const sm_case *c, const sm_assessment *a)
 	sm_jw_key(w, "reasons");
 	jw_reasons(w, a->triage_reasons, a->ntriage_reasons);
 	sm_jw_kbool(w, "complete", a->triage_complete);
+	if (a->dex_rule)
+		sm_jw_kstr(w, "dexamethasone_rule", a->dex_rule->id);
+	else
+		sm_jw_knull(w, "dexamethasone_rule");
+	jw_keyed(w, "mimics", "mimic_reasons", a->mimics, a->nmimics);
+	sm_jw_kbool(w, "adolescent", a->adolescent);
 	sm_jw_obj_end(w);
 
 	sm_jw_key(w, "lesions");
@@ -794,6 +868,13 @@ void sm_jw_assessment(sm_jw *w, const sm_case *c, const sm_assessment *a)
 	}
 	sm_jw_obj_end(w);
 	jw_keyed(w, "options", "reasons", a->options, a->noptions);
+	/* the framework that put each option there (its first reason's rule) */
+	sm_jw_key(w, "option_frameworks");
+	sm_jw_obj(w);
+	for (size_t k = 0; k < a->noptions; k++)
+		if (a->options[k].key && a->options[k].nreasons)
+			sm_jw_kstr(w, a->options[k].key, a->options[k].reasons[0].rule->framework);
+	sm_jw_obj_end(w);
 	sm_jw_key(w, "referrals");
 	jw_str_list(w, a->referrals, a->nreferrals);
 	sm_jw_obj_end(w);
@@ -801,6 +882,8 @@ void sm_jw_assessment(sm_jw *w, const sm_case *c, const sm_assessment *a)
 	sm_jw_key(w, "surgery");
 	sm_jw_obj(w);
 	sm_jw_kbool(w, "patchell_eligible", a->patchell_eligible);
+	sm_jw_kstr(w, "eligibility", a->patchell_eligibility == SM_YES ? "eligible" : a->patchell_eligibility == SM_NO ? "not_eligible" : "unknown");
+	sm_jw_kbool(w, "conflict", a->patchell_conflict);
 	sm_jw_key(w, "reasons");
 	sm_jw_arr(w);
 	int failed = 0, open = 0;

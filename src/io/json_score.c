@@ -207,14 +207,6 @@ static void jw_malformed(sm_jw *w, const sm_instrument *inst, const json_error_t
 	sm_jw_obj_end(w);
 }
 
-json_t *sm_json_result(const sm_result *r)
-{
-	sm_jw w;
-	sm_jw_init(&w, 0);
-	sm_jw_result(&w, r);
-	return sm_jw_to_json(&w);
-}
-
 int sm_score_json_text(sm_jw *w, const sm_instrument *inst, const char *text, size_t len,
                        sm_result_status *status_out)
 {

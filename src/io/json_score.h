@@ -14,10 +14,6 @@ void sm_json_read_items(sm_input *in, const json_t *obj);
 /* Write the result (contract 1 of ARCHITECTURE.md) as one JSON object. */
 void sm_jw_result(sm_jw *w, const sm_result *r);
 
-/* The result as a JSON object (new reference; the caller json_decref()s it):
-** what sm_jw_result() writes, parsed. NULL only when out of memory. */
-json_t *sm_json_result(const sm_result *r);
-
 /* Parse `len` bytes of JSON text, score it with `inst` and write the result
 ** to `w`. Malformed JSON gives status "invalid" with an error carrying "line"
 ** and "column", and returns 1 (else 0). `status_out` (may be NULL) gets the

@@ -2,8 +2,10 @@
 ** jw.c: the streaming JSON writer (see jw.h).
 */
 #include "io/jw.h"
+#include "io/utf8.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,15 +133,14 @@ void sm_jw_arr(sm_jw *w) { open_(w, '['); }
 void sm_jw_arr_end(sm_jw *w) { close_(w, ']'); }
 
 /* A JSON string. Bytes that are not UTF-8 become U+FFFD (jansson would
-** refuse the whole document; our strings come from the core's tables and
-** from parsed JSON, so this only guards against a bug). */
-static void string(sm_jw *w, const char *s, size_t n)
+** refuse the whole document; the JSON writer's strings come from the core's
+** tables and from parsed JSON, so there this only guards against a bug). */
+size_t sm_json_escape(char *dst, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	if (!room(w, n + 2)) /* the common case in one step; escapes grow it as needed */
-		return;
-	w->p[w->len++] = '"';
+	char *d = dst;
 	size_t i = 0;
+	*d++ = '"';
 	while (i < n) {
 		/* runs of plain bytes are copied at once */
 		size_t j = i;
@@ -150,63 +151,56 @@ static void string(sm_jw *w, const char *s, size_t n)
 			j++;
 		}
 		if (j > i) {
-			put(w, s + i, j - i);
+			memcpy(d, s + i, j - i);
+			d += j - i;
 			i = j;
 			if (i == n)
 				break;
 		}
 		unsigned char c = (unsigned char)s[i];
 		if (c >= 0x80) {
-			size_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-			bool ok = len && i + len <= n;
-			unsigned long cp = 0;
-			if (ok) {
-				cp = c & (len == 2 ? 0x1Fu : len == 3 ? 0x0Fu : 0x07u);
-				for (size_t k = 1; k < len; k++) {
-					unsigned char d = (unsigned char)s[i + k];
-					if ((d & 0xC0) != 0x80) {
-						ok = false;
-						break;
-					}
-					cp = (cp << 6) | (d & 0x3Fu);
-				}
-			}
-			/* overlong forms, surrogates and code points beyond U+10FFFF are not UTF-8 */
-			if (ok && ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-			           (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF))
-				ok = false;
-			if (ok) {
-				put(w, s + i, len);
+			size_t len = sm_utf8_seq((const unsigned char *)s + i, n - i);
+			if (len) {
+				memcpy(d, s + i, len);
+				d += len;
 				i += len;
 			} else {
-				put(w, "\xEF\xBF\xBD", 3);
+				memcpy(d, "\xEF\xBF\xBD", 3);
+				d += 3;
 				i++;
 			}
 			continue;
 		}
-		char esc[6];
-		size_t elen = 2;
-		esc[0] = '\\';
+		*d++ = '\\';
 		switch (c) {
-		case '"': esc[1] = '"'; break;
-		case '\\': esc[1] = '\\'; break;
-		case '\b': esc[1] = 'b'; break;
-		case '\f': esc[1] = 'f'; break;
-		case '\n': esc[1] = 'n'; break;
-		case '\r': esc[1] = 'r'; break;
-		case '\t': esc[1] = 't'; break;
+		case '"': *d++ = '"'; break;
+		case '\\': *d++ = '\\'; break;
+		case '\b': *d++ = 'b'; break;
+		case '\f': *d++ = 'f'; break;
+		case '\n': *d++ = 'n'; break;
+		case '\r': *d++ = 'r'; break;
+		case '\t': *d++ = 't'; break;
 		default:
-			esc[1] = 'u';
-			esc[2] = '0';
-			esc[3] = '0';
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 15];
-			elen = 6;
+			*d++ = 'u';
+			*d++ = '0';
+			*d++ = '0';
+			*d++ = hex[c >> 4];
+			*d++ = hex[c & 15];
 		}
-		put(w, esc, elen);
 		i++;
 	}
-	putc1(w, '"');
+	*d++ = '"';
+	return (size_t)(d - dst);
+}
+
+static void string(sm_jw *w, const char *s, size_t n)
+{
+	if (n > (SIZE_MAX - 2) / 6) {
+		w->oom = true;
+		return;
+	}
+	if (room(w, SM_JSON_ESCAPE_MAX(n)))
+		w->len += sm_json_escape(w->p + w->len, s, n);
 }
 
 void sm_jw_key(sm_jw *w, const char *key)

@@ -55,6 +55,14 @@ void sm_jw_real(sm_jw *w, double v);       /* NaN and infinities write null */
 void sm_jw_bool(sm_jw *w, bool v);
 void sm_jw_null(sm_jw *w);
 
+/* The one JSON string escaper of the program (the writer's, also used by
+** `spinemets batch` and `spinemets validate`): s[0..n) as a JSON string with
+** its quotes into dst, which has room for SM_JSON_ESCAPE_MAX(n) bytes;
+** returns the bytes written. Escapes as jansson does (see above); bytes that
+** are not UTF-8 (io/utf8.h) become U+FFFD. */
+#define SM_JSON_ESCAPE_MAX(n) (6 * (n) + 2)
+size_t sm_json_escape(char *dst, const char *s, size_t n);
+
 /* "key": value in one call, for the common members. */
 void sm_jw_kstr(sm_jw *w, const char *key, const char *s);
 void sm_jw_kint(sm_jw *w, const char *key, long long v);

@@ -8,10 +8,14 @@
 */
 #include "store/store_internal.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define BUSY_TIMEOUT_MS 15000
 
@@ -213,6 +217,20 @@ static sm_store_status l_open(const char *target, void **out, char *err, size_t 
 	if (!l) {
 		smx_errf(err, errsz, "out of memory");
 		return SM_STORE_NOMEM;
+	}
+	/* A new registry file is made 0600 whatever the umask: it holds patient
+	** identifiers. SQLite gives the -wal and -shm files the database file's
+	** mode, so they are 0600 too. An existing file keeps its mode. */
+	if (strcmp(target, ":memory:") != 0 && strncmp(target, "file:", 5) != 0) {
+		int fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, S_IRUSR | S_IWUSR);
+		if (fd >= 0) {
+			(void)fchmod(fd, S_IRUSR | S_IWUSR); /* not narrowed further by the umask */
+			close(fd);
+		} else if (errno != EEXIST) {
+			smx_errf(err, errsz, "sqlite: cannot create '%s': %s", target, strerror(errno));
+			free(l);
+			return SM_STORE_BACKEND;
+		}
 	}
 	int rc = sqlite3_open_v2(target, &l->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (rc != SQLITE_OK) {

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <jansson.h>
+#include <pwquality.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdarg.h>
@@ -412,6 +413,7 @@ enum {
 	S_MIG_EXISTS, S_MIG_MAX, S_MIG_INSERT,
 	S_SITE_ADD, S_SITE_GET, S_SITE_GET_ID, S_SITE_LIST,
 	S_USER_ADD, S_USER_GET, S_USER_GET_ID, S_USER_SET_PW, S_USER_SET_ACTIVE, S_USER_LIST,
+	S_USER_REHASH, S_TOKEN_DELETE_OTHER_SESSIONS, S_USER_CASE_CLASH, S_CASE_IDS,
 	S_TOKEN_ADD, S_TOKEN_LOOKUP, S_TOKEN_DELETE, S_TOKEN_DELETE_EXPIRED, S_TOKEN_DELETE_USER,
 	S_TOKEN_TOUCH, S_SECRET_ADD, S_SECRET_GET,
 	S_CASE_INSERT, S_CASE_LOCK, S_CASE_BUMP, S_CASE_EXISTS, S_VERSION_INSERT, S_IDENT_INSERT,
@@ -422,9 +424,9 @@ enum {
 };
 
 #define USER_COLS "id, username, display_name, role, COALESCE(site_id, 0), active, password_hash, " \
-                  "created_at, updated_at, must_change_password"
+                  "created_at, updated_at, must_change_password, password_set_at"
 #define USER_COLS_U "u.id, u.username, u.display_name, u.role, COALESCE(u.site_id, 0), u.active, " \
-                    "u.password_hash, u.created_at, u.updated_at, u.must_change_password"
+                    "u.password_hash, u.created_at, u.updated_at, u.must_change_password, u.password_set_at"
 /* The latest identifiers of case c (joined as i). */
 #define LATEST_IDENT "LEFT JOIN case_identifiers i ON i.case_id = c.id AND i.version = " \
                      "(SELECT MAX(i2.version) FROM case_identifiers i2 WHERE i2.case_id = c.id) "
@@ -448,12 +450,20 @@ static const struct {
 	[S_SITE_LIST] = {"SELECT id, code, name, created_at FROM sites ORDER BY code", NULL},
 
 	[S_USER_ADD] = {"INSERT INTO users (username, display_name, role, site_id, password_hash, active, "
-	                "created_at, updated_at, must_change_password) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?) "
-	                "RETURNING id", NULL},
-	[S_USER_GET] = {"SELECT " USER_COLS " FROM users WHERE username = ?", NULL},
+	                "created_at, updated_at, must_change_password, password_set_at) "
+	                "VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?) RETURNING id", NULL},
+	/* usernames are one per spelling without regard to ASCII letter case
+	** (migration 5: UNIQUE index on lower(username)) */
+	[S_USER_GET] = {"SELECT " USER_COLS " FROM users WHERE lower(username) = lower(?)", NULL},
 	[S_USER_GET_ID] = {"SELECT " USER_COLS " FROM users WHERE id = ?", NULL},
-	[S_USER_SET_PW] = {"UPDATE users SET password_hash = ?, must_change_password = ?, updated_at = ? "
-	                   "WHERE id = ? RETURNING id", NULL},
+	[S_USER_SET_PW] = {"UPDATE users SET password_hash = ?, must_change_password = ?, updated_at = ?, "
+	                   "password_set_at = ? WHERE id = ? RETURNING id", NULL},
+	[S_CASE_IDS] = {"SELECT id FROM cases WHERE id > ? ORDER BY id LIMIT ?", NULL},
+	[S_USER_REHASH] = {"UPDATE users SET password_hash = ? WHERE id = ? RETURNING id", NULL},
+	[S_TOKEN_DELETE_OTHER_SESSIONS] = {"DELETE FROM tokens WHERE user_id = ? AND kind = 'session' AND id <> ? "
+	                                   "RETURNING id", NULL},
+	[S_USER_CASE_CLASH] = {"SELECT a.username, b.username FROM users a JOIN users b "
+	                       "ON lower(a.username) = lower(b.username) AND a.id < b.id ORDER BY a.id LIMIT 1", NULL},
 	[S_USER_SET_ACTIVE] = {"UPDATE users SET active = ?, updated_at = ? WHERE id = ? RETURNING id", NULL},
 	[S_USER_LIST] = {"SELECT " USER_COLS " FROM users WHERE (CAST(? AS BIGINT) = 0 OR site_id = ?) "
 	                 "ORDER BY username", NULL},
@@ -767,6 +777,17 @@ static const migration MIGRATIONS[] = {
 	 " name TEXT PRIMARY KEY,"
 	 " value TEXT NOT NULL,"
 	 " created_at BIGINT NOT NULL);"},
+
+	/* Before it runs, migrate_locked refuses (with both names) a registry whose
+	** usernames collide without regard to letter case. */
+	{5, "usernames unique without regard to case; when a password was set",
+	 "ALTER TABLE users ADD COLUMN password_set_at INTEGER NOT NULL DEFAULT 0;"
+	 "UPDATE users SET password_set_at = updated_at;"
+	 "CREATE UNIQUE INDEX users_username_nocase ON users (lower(username));",
+
+	 "ALTER TABLE users ADD COLUMN password_set_at BIGINT NOT NULL DEFAULT 0;"
+	 "UPDATE users SET password_set_at = updated_at;"
+	 "CREATE UNIQUE INDEX users_username_nocase ON users (lower(username));"},
 };
 #define NMIGRATIONS ((int)(sizeof MIGRATIONS / sizeof MIGRATIONS[0]))
 
@@ -840,6 +861,19 @@ static sm_store_status migrate_locked(sm_store *st, int *applied)
 		if (rc == SM_STORE_OK && cur != m->version - 1)
 			rc = fail(st, SM_STORE_INVALID, "schema version %d: migration %d cannot run", cur,
 			          m->version);
+		if (rc == SM_STORE_OK && m->version == 5) {
+			/* usernames that differ only in case cannot both stay: say which */
+			smx_rows cr = {0};
+			rc = q(st, S_USER_CASE_CLASH, NULL, 0, &cr);
+			if (rc == SM_STORE_OK && cr.nrows)
+				rc = fail(st, SM_STORE_INVALID,
+				          "migration 5 (%s): the usernames '%s' and '%s' differ only in letter case, "
+				          "and usernames are now one per spelling: rename one of them in the "
+				          "database (UPDATE users SET username = 'NEW' WHERE username = 'OLD'), "
+				          "then start again; nothing was changed",
+				          m->name, cell_str(&cr, 0, 0), cell_str(&cr, 0, 1));
+			smx_rows_free(&cr);
+		}
 		if (rc == SM_STORE_OK) {
 			rc = st->be->exec(st->ctx, st->be->dialect == SMX_PG ? m->pg : m->sqlite, st->err,
 			                  sizeof st->err);
@@ -1065,6 +1099,7 @@ static void fill_user(const smx_rows *r, size_t row, size_t c0, sm_store_user *u
 	u->created_at = cell_i64(r, row, c0 + 7);
 	u->updated_at = cell_i64(r, row, c0 + 8);
 	u->must_change_password = cell_i64(r, row, c0 + 9) != 0;
+	u->password_set_at = cell_i64(r, row, c0 + 10);
 }
 
 static sm_store_status check_pwhash(sm_store *st, const char *h)
@@ -1091,11 +1126,11 @@ sm_store_status sm_store_user_add(sm_store *st, const sm_store_user *u, int64_t 
 		return rc;
 	smx_param p[] = {PT(u->username), PT(u->display_name), PT(sm_store_role_name(u->role)),
 	                 PID(u->site_id), PT(u->password_hash), PI(now), PI(now),
-	                 PI(u->must_change_password ? 1 : 0)};
+	                 PI(u->must_change_password ? 1 : 0), PI(now)};
 	smx_rows r = {0};
 	rc = q(st, S_USER_ADD, p, NP(p), &r);
 	if (rc == SM_STORE_EXISTS)
-		fail(st, rc, "username already in use");
+		fail(st, rc, "username already in use (usernames are compared without regard to letter case)");
 	else if (rc == SM_STORE_INVALID)
 		fail(st, rc, "no such site");
 	if (rc == SM_STORE_OK && id)
@@ -1142,9 +1177,57 @@ sm_store_status sm_store_user_set_password_ex(sm_store *st, int64_t id, const ch
 	sm_store_status rc = check_pwhash(st, password_hash);
 	if (rc != SM_STORE_OK)
 		return rc;
-	smx_param p[] = {PT(password_hash), PI(must_change ? 1 : 0), PI(now), PI(id)};
+	smx_param p[] = {PT(password_hash), PI(must_change ? 1 : 0), PI(now), PI(now), PI(id)};
 	smx_rows r = {0};
 	rc = q(st, S_USER_SET_PW, p, NP(p), &r);
+	if (rc == SM_STORE_OK && r.nrows == 0)
+		rc = fail(st, SM_STORE_NOT_FOUND, "no such user");
+	smx_rows_free(&r);
+	return rc;
+}
+
+sm_store_status sm_store_user_change_password(sm_store *st, int64_t id, const char *password_hash,
+                                              bool must_change, int64_t now, int64_t keep_token_id,
+                                              size_t *revoked)
+{
+	st->err[0] = 0;
+	if (revoked)
+		*revoked = 0;
+	sm_store_status rc = check_pwhash(st, password_hash);
+	if (rc != SM_STORE_OK)
+		return rc;
+	rc = begin(st, true);
+	if (rc != SM_STORE_OK)
+		return rc;
+	smx_param p[] = {PT(password_hash), PI(must_change ? 1 : 0), PI(now), PI(now), PI(id)};
+	smx_rows r = {0};
+	rc = q(st, S_USER_SET_PW, p, NP(p), &r);
+	if (rc == SM_STORE_OK && r.nrows == 0)
+		rc = fail(st, SM_STORE_NOT_FOUND, "no such user");
+	smx_rows_free(&r);
+	if (rc == SM_STORE_OK) {
+		smx_param t[] = {PI(id), PI(keep_token_id)};
+		rc = q(st, S_TOKEN_DELETE_OTHER_SESSIONS, t, NP(t), &r);
+		if (rc == SM_STORE_OK && revoked)
+			*revoked = r.nrows;
+		smx_rows_free(&r);
+	}
+	if (rc != SM_STORE_OK) {
+		rollback(st);
+		return rc;
+	}
+	return commit(st);
+}
+
+sm_store_status sm_store_user_rehash(sm_store *st, int64_t id, const char *password_hash)
+{
+	st->err[0] = 0;
+	sm_store_status rc = check_pwhash(st, password_hash);
+	if (rc != SM_STORE_OK)
+		return rc;
+	smx_param p[] = {PT(password_hash), PI(id)};
+	smx_rows r = {0};
+	rc = q(st, S_USER_REHASH, p, NP(p), &r);
 	if (rc == SM_STORE_OK && r.nrows == 0)
 		rc = fail(st, SM_STORE_NOT_FOUND, "no such user");
 	smx_rows_free(&r);
@@ -1233,6 +1316,71 @@ sm_store_status sm_store_password_hash(const char *password, char out[SM_STORE_P
 	if (rc != 0)
 		return SM_STORE_NOMEM; /* the only documented failure: memory */
 	return SM_STORE_OK;
+}
+
+sm_store_status sm_store_password_quality(const char *password, const char *username, const char *old,
+                                          char *why, size_t whysz)
+{
+	size_t n = password ? strlen(password) : 0, chars = 0;
+	for (size_t k = 0; k < n; k++)
+		chars += ((unsigned char)password[k] & 0xC0) != 0x80;
+	if (chars < SM_STORE_PASSWORD_MIN || n > 1024) {
+		smx_errf(why, whysz, "a password of at least %d characters (and at most 1024 bytes)",
+		         SM_STORE_PASSWORD_MIN);
+		return SM_STORE_INVALID;
+	}
+	if (!utf8_valid((const unsigned char *)password, n)) {
+		smx_errf(why, whysz, "the password is not valid UTF-8");
+		return SM_STORE_INVALID;
+	}
+	pwquality_settings_t *pq = pwquality_default_settings();
+	if (!pq) {
+		smx_errf(why, whysz, "out of memory");
+		return SM_STORE_NOMEM;
+	}
+	/* libpwquality counts bytes, and credits nothing (credits 0): length is checked above */
+	pwquality_set_int_value(pq, PWQ_SETTING_MIN_LENGTH, 6);
+	pwquality_set_int_value(pq, PWQ_SETTING_DIG_CREDIT, 0);
+	pwquality_set_int_value(pq, PWQ_SETTING_UP_CREDIT, 0);
+	pwquality_set_int_value(pq, PWQ_SETTING_LOW_CREDIT, 0);
+	pwquality_set_int_value(pq, PWQ_SETTING_OTH_CREDIT, 0);
+	pwquality_set_int_value(pq, PWQ_SETTING_MAX_REPEAT, 3);
+	pwquality_set_int_value(pq, PWQ_SETTING_DICT_CHECK, 1);
+	pwquality_set_int_value(pq, PWQ_SETTING_USER_CHECK, 1);
+	pwquality_set_int_value(pq, PWQ_SETTING_USER_SUBSTR, 4);
+	pwquality_set_int_value(pq, PWQ_SETTING_DIFF_OK, 5);
+	void *aux = NULL;
+	int rc = pwquality_check(pq, password, old && *old ? old : NULL, username && *username ? username : NULL,
+	                         &aux);
+	if (rc >= 0) {
+		/* cracklib passes a dictionary word with digits or signs around it
+		** ("password1234"): check the letters alone too */
+		char core[1025];
+		size_t m = 0;
+		for (size_t k = 0; k < n && m < sizeof core - 1; k++) {
+			char ch = password[k];
+			if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z'))
+				core[m++] = (char)(ch | 0x20);
+		}
+		core[m] = '\0';
+		if (m >= 4 && m < n) {
+			pwquality_set_int_value(pq, PWQ_SETTING_MIN_LENGTH, 4);
+			pwquality_set_int_value(pq, PWQ_SETTING_USER_CHECK, 0);
+			pwquality_set_int_value(pq, PWQ_SETTING_MAX_REPEAT, 0);
+			aux = NULL;
+			int rc2 = pwquality_check(pq, core, NULL, NULL, &aux);
+			if (rc2 == PWQ_ERROR_CRACKLIB_CHECK)
+				rc = rc2;
+		}
+		sodium_memzero(core, sizeof core);
+	}
+	pwquality_free_settings(pq);
+	if (rc >= 0)
+		return SM_STORE_OK;
+	char buf[PWQ_MAX_ERROR_MESSAGE_LEN];
+	const char *msg = pwquality_strerror(buf, sizeof buf, rc, aux);
+	smx_errf(why, whysz, "the password is too easy to guess: %s", msg ? msg : "rejected");
+	return SM_STORE_INVALID;
 }
 
 bool sm_store_password_verify(const char *hash, const char *password)
@@ -2004,6 +2152,24 @@ sm_store_status sm_store_case_each(sm_store *st, const sm_store_actor *who, int6
 		if (n < PAGE)
 			return SM_STORE_OK;
 	}
+}
+
+sm_store_status sm_store_case_ids(sm_store *st, int64_t after, int64_t *ids, size_t cap, size_t *n)
+{
+	st->err[0] = 0;
+	*n = 0;
+	if (!ids || cap == 0 || cap > 100000)
+		return fail(st, SM_STORE_INVALID, "case ids: 1 to 100000 at a time");
+	smx_param p[] = {PI(after), PI(cap)};
+	smx_rows r = {0};
+	sm_store_status rc = q(st, S_CASE_IDS, p, NP(p), &r);
+	if (rc == SM_STORE_OK) {
+		for (size_t k = 0; k < r.nrows && k < cap; k++)
+			ids[k] = cell_i64(&r, k, 0);
+		*n = r.nrows < cap ? r.nrows : cap;
+	}
+	smx_rows_free(&r);
+	return rc;
 }
 
 /* ======================================================================

@@ -140,6 +140,16 @@ void sm_store_pool_close(sm_store_pool *p);
 /* argon2id via libsodium crypto_pwhash_str (9 MiB, 4 passes: an OWASP minimum
 ** configuration; one hash at a time). The password is 1..1024 bytes. */
 sm_store_status sm_store_password_hash(const char *password, char out[SM_STORE_PWHASH_SIZE]);
+/* Password quality (libpwquality, with cracklib's dictionary): at least
+** SM_STORE_PASSWORD_MIN characters (UTF-8 code points), at most 1024 bytes,
+** not based on a dictionary word, not the username (or it reversed, or
+** containing it), no character more than 3 times in a row, not a palindrome,
+** not a simple change of `old` (may be NULL). The system's
+** /etc/security/pwquality.conf is not read (the rules are the registry's).
+** OK, or INVALID with the reason in `why` (an English sentence). */
+#define SM_STORE_PASSWORD_MIN 12
+sm_store_status sm_store_password_quality(const char *password, const char *username, const char *old,
+                                          char *why, size_t whysz);
 /* true when `password` matches `hash` (constant-time verification). */
 bool sm_store_password_verify(const char *hash, const char *password);
 /* true when `hash` was made with other limits than the current ones. */
@@ -203,6 +213,8 @@ typedef struct sm_store_user {
 	                                  ** allowed until the user sets their own */
 	char password_hash[SM_STORE_PWHASH_SIZE];
 	int64_t created_at, updated_at;
+	int64_t password_set_at;          /* when the password was last set (a one-time
+	                                  ** password expires some time after it) */
 } sm_store_user;
 
 /* Add a user from u->username, display_name, role, site_id, password_hash
@@ -210,6 +222,7 @@ typedef struct sm_store_user {
 ** ignored). EXISTS when the
 ** username is taken; INVALID for an unknown site, a bad role or text. */
 sm_store_status sm_store_user_add(sm_store *st, const sm_store_user *u, int64_t now, int64_t *id);
+/* By username, without regard to ASCII letter case ("CLINA" finds "clinA"). */
 sm_store_status sm_store_user_get(sm_store *st, const char *username, sm_store_user *out);
 sm_store_status sm_store_user_get_id(sm_store *st, int64_t id, sm_store_user *out);
 /* Set the password; clears must_change_password (the user chose it). */
@@ -219,6 +232,16 @@ sm_store_status sm_store_user_set_password(sm_store *st, int64_t id, const char 
 ** administrator's reset: must_change = true). */
 sm_store_status sm_store_user_set_password_ex(sm_store *st, int64_t id, const char *password_hash,
                                               bool must_change, int64_t now);
+/* Set the password (as _ex) and, in the same transaction, end every login
+** session of the user except token `keep_token_id` (0: all of them); API
+** tokens stay. *revoked (may be NULL) = sessions ended. For a password change
+** by the user (keep = the session making it) or a reset by an administrator. */
+sm_store_status sm_store_user_change_password(sm_store *st, int64_t id, const char *password_hash,
+                                              bool must_change, int64_t now, int64_t keep_token_id,
+                                              size_t *revoked);
+/* Store the same password hashed again with today's limits (rehash at login):
+** neither must_change_password nor password_set_at changes. */
+sm_store_status sm_store_user_rehash(sm_store *st, int64_t id, const char *password_hash);
 /* Deactivate (active = false: the user's tokens are deleted too) or reactivate. */
 sm_store_status sm_store_user_set_active(sm_store *st, int64_t id, bool active, int64_t now);
 /* Users of a site (site_id 0: all), by username; freed with sm_store_free. */
@@ -374,6 +397,11 @@ sm_store_status sm_store_case_search(sm_store *st, const sm_store_actor *who,
 typedef int (*sm_store_case_fn)(void *ctx, const sm_store_case *c);
 sm_store_status sm_store_case_each(sm_store *st, const sm_store_actor *who, int64_t site_id,
                                    unsigned flags, sm_store_case_fn fn, void *ctx);
+
+/* The ids of the cases (deleted ones too) with id > after, ascending, at most
+** `cap` into ids[]; *n = how many. Nothing else is read (e.g. to find the case
+** behind a pseudonymous key). */
+sm_store_status sm_store_case_ids(sm_store *st, int64_t after, int64_t *ids, size_t cap, size_t *n);
 
 /* ---- Registry secrets ---- */
 /* The secret named `name` (1..64 bytes, [a-z0-9_.]), 32 random bytes as 64 hex

@@ -10,7 +10,8 @@ BIN=${SPINEMETS_BIN:-$BUILD/spinemets}
 OUT="$BUILD/test-logs/browser"
 mkdir -p "$OUT"
 
-give_up() { echo "browser: $*"; echo "0 passed, 1 failed"; exit 1; }
+# the reason goes on a FAIL line, which tests/run.sh shows in its summary (not only the log path)
+give_up() { echo "FAIL browser: $*"; echo "0 passed, 1 failed"; exit 1; }
 
 # Debian chromium, node and npm (as root they are installed; otherwise deps.sh
 # prints the apt-get line to run)
@@ -20,7 +21,8 @@ if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f /etc/ssl/certs/ca-certificates.crt 
   export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
 fi
 if [ ! -f tests/browser/node_modules/playwright-core/package.json ]; then
-  (cd tests/browser && npm ci --no-audit --no-fund) || give_up "npm ci in tests/browser failed"
+  (cd tests/browser && npm ci --no-audit --no-fund) >"$OUT/npm-ci.log" 2>&1 ||
+    give_up "npm ci in tests/browser failed: $(grep -m 1 -iE 'npm ERR!|error' "$OUT/npm-ci.log" | cut -c 1-160) (whole output: $OUT/npm-ci.log)"
 fi
 [ -x "$BIN" ] || give_up "$BIN is not built"
 

@@ -1114,7 +1114,12 @@ test('registry: a researcher sees de-identified cases and no identifier field', 
   const body = await page.textContent('body');
   assert(!body.includes(REG.name) && !body.includes('HN-0001'), 'no identifiers in the list');
   assert(!(await page.$$eval('#case-table thead th', (e) => e.map((x) => x.textContent))).includes(EN['reg.col_name']), 'no name column');
-  await page.getByRole('button', { name: EN['reg.open_case'].replace('{id}', REG.id), exact: true }).click();
+  /* researchers never see registry ids: the case is named by its case key (issue 13) */
+  const listed = (await api(page, 'GET', '/cases')).body.cases;
+  assert(listed.every((c) => typeof c.id === 'string' && c.id === c.case_key), 'no registry id in the researcher list');
+  const mine = listed.find((c) => c.urgency === 'emergency');
+  assert(mine, 'the emergency case is listed');
+  await page.getByRole('button', { name: EN['reg.open_case'].replace('{id}', mine.id), exact: true }).click();
   await page.waitForSelector('#reg-open-meta');
   eq(await page.$$eval('#reg-ids, #id-name, #id-phone, #reg-save, #reg-create, #ev-form, #del-go', (e) => e.length), 0, 'no identifier fields or writes');
   assert(!(await page.textContent('body')).includes(REG.name), 'no name anywhere');

@@ -214,5 +214,14 @@ for f in examples/cases/*.json; do
 done
 # the case format document exists and names the schema
 if [ -f docs/case-format.md ] && grep -q 'spinemets/case/1' docs/case-format.md; then ok; else ko "docs/case-format.md missing"; fi
+# ---- issue 13: a UTF-8 byte order mark is skipped; a directory is named alike ----
+IN="$(printf '\xef\xbb\xbf'; cat examples/cases/adult-suspected-mscc.json)"
+expect 0 "BOM on stdin accepted" "$BIN" assess
+hasnt "BOM: no error" 'not valid|unexpected|invalid' "$tmp/err"
+IN=''
+mkdir -p "$tmp/adir"
+expect 2 "directory as the case file" "$BIN" assess "$tmp/adir"
+has "directory named alike" "cannot open '.*adir': it is a directory, not a file" "$tmp/err"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -91,7 +91,7 @@ fi
 run "jsonl ragged" 0 -- "$BIN" batch "$FIX/ragged.csv" --instrument $T --format jsonl
 has "jsonl ragged error with row" '"errors":\[\{"path":"","message":"row 4, column 8: expected 7 fields, got 8"\}\]' "$tmp/out"
 run "jsonl invalid UTF-8 repaired" 0 -- "$BIN" batch "$FIX/latin1.csv" --instrument $T --format jsonl
-has "jsonl U+FFFD" '"primary":"caf\\ufffd"' "$tmp/out"
+has "jsonl U+FFFD" $'"primary":"caf\xEF\xBF\xBD"' "$tmp/out"
 
 # ---- the same totals as `spinemets score` ----
 for id in 1 2 3 9 10; do
@@ -121,6 +121,19 @@ if [ -w /dev/full ]; then
   run "write error" 1 -- "$BIN" batch "$FIX/basic.csv" --instrument $T --output /dev/full
   has "write error message" 'cannot write the output' "$tmp/err"
 fi
+
+# ---- regressions (issue 13): an over-long record first, a NUL byte in a cell ----
+{ printf 'id,kps,primary\n1,"'; head -c 1700000 /dev/zero | tr '\0' x; printf '",breast\n2,80,breast\n'; } > "$tmp/long_first.csv"
+run "over-long record early: an error, not a crash" 1 -- "$BIN" batch "$tmp/long_first.csv" --instrument $T
+has "over-long record message" 'row 2: record longer than the limit' "$tmp/err"
+hasnt "over-long record: no sanitizer report" 'runtime error|AddressSanitizer' "$tmp/err"
+printf 'id,kps,extraspinal_bone_metastases,vertebral_body_metastases,major_organ_metastases,primary,frankel\n1,80\0005,0,1,none,breast,E\n2,80,0,1,none,breast,E\n' > "$tmp/nul.csv"
+run "NUL byte in a cell" 0 -- "$BIN" batch "$tmp/nul.csv" --instrument $T
+has "NUL byte: row and column named" 'row 2, column 2 \(""kps""\): a NUL byte' "$tmp/out"
+hasnt "NUL byte: not scored as 80" '^1,80.*,ok,' "$tmp/out"
+has "NUL byte: the next row is scored" '^2,80,0,1,none,breast,E,[0-9]+,.*,ok,$' "$tmp/out"
+run "NUL byte, one thread" 0 -- "$BIN" batch "$tmp/nul.csv" --instrument $T --threads 1
+has "NUL byte marked invalid (1 thread)" 'a NUL byte \(0x00\)' "$tmp/err"
 
 # ---- usage errors (exit 2) ----
 run "no arguments" 2 -- "$BIN" batch
@@ -195,11 +208,11 @@ has "rows before it written" '^P0019999,' "$tmp/out"
 # The release binary when it is as new as the source; else the ASan one
 # (leak checks off, a higher limit for its shadow memory).
 REL=${SPINEMETS_RELEASE_BIN:-build/spinemets}
-if [ -x "$REL" ] && [ "$REL" -nt src/cli/batch.c ]; then
+if [ -x "$REL" ] && [ "$REL" -nt src/research/batch.c ]; then
   MB="$REL"; limit_kb=$((64 * 1024)); what=release
 else
   MB="$BIN"; limit_kb=$((128 * 1024)); what=asan
-  echo "note: $REL missing or older than src/cli/batch.c: memory test on $BIN (limit $((limit_kb / 1024)) MB)"
+  echo "note: $REL missing or older than src/research/batch.c: memory test on $BIN (limit $((limit_kb / 1024)) MB)"
 fi
 peak_kb() { # peak_kb FILE: peak RSS in KiB of batch on FILE
   if [ -x /usr/bin/time ]; then
@@ -225,6 +238,13 @@ if [ "$p2" -gt 0 ] && [ "$p1" -lt $((p2 + 32 * 1024)) ]; then ok; else ko "peak 
 run "1M rows scored" 0 -- "$MB" batch "$big/m.csv" --instrument $T -o /dev/null
 has "1M rows summary" '^spinemets batch: 1000000 rows read$' "$tmp/err"
 rm -f "$big/m.csv" "$big/k.csv"
+
+# ---- issue 13: directories named alike ----
+mkdir -p "$tmp/adir"
+run "directory as input" 2 -- "$BIN" batch "$tmp/adir" --instrument $T
+has "input directory named alike" "cannot open '.*adir': it is a directory, not a file" "$tmp/err"
+run "directory as output" 2 -- "$BIN" batch "$FIX/basic.csv" --instrument $T -o "$tmp/adir"
+has "output directory named alike" "cannot write '.*adir': it is a directory, not a file" "$tmp/err"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -121,5 +121,17 @@ for f in examples/score/*.json; do
 done
 # man page exists and names every command
 if [ -f docs/spinemets.1 ] && grep -q 'score' docs/spinemets.1; then ok; else ko "docs/spinemets.1 missing"; fi
+# ---- issue 13: a UTF-8 byte order mark is skipped (as batch and validate do in CSV) ----
+IN=$'\xef\xbb\xbf''{"level":"L1","pain":"mechanical","bone_lesion":"lytic","alignment":"deformity","collapse":"under_50","posterolateral":"unilateral"}'
+expect 0 "BOM on stdin accepted" "$BIN" score sins
+has "BOM: scored" '"status": "ok"' "$tmp/out"
+printf '%s' "$IN" > "$tmp/bom.json"
+IN='' expect 0 "BOM in --input FILE accepted" "$BIN" score sins --input "$tmp/bom.json"
+has "BOM file: scored" '"status": "ok"' "$tmp/out"
+mkdir -p "$tmp/adir"
+IN='' expect 2 "directory as --input" "$BIN" score sins --input "$tmp/adir"
+has "directory named alike" "cannot open '.*adir': it is a directory, not a file" "$tmp/err"
+IN=''
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -220,5 +220,23 @@ expect 1 "bad exponent" V "$tmp/num2.csv" --time time --event event --score scor
 printf 'time,event,score\ninf,1,3\n' >"$tmp/num3.csv"
 expect 1 "inf refused" V "$tmp/num3.csv" --time time --event event --score score
 
+# ---- issue 13: every patient censored; --report unwritable; a directory ----
+printf 'time,event,score\n1,0,3\n2,0,5\n3,0,4\n4,0,2\n' >"$tmp/cens.csv"
+expect 0 "all censored" V "$tmp/cens.csv" --time time --event event --score score
+hasnt "all censored: no nan" '\bnan\b' "$tmp/out"
+has "all censored: log-rank not estimable" 'Log-rank test: not estimable \(.*every patient is censored\)' "$tmp/out"
+has "all censored: C not estimable" "Harrell's C of score: not estimable \(no comparable pair: every patient is censored\)" "$tmp/out"
+expect 0 "all censored, HTML report" V "$tmp/cens.csv" --time time --event event --score score --report "$tmp/cens.html"
+hasnt "all censored report: no nan" '\bnan\b' "$tmp/cens.html"
+has "all censored report: not estimable" 'not estimable' "$tmp/cens.html"
+expect 2 "--report unwritable" V "$tmp/cens.csv" --time time --event event --score score --report "$tmp/no/such/dir/r.html"
+if [ -s "$tmp/out" ]; then ko "--report unwritable: the report was printed first"; else ok; fi
+has "--report unwritable: named" "cannot write '.*r.html'" "$tmp/err"
+mkdir -p "$tmp/adir"
+expect 2 "--report to a directory" V "$tmp/cens.csv" --time time --event event --score score --report "$tmp/adir"
+has "--report directory named alike" "it is a directory, not a file" "$tmp/err"
+expect 2 "directory as the CSV" V "$tmp/adir" --time time --event event --score score
+has "CSV directory named alike" "cannot open '.*adir': it is a directory, not a file" "$tmp/err"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -13,7 +13,8 @@
 #
 # Uses Debian's /usr/lib/postgresql/<version>/bin (15 preferred; override with
 # PGBIN). As root the cluster runs as the "postgres" user via runuser, since
-# PostgreSQL refuses to run as root.
+# PostgreSQL refuses to run as root. PG_OPTS adds server options (e.g.
+# "-c wal_level=logical" for the replication test).
 set -eu
 cmd=${1:-}
 dir=${2:-}
@@ -36,7 +37,7 @@ port=5432
 url() { echo "postgresql:///${1:-postgres}?host=$run&port=$port&user=$owner"; }
 server_start() {
   as_owner "$PGBIN/pg_ctl" -D "$data" -l "$run/log" -w -t 120 -s \
-    -o "-k $run -c listen_addresses= -p $port -c fsync=on -c synchronous_commit=on -c full_page_writes=on -c max_connections=100" \
+    -o "-k $run -c listen_addresses= -p $port -c fsync=on -c synchronous_commit=on -c full_page_writes=on -c max_connections=100 ${PG_OPTS:-}" \
     start >&2
 }
 case "$cmd" in

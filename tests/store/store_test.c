@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "store/store.h"
 #include "store/store_internal.h"
@@ -560,6 +562,157 @@ static void t_must_change_touch_secret(void **state)
 	IS(SM_STORE_INVALID, sm_store_secret(g_st, "", tick(), s3));
 	IS(SM_STORE_INVALID, sm_store_secret(g_st, "x'; DROP TABLE registry_secrets; --", tick(), s3));
 	assert_int_equal(2, count_sql("SELECT COUNT(*) FROM registry_secrets WHERE name LIKE 'test.%'"));
+}
+
+/* issue 13: password quality, usernames one per spelling, sessions ended at a
+** password change, password_set_at kept by a rehash, the case-collision
+** refusal of migration 5 (and recovery once renamed) */
+static void t_accounts(void **state)
+{
+	(void)state;
+	char why[300];
+	static const char *const weak[] = {"short-pass1", "aaaaaaaaaaaa", "password1234", "abcdefghijkl",
+	                                   "123456789012", "Password2024!", "xxxxbob-the-builder", "clinAclinA-99"};
+	for (size_t k = 0; k < sizeof weak / sizeof weak[0]; k++) {
+		why[0] = 0;
+		if (sm_store_password_quality(weak[k], "clinA", NULL, why, sizeof why) != SM_STORE_INVALID)
+			fail_msg("weak password accepted: %s", weak[k]);
+		assert_true(why[0] != 0);
+	}
+	OK(sm_store_password_quality("kettle-staple-mango-7", "clinA", NULL, why, sizeof why));
+	OK(sm_store_password_quality("Zebra-quilt-harbour-9", NULL, NULL, why, sizeof why));
+	IS(SM_STORE_INVALID, sm_store_password_quality("Zebra-quilt-harbour-9", NULL, "Zebra-quilt-harbour-8", why,
+	                                               sizeof why));
+
+	/* usernames: one per spelling without regard to case */
+	int64_t site = new_site();
+	sm_store_user u = {0}, got;
+	snprintf(u.username, sizeof u.username, "CaseUser%d", ++g_seq);
+	snprintf(u.display_name, sizeof u.display_name, "Case user");
+	u.role = SM_ROLE_CLINICIAN;
+	u.site_id = site;
+	snprintf(u.password_hash, sizeof u.password_hash, "%s", pwhash());
+	int64_t uid = 0;
+	int64_t t_add = tick();
+	OK(sm_store_user_add(g_st, &u, t_add, &uid));
+	OK(sm_store_user_get_id(g_st, uid, &got));
+	assert_int_equal(t_add, got.password_set_at);
+	char upper[SM_STORE_USERNAME_SIZE], lower[SM_STORE_USERNAME_SIZE];
+	for (size_t k = 0; k <= strlen(u.username); k++) {
+		upper[k] = (char)((u.username[k] >= 'a' && u.username[k] <= 'z') ? u.username[k] - 32 : u.username[k]);
+		lower[k] = (char)((u.username[k] >= 'A' && u.username[k] <= 'Z') ? u.username[k] + 32 : u.username[k]);
+	}
+	sm_store_user dup = u;
+	snprintf(dup.username, sizeof dup.username, "%s", upper);
+	IS(SM_STORE_EXISTS, sm_store_user_add(g_st, &dup, tick(), NULL));
+	assert_non_null(strstr(sm_store_errmsg(g_st), "letter case"));
+	OK(sm_store_user_get(g_st, lower, &got));
+	assert_int_equal(uid, got.id);
+	assert_string_equal(u.username, got.username); /* stored as given */
+	OK(sm_store_user_authenticate(g_st, upper, "correct horse", &got));
+	assert_int_equal(uid, got.id);
+
+	/* a password change ends the user's other sessions (not the one making it, not API tokens) */
+	char t[4][SM_STORE_TOKEN_SIZE], h[4][SM_STORE_TOKEN_HASH_SIZE];
+	int64_t tid[4];
+	int64_t now = tick();
+	for (int k = 0; k < 4; k++) {
+		OK(sm_store_token_generate(t[k]));
+		OK(sm_store_token_hash(t[k], h[k]));
+		OK(sm_store_token_add(g_st, h[k], uid, k == 3 ? SM_TOKEN_API : SM_TOKEN_SESSION, now, now + 3600, &tid[k]));
+	}
+	size_t revoked = 99;
+	int64_t t_set = tick();
+	OK(sm_store_user_change_password(g_st, uid, pwhash(), false, t_set, tid[1], &revoked));
+	assert_int_equal(2, revoked);
+	IS(SM_STORE_NOT_FOUND, sm_store_token_lookup(g_st, h[0], now + 1, NULL, NULL));
+	OK(sm_store_token_lookup(g_st, h[1], now + 1, NULL, NULL));
+	IS(SM_STORE_NOT_FOUND, sm_store_token_lookup(g_st, h[2], now + 1, NULL, NULL));
+	OK(sm_store_token_lookup(g_st, h[3], now + 1, NULL, NULL));
+	OK(sm_store_user_get_id(g_st, uid, &got));
+	assert_int_equal(t_set, got.password_set_at);
+	assert_false(got.must_change_password);
+	/* a reset by an administrator (keep 0) ends every session */
+	OK(sm_store_user_change_password(g_st, uid, pwhash(), true, tick(), 0, &revoked));
+	assert_int_equal(1, revoked);
+	IS(SM_STORE_NOT_FOUND, sm_store_token_lookup(g_st, h[1], now + 1, NULL, NULL));
+	OK(sm_store_user_get_id(g_st, uid, &got));
+	int64_t set_at = got.password_set_at;
+	assert_true(got.must_change_password);
+	/* a rehash keeps when the password was set and that it is one-time */
+	OK(sm_store_user_rehash(g_st, uid, pwhash()));
+	OK(sm_store_user_get_id(g_st, uid, &got));
+	assert_int_equal(set_at, got.password_set_at);
+	assert_true(got.must_change_password);
+	IS(SM_STORE_NOT_FOUND, sm_store_user_rehash(g_st, 987654321, pwhash()));
+
+	/* migration 5 on a registry whose usernames collide without regard to case:
+	** take the schema back to version 4, add the collision, reopen */
+	OK(smx_store_exec(g_st, "DROP INDEX users_username_nocase"));
+	OK(smx_store_exec(g_st, "ALTER TABLE users DROP COLUMN password_set_at"));
+	OK(smx_store_exec(g_st, "DELETE FROM schema_migrations WHERE version >= 5"));
+	char sql[400];
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO users (username, display_name, role, site_id, password_hash, active, created_at, "
+	         "updated_at, must_change_password) SELECT '%s', 'Twin', role, site_id, password_hash, 1, 1, 1, 0 "
+	         "FROM users WHERE id = %lld",
+	         upper, (long long)uid);
+	OK(smx_store_exec(g_st, sql));
+	char err[SM_STORE_ERRMSG_SIZE];
+	sm_store *b = NULL;
+	IS(SM_STORE_INVALID, sm_store_open(g_url, 0, &b, err, sizeof err));
+	assert_null(b);
+	assert_non_null(strstr(err, "differ only in letter case"));
+	assert_non_null(strstr(err, upper));
+	assert_non_null(strstr(err, u.username));
+	/* nothing changed: still version 4 */
+	assert_int_equal(0, count_sql("SELECT COUNT(*) FROM schema_migrations WHERE version >= 5"));
+	snprintf(sql, sizeof sql, "UPDATE users SET username = 'renamed_%d' WHERE username = '%s'", g_seq, upper);
+	OK(smx_store_exec(g_st, sql));
+	OK(sm_store_open(g_url, 0, &b, err, sizeof err));
+	sm_store_close(b);
+	assert_int_equal(1, count_sql("SELECT COUNT(*) FROM schema_migrations WHERE version = 5"));
+	OK(sm_store_user_get_id(g_st, uid, &got)); /* backfilled from updated_at */
+	assert_true(got.password_set_at > 0);
+}
+
+/* issue 13: a new SQLite registry and its -wal and -shm files are 0600 whatever the umask */
+static void t_file_modes(void **state)
+{
+	(void)state;
+	if (g_pg)
+		skip();
+	const char *path = g_url + strlen("sqlite:");
+	char fresh[600];
+	snprintf(fresh, sizeof fresh, "%s.modes.db", path);
+	static const char *const suffix[] = {"", "-wal", "-shm"};
+	for (size_t k = 0; k < 3; k++) {
+		char f[640];
+		snprintf(f, sizeof f, "%s%s", fresh, suffix[k]);
+		unlink(f);
+	}
+	mode_t old = umask(022);
+	char url[640], err[SM_STORE_ERRMSG_SIZE];
+	snprintf(url, sizeof url, "sqlite:%s", fresh);
+	sm_store *b = NULL;
+	OK(sm_store_open(url, 0, &b, err, sizeof err));
+	OK(sm_store_site_add(b, "modes", "Modes", tick(), NULL)); /* a write: the WAL exists now */
+	umask(old);
+	for (size_t k = 0; k < 3; k++) {
+		char f[640];
+		snprintf(f, sizeof f, "%s%s", fresh, suffix[k]);
+		struct stat sb;
+		if (stat(f, &sb) != 0)
+			fail_msg("%s: not there", f);
+		if ((sb.st_mode & 0777) != 0600)
+			fail_msg("%s: mode %o, want 600", f, (unsigned)(sb.st_mode & 0777));
+	}
+	sm_store_close(b);
+	for (size_t k = 0; k < 3; k++) {
+		char f[640];
+		snprintf(f, sizeof f, "%s%s", fresh, suffix[k]);
+		unlink(f);
+	}
 }
 
 static void t_case_create_get(void **state)
@@ -1472,6 +1625,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(t_code_and_username_forms),
 		cmocka_unit_test(t_tokens),
 		cmocka_unit_test(t_must_change_touch_secret),
+		cmocka_unit_test(t_accounts),
+		cmocka_unit_test(t_file_modes),
 		cmocka_unit_test(t_case_create_get),
 		cmocka_unit_test(t_versioning),
 		cmocka_unit_test(t_tombstone),

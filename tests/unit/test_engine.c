@@ -1128,6 +1128,42 @@ static void test_catalogue_chemosensitive(void **s)
 	assert_false(H("melanoma")->chemosensitive);
 }
 
+
+/* The decision attributes (REFERENCE §7.2, §8, §9, §15, §16): exactly the
+** histologies each section names, so that decision code never compares names. */
+#define ATTR_SET(field, ...)                                                                   \
+	do {                                                                                       \
+		static const char *const want[] = {__VA_ARGS__};                                       \
+		for (size_t k = 0; k < sm_histology_count(); k++) {                                     \
+			const sm_histology *h = sm_histology_at(k);                                         \
+			bool w = false;                                                                     \
+			for (size_t j = 0; j < N(want); j++)                                                \
+				w |= strcmp(want[j], h->key) == 0;                                              \
+			if (h->field != w)                                                                  \
+				fail_msg("%s: %s is %d, expected %d", #field, h->key, (int)h->field, (int)w);   \
+		}                                                                                       \
+	} while (0)
+
+static void test_catalogue_decision_attributes(void **s)
+{
+	(void)s;
+	ATTR_SET(unknown_primary, "unknown");
+	ATTR_SET(lympholytic, "lymphoma", "leukaemia");
+	ATTR_SET(haematological, "lymphoma", "leukaemia", "myeloma", "plasmacytoma");
+	ATTR_SET(cns_primary, "medulloblastoma");
+	ATTR_SET(leptomeningeal, "medulloblastoma");
+	/* §15.9: the list, medulloblastoma included (with the craniospinal note) */
+	ATTR_SET(chemo_first_child, "neuroblastoma", "lymphoma", "leukaemia", "seminoma", "germ_cell_nonseminoma",
+	         "teratoma", "ewing_sarcoma", "rhabdomyosarcoma", "wilms", "medulloblastoma");
+	ATTR_SET(bone_sarcoma, "osteosarcoma", "ewing_sarcoma");
+	ATTR_SET(myeloma_like, "myeloma", "plasmacytoma");
+	ATTR_SET(marrow_staging, "lymphoma", "leukaemia", "neuroblastoma");
+	ATTR_SET(urine_catecholamines, "neuroblastoma");
+	ATTR_SET(germ_cell, "seminoma", "germ_cell_nonseminoma", "teratoma");
+	/* §16: bone-targeted therapy (myeloma needing treatment, breast, prostate) */
+	ATTR_SET(bone_agent, "myeloma", "plasmacytoma", "breast", "prostate");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1174,6 +1210,7 @@ int main(void)
 		cmocka_unit_test(test_catalogue_radiosensitivity),
 		cmocka_unit_test(test_catalogue_patchell),
 		cmocka_unit_test(test_catalogue_chemosensitive),
+		cmocka_unit_test(test_catalogue_decision_attributes),
 	};
 	SM_RUN_SUITE("engine", tests);
 }

@@ -13,6 +13,7 @@
 #include "testutil.h"
 #include "io/json_score.h"
 #include "io/jw.h"
+#include "io/utf8.h"
 
 #define REAL10 JSON_REAL_PRECISION(10)
 
@@ -96,6 +97,37 @@ static void test_invalid_utf8(void **st)
 		json_decref(v);
 		free(got);
 	}
+}
+
+/* The one UTF-8 validator and the escaper that batch and validate share. */
+static void test_utf8_and_escape(void **st)
+{
+	(void)st;
+	static const struct {
+		const char *s;
+		size_t len, want;
+	} seqs[] = {
+		{"a", 1, 1},           {"\xC3\xA9", 2, 2},       {"\xC2\x80", 2, 2},     {"\xC1\xBF", 2, 0}, /* overlong */
+		{"\xE0\xA0\x80", 3, 3}, {"\xE0\x9F\xBF", 3, 0},   /* overlong */         {"\xED\x9F\xBF", 3, 3},
+		{"\xED\xA0\x80", 3, 0}, /* surrogate */           {"\xF0\x90\x80\x80", 4, 4},
+		{"\xF0\x8F\xBF\xBF", 4, 0}, /* overlong */        {"\xF4\x8F\xBF\xBF", 4, 4},
+		{"\xF4\x90\x80\x80", 4, 0}, /* > U+10FFFF */      {"\xF5\x80\x80\x80", 4, 0},
+		{"\xE2\x82", 2, 0}, /* truncated */               {"\x80", 1, 0},
+	};
+	for (size_t k = 0; k < sizeof seqs / sizeof *seqs; k++)
+		assert_int_equal(sm_utf8_seq((const unsigned char *)seqs[k].s, seqs[k].len), seqs[k].want);
+	const char *text = "plain ascii, long enough for the word loop: caf\xC3\xA9 \xE9 end";
+	assert_int_equal(sm_utf8_invalid_at((const unsigned char *)text, strlen(text)),
+	                 (size_t)(strchr(text, '\xE9') - text));
+	assert_int_equal(sm_utf8_invalid_at((const unsigned char *)"caf\xC3\xA9", 5), 5);
+	/* escaping: as jansson (upper-case hex, short forms), bad bytes as U+FFFD */
+	char out[SM_JSON_ESCAPE_MAX(8)];
+	size_t n = sm_json_escape(out, "a\x01\b\f\x1b\"\\\xE9", 8);
+	assert_int_equal(n, strlen("\"a\\u0001\\b\\f\\u001B\\\"\\\\\xEF\xBF\xBD\""));
+	assert_memory_equal(out, "\"a\\u0001\\b\\f\\u001B\\\"\\\\\xEF\xBF\xBD\"", n);
+	/* the worst case fills SM_JSON_ESCAPE_MAX exactly */
+	char worst[SM_JSON_ESCAPE_MAX(3)];
+	assert_int_equal(sm_json_escape(worst, "\x01\x02\x03", 3), SM_JSON_ESCAPE_MAX(3));
 }
 
 static void test_numbers(void **st)
@@ -327,6 +359,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strings),
 		cmocka_unit_test(test_invalid_utf8),
+		cmocka_unit_test(test_utf8_and_escape),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_layouts),
 		cmocka_unit_test(test_random_documents),

@@ -205,4 +205,41 @@ T_HELPER void T_score_replacing(sm_result *r, const char *name, const char *cons
 	T_score_a(r, name, kv);
 }
 
+/* ------------------------------------------------------------------ */
+/* decision rules: did an assessment fire a rule (by its stable id)?    */
+/* ------------------------------------------------------------------ */
+T_HELPER bool T_fired(const sm_assessment *a, const char *id)
+{
+	for (size_t k = 0; k < a->nfired; k++)
+		if (a->fired[k] && strcmp(a->fired[k]->id, id) == 0)
+			return true;
+	return false;
+}
+
+T_HELPER void T_assert_fired(const sm_assessment *a, const char *id, bool want, const char *file, int line)
+{
+	if (!sm_rule_find(id)) {
+		print_error("%s is not a rule id of the rule table\n", id);
+		_fail(file, line);
+	}
+	if (T_fired(a, id) == want)
+		return;
+	char list[2048];
+	size_t n = 0;
+	list[0] = '\0';
+	for (size_t k = 0; k < a->nfired && n + 1 < sizeof list; k++) {
+		int w = snprintf(list + n, sizeof list - n, " %s", a->fired[k]->id);
+		if (w < 0)
+			break;
+		n += (size_t)w < sizeof list - n ? (size_t)w : sizeof list - n - 1;
+	}
+	print_error("rule %s %s; fired:%s\n", id, want ? "did not fire" : "fired", n ? list : " (none)");
+	_fail(file, line);
+}
+
+/* assert_fired(assessment, "RULE-ID"): the rule is among the fired ones (and
+** is a rule of the table); assert_not_fired: it is not. */
+#define assert_fired(a, id) T_assert_fired((a), (id), true, __FILE__, __LINE__)
+#define assert_not_fired(a, id) T_assert_fired((a), (id), false, __FILE__, __LINE__)
+
 #endif

@@ -1,7 +1,7 @@
 /*
 ** report_html.h: the results of `spinemets validate` and the one-file HTML report.
 **
-** sm_validation is the plain data model that src/cli/validate.c fills (Kaplan-Meier
+** sm_validation is the plain data model that src/research/validate.c fills (Kaplan-Meier
 ** curves from src/stats/, the log-rank test, Harrell's C, the calibration rows) and
 ** that the writers read: the text report and JSON live in validate.c, the HTML here.
 **
@@ -10,8 +10,8 @@
 ** offline and can be archived or mailed as it is. Every text taken from the data (file
 ** and column names, group values) is HTML-escaped.
 */
-#ifndef SM_IO_REPORT_HTML_H
-#define SM_IO_REPORT_HTML_H
+#ifndef SM_RESEARCH_REPORT_HTML_H
+#define SM_RESEARCH_REPORT_HTML_H
 
 #include <stdbool.h>
 #include <stddef.h>

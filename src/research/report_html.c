@@ -2,7 +2,7 @@
 ** report_html.c: the one-file HTML report of `spinemets validate` (see report_html.h).
 ** Inline CSS and SVG only: no script, no external reference of any kind.
 */
-#include "io/report_html.h"
+#include "research/report_html.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -330,8 +330,13 @@ int sm_report_html_write(FILE *f, const sm_validation *v)
 	/* discrimination */
 	fputs("<h2>Discrimination</h2>\n<table>\n", f);
 	if (v->logrank) {
-		fprintf(f, "<tr><th class=\"l\">Log-rank test across groups</th><td>&chi;&sup2; = %.4g on %zu df, p = %.3g"
-		           "</td></tr>\n", v->logrank->chisq, v->logrank->df, v->logrank->p_value);
+		if (v->logrank->df == 0 || !isfinite(v->logrank->p_value))
+			fprintf(f, "<tr><th class=\"l\">Log-rank test across groups</th><td>not estimable (no group has an "
+			           "expected event: %s)</td></tr>\n",
+			        v->events == 0 ? "every patient is censored" : "no two groups are at risk at an event time");
+		else
+			fprintf(f, "<tr><th class=\"l\">Log-rank test across groups</th><td>&chi;&sup2; = %.4g on %zu df, p = %.3g"
+			           "</td></tr>\n", v->logrank->chisq, v->logrank->df, v->logrank->p_value);
 	} else {
 		fputs("<tr><th class=\"l\">Log-rank test</th><td>not done (fewer than two groups)</td></tr>\n", f);
 	}
@@ -339,8 +344,12 @@ int sm_report_html_write(FILE *f, const sm_validation *v)
 		double z = 1.959963984540054;
 		fputs("<tr><th class=\"l\">Harrell's C of <code>", f);
 		sm_html_escape(f, v->score_col);
-		fprintf(f, "</code></th><td>%.4f (SE %.4f; %.4f&ndash;%.4f), n %zu</td></tr>\n", v->c.concordance,
-		        v->c.std_err, v->c.concordance - z * v->c.std_err, v->c.concordance + z * v->c.std_err, v->c.n);
+		if (!isfinite(v->c.concordance))
+			fprintf(f, "</code></th><td>not estimable (no comparable pair: %s), n %zu</td></tr>\n",
+			        v->events == 0 ? "every patient is censored" : "no event precedes a longer follow-up", v->c.n);
+		else
+			fprintf(f, "</code></th><td>%.4f (SE %.4f; %.4f&ndash;%.4f), n %zu</td></tr>\n", v->c.concordance,
+			        v->c.std_err, v->c.concordance - z * v->c.std_err, v->c.concordance + z * v->c.std_err, v->c.n);
 		fputs("<tr><th class=\"l\">Direction</th><td>", f);
 		fputs(v->direction == SM_HIGHER_IS_BETTER ? "a higher score predicts longer survival"
 		                                          : "a higher score predicts shorter survival",

@@ -10,7 +10,7 @@
 ** the bands of a named instrument it sets the survival figures the derivation paper
 ** published, where REFERENCE.md marks them verified ([V]) or secondary ([S]).
 ** Output: a text report (default), one JSON object (--json), one self-contained HTML file
-** (--report FILE, src/io/report_html.c).
+** (--report FILE, src/research/report_html.c).
 */
 #include <errno.h>
 #include <float.h>
@@ -23,15 +23,17 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli/cli.h"
 #include "io/csv.h"
-#include "io/report_html.h"
+#include "io/file.h"
+#include "io/jw.h"
+#include "research/report_html.h"
+#include "research/research.h"
 #include "io/svg_km.h"
 #include "spinemets.h"
 #include "stats/survival.h"
 
 #define MAX_GROUPS 64            /* groups (bands, values) that get their own curve */
-#define DAYS_PER_MONTH 30.4375   /* 365.25 / 12 */
+#define DAYS_PER_MONTH SM_VALIDATE_DAYS_PER_MONTH
 #define THREAD_MIN_ROWS 200000   /* below this the C-index runs on the main thread */
 
 /* ---- published per-band figures (only what REFERENCE.md marks [V] or [S]) ---------------
@@ -84,59 +86,7 @@ static const struct {
 	{"sins", "SINS bands describe mechanical stability, not survival: no published survival figures (REFERENCE §1)."},
 };
 
-/* ---- options -------------------------------------------------------------------------- */
-
-typedef struct opts {
-	const char *file, *time_col, *event_col, *score_col, *group_col, *instrument, *direction;
-	const char *time_unit, *report, *at_list;
-	double days_per_month, conf_level;
-	int json, skip_invalid, no_km, timings;
-} opts;
-
-static void validate_usage(FILE *f)
-{
-	fputs("usage: spinemets validate FILE.csv --time COL --event COL --score COL [--instrument NAME]\n"
-	      "                          [--group COL] [--json] [--report out.html] [options]\n"
-	      "\n"
-	      "How well a prognostic score separates survival in a cohort (research use): n and\n"
-	      "events, Kaplan-Meier per band (or per group) with Greenwood 95% confidence intervals\n"
-	      "on the log-log scale, median survival with its interval, survival at 3, 6, 12 and 24\n"
-	      "time units, the number at risk, the log-rank test across groups, Harrell's C with its\n"
-	      "standard error, and, for a named instrument, observed survival per band beside the\n"
-	      "figures the derivation paper published (only those REFERENCE.md marks verified).\n"
-	      "Numbers match R's survival package (survfit conf.type = \"log-log\", print.survfit,\n"
-	      "survdiff, concordance).\n"
-	      "\n"
-	      "Columns (header names, exact):\n"
-	      "  --time COL        follow-up time, a number >= 0\n"
-	      "  --event COL       1 = event (death), 0 = censored\n"
-	      "  --score COL       the score; with --instrument, an integer total of that instrument\n"
-	      "  --group COL       group the curves by this column's values (else by the\n"
-	      "                    instrument's bands, else by the distinct score values)\n"
-	      "Options:\n"
-	      "  --instrument NAME bands and the direction of C from NAME (spinemets score --list)\n"
-	      "  --direction D     without an instrument: higher_is_better (default, R's default)\n"
-	      "                    or higher_is_worse (a risk score; R's reverse = TRUE)\n"
-	      "  --time-unit U     days, weeks, months or years: then survival is read at 3, 6, 12\n"
-	      "                    and 24 MONTHS (30.4375 days a month) and compared with published\n"
-	      "                    figures; default: the time column's own units, no conversion\n"
-	      "  --days-per-month X  days in a month for --time-unit (default 30.4375)\n"
-	      "  --at T1,T2,...    read the curves at these times instead of 3,6,12,24 (same unit)\n"
-	      "  --conf-level P    confidence level (default 0.95)\n"
-	      "  --skip-invalid    skip (and count) rows with an invalid cell instead of stopping\n"
-	      "  --json            print one JSON object instead of the text report\n"
-	      "  --no-km           leave the per-time Kaplan-Meier rows out of the JSON\n"
-	      "  --report FILE     also write a self-contained HTML report (SVG curves; opens offline)\n"
-	      "  --timings         print the time of each phase on standard error\n"
-	      "  --help            this help\n"
-	      "\n"
-	      "Empty cells (and NA) are missing: a row without time or event is left out; a row\n"
-	      "without a score is left out of the C-index and the bands only; without a group, out\n"
-	      "of the grouped curves and the log-rank test only. Every exclusion is reported.\n"
-	      "Exit status: 0 done, 1 invalid data (the message names row and column), 2 usage.\n"
-	      "Example: spinemets validate cohort.csv --time days --event died --score katagiri\n"
-	      "           --instrument katagiri --time-unit days --report katagiri.html\n", f);
-}
+typedef sm_validate_opts opts;
 
 /* ---- small helpers -------------------------------------------------------------------- */
 
@@ -472,12 +422,12 @@ static int find_columns(sm_csv_reader *r, reader_ctx *c, const char *path)
 	size_t nn = 0;
 	int rc = sm_csv_header(r, &names, &nn);
 	if (rc == SM_CSV_ERROR) {
-		fprintf(stderr, "spinemets validate: %s: %s\n", path, sm_csv_reader_error(r)->message);
-		return SM_EXIT_INVALID;
+		fprintf(c->o->err, "spinemets validate: %s: %s\n", path, sm_csv_reader_error(r)->message);
+		return SM_RESEARCH_INVALID;
 	}
 	if (rc == SM_CSV_EOF || nn == 0) {
-		fprintf(stderr, "spinemets validate: %s is empty (a header row naming the columns is needed)\n", path);
-		return SM_EXIT_INVALID;
+		fprintf(c->o->err, "spinemets validate: %s is empty (a header row naming the columns is needed)\n", path);
+		return SM_RESEARCH_INVALID;
 	}
 	const char *want[4] = {c->o->time_col, c->o->event_col, c->o->score_col, c->o->group_col};
 	const char *what[4] = {"--time", "--event", "--score", "--group"};
@@ -489,15 +439,15 @@ static int find_columns(sm_csv_reader *r, reader_ctx *c, const char *path)
 			continue;
 		*idx[k] = sm_csv_find(r, want[k]);
 		if (*idx[k] < 0) {
-			fprintf(stderr, "spinemets validate: %s has no column '%s' (%s)\n", path, want[k], what[k]);
+			fprintf(c->o->err, "spinemets validate: %s has no column '%s' (%s)\n", path, want[k], what[k]);
 			missing = 1;
 		}
 	}
 	if (missing) {
-		fprintf(stderr, "spinemets validate: the columns of %s are:", path);
-		list_columns(stderr, r);
-		fprintf(stderr, "\n");
-		return SM_EXIT_USAGE;
+		fprintf(c->o->err, "spinemets validate: the columns of %s are:", path);
+		list_columns(c->o->err, r);
+		fprintf(c->o->err, "\n");
+		return SM_RESEARCH_USAGE;
 	}
 	return 0;
 }
@@ -524,8 +474,8 @@ static int read_rows(sm_csv_reader *r, reader_ctx *c, data *d, sm_validation *v)
 		if (rc == SM_CSV_ERROR) {
 			const sm_csv_error *e = sm_csv_reader_error(r);
 			if (!e->recoverable || !o->skip_invalid) {
-				fprintf(stderr, "spinemets validate: %s: %s\n", path, e->message);
-				return SM_EXIT_INVALID;
+				fprintf(c->o->err, "spinemets validate: %s: %s\n", path, e->message);
+				return SM_RESEARCH_INVALID;
 			}
 			snprintf(msg, sizeof msg, "%s", e->message);
 		}
@@ -596,8 +546,8 @@ static int read_rows(sm_csv_reader *r, reader_ctx *c, data *d, sm_validation *v)
 		}
 		if (msg[0]) {
 			if (!o->skip_invalid) {
-				fprintf(stderr, "spinemets validate: %s: %s\n", path, msg);
-				return SM_EXIT_INVALID;
+				fprintf(c->o->err, "spinemets validate: %s: %s\n", path, msg);
+				return SM_RESEARCH_INVALID;
 			}
 			if (v->invalid_skipped++ == 0)
 				snprintf(v->first_invalid, sizeof v->first_invalid, "%.199s", msg);
@@ -611,8 +561,8 @@ static int read_rows(sm_csv_reader *r, reader_ctx *c, data *d, sm_validation *v)
 			continue;
 		}
 		if (d->n == d->cap && data_grow(d, want_score, want_group, want_band) != 0) {
-			fprintf(stderr, "spinemets validate: out of memory after %zu rows\n", d->n);
-			return SM_EXIT_INVALID;
+			fprintf(c->o->err, "spinemets validate: out of memory after %zu rows\n", d->n);
+			return SM_RESEARCH_INVALID;
 		}
 		size_t i = d->n++;
 		d->time[i] = t;
@@ -643,15 +593,15 @@ static int read_rows(sm_csv_reader *r, reader_ctx *c, data *d, sm_validation *v)
 			} else {
 				int g = dict_str(&c->gdict, gp, glen);
 				if (g == -2) {
-					fprintf(stderr, "spinemets validate: out of memory\n");
-					return SM_EXIT_INVALID;
+					fprintf(c->o->err, "spinemets validate: out of memory\n");
+					return SM_RESEARCH_INVALID;
 				}
 				if (g == -1) {
-					fprintf(stderr,
+					fprintf(c->o->err,
 					        "spinemets validate: %s: row %llu, column %ld ('%s'): more than %d distinct values; "
 					        "--group needs a column of a few categories\n",
 					        path, row, c->cg + 1, o->group_col, MAX_GROUPS);
-					return SM_EXIT_INVALID;
+					return SM_RESEARCH_INVALID;
 				}
 				d->group[i] = g;
 			}
@@ -800,28 +750,23 @@ static void calibrate(sm_validation *v)
 
 /* ---- JSON output ---------------------------------------------------------------------- */
 
+/* A JSON string, escaped by the JSON writer's escaper (io/jw.h). */
 static void jstr(FILE *f, const char *s)
 {
 	if (!s) {
 		fputs("null", f);
 		return;
 	}
-	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"': fputs("\\\"", f); break;
-		case '\\': fputs("\\\\", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\r': fputs("\\r", f); break;
-		case '\t': fputs("\\t", f); break;
-		default:
-			if (*p < 0x20)
-				fprintf(f, "\\u%04x", *p);
-			else
-				fputc(*p, f);
-		}
+	char small[512];
+	size_t n = strlen(s), cap = SM_JSON_ESCAPE_MAX(n);
+	char *d = cap <= sizeof small ? small : malloc(cap);
+	if (!d) {
+		fputs("null", f); /* out of memory: the value is left out */
+		return;
 	}
-	fputc('"', f);
+	fwrite(d, 1, sm_json_escape(d, s, n), f);
+	if (d != small)
+		free(d);
 }
 
 static void jnum(FILE *f, double x)
@@ -1167,12 +1112,18 @@ static void print_text(FILE *f, const sm_validation *v)
 		fputc('\n', f);
 	}
 
-	if (v->logrank)
+	if (v->logrank && (v->logrank->df == 0 || !isfinite(v->logrank->p_value)))
+		fprintf(f, "\nLog-rank test: not estimable (no group has an expected event: %s)\n",
+		        v->events == 0 ? "every patient is censored" : "no two groups are at risk at an event time");
+	else if (v->logrank)
 		fprintf(f, "\nLog-rank test (survdiff, rho = 0): chi-square %.4g on %zu df, p = %.3g\n", v->logrank->chisq,
 		        v->logrank->df, v->logrank->p_value);
 	else
 		fprintf(f, "\nLog-rank test: not done (fewer than two groups)\n");
-	if (v->has_c)
+	if (v->has_c && !isfinite(v->c.concordance))
+		fprintf(f, "Harrell's C of %s: not estimable (no comparable pair: %s), n %zu\n", v->score_col,
+		        v->events == 0 ? "every patient is censored" : "no event precedes a longer follow-up", v->c.n);
+	else if (v->has_c)
 		fprintf(f, "Harrell's C of %s: %.4f (SE %.4f, 95%% CI %.4f-%.4f), n %zu, %s (%s)\n", v->score_col,
 		        v->c.concordance, v->c.std_err, v->c.concordance - 1.959963984540054 * v->c.std_err,
 		        v->c.concordance + 1.959963984540054 * v->c.std_err, v->c.n, sm_direction_name(v->direction),
@@ -1221,96 +1172,6 @@ static void print_text(FILE *f, const sm_validation *v)
 
 /* ---- the command ---------------------------------------------------------------------- */
 
-static int parse_opts(int argc, char **argv, opts *o)
-{
-	memset(o, 0, sizeof *o);
-	o->days_per_month = DAYS_PER_MONTH;
-	o->conf_level = 0.95;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char **target = NULL;
-		double *num = NULL;
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			validate_usage(stdout);
-			return -1;
-		} else if (strcmp(a, "--json") == 0) {
-			o->json = 1;
-		} else if (strcmp(a, "--skip-invalid") == 0) {
-			o->skip_invalid = 1;
-		} else if (strcmp(a, "--no-km") == 0) {
-			o->no_km = 1;
-		} else if (strcmp(a, "--timings") == 0) {
-			o->timings = 1;
-		} else if (strcmp(a, "--time") == 0) {
-			target = &o->time_col;
-		} else if (strcmp(a, "--event") == 0) {
-			target = &o->event_col;
-		} else if (strcmp(a, "--score") == 0) {
-			target = &o->score_col;
-		} else if (strcmp(a, "--group") == 0) {
-			target = &o->group_col;
-		} else if (strcmp(a, "--instrument") == 0) {
-			target = &o->instrument;
-		} else if (strcmp(a, "--direction") == 0) {
-			target = &o->direction;
-		} else if (strcmp(a, "--time-unit") == 0) {
-			target = &o->time_unit;
-		} else if (strcmp(a, "--report") == 0) {
-			target = &o->report;
-		} else if (strcmp(a, "--at") == 0) {
-			target = &o->at_list;
-		} else if (strcmp(a, "--days-per-month") == 0) {
-			num = &o->days_per_month;
-		} else if (strcmp(a, "--conf-level") == 0) {
-			num = &o->conf_level;
-		} else if (a[0] == '-' && a[1]) {
-			fprintf(stderr, "spinemets validate: unknown option '%s'\n", a);
-			validate_usage(stderr);
-			return SM_EXIT_USAGE;
-		} else if (!o->file) {
-			o->file = a;
-		} else {
-			fprintf(stderr, "spinemets validate: unexpected argument '%s' (one FILE.csv)\n", a);
-			return SM_EXIT_USAGE;
-		}
-		if (target || num) {
-			if (i + 1 >= argc) {
-				fprintf(stderr, "spinemets validate: %s needs a value\n", a);
-				return SM_EXIT_USAGE;
-			}
-			const char *val = argv[++i];
-			if (target) {
-				*target = val;
-			} else if (parse_number(val, strlen(val), num) != 0) {
-				fprintf(stderr, "spinemets validate: %s needs a number, not '%s'\n", a, val);
-				return SM_EXIT_USAGE;
-			}
-		}
-	}
-	if (!o->file) {
-		fprintf(stderr, "spinemets validate: name the CSV file\n");
-		validate_usage(stderr);
-		return SM_EXIT_USAGE;
-	}
-	if (!o->time_col || !o->event_col) {
-		fprintf(stderr, "spinemets validate: --time COL and --event COL are required\n");
-		return SM_EXIT_USAGE;
-	}
-	if (!o->score_col && !o->group_col) {
-		fprintf(stderr, "spinemets validate: --score COL is required (or --group COL for curves without a score)\n");
-		return SM_EXIT_USAGE;
-	}
-	if (!(o->conf_level > 0 && o->conf_level < 1)) {
-		fprintf(stderr, "spinemets validate: --conf-level must be between 0 and 1\n");
-		return SM_EXIT_USAGE;
-	}
-	if (!(o->days_per_month > 0 && o->days_per_month < 1000)) {
-		fprintf(stderr, "spinemets validate: --days-per-month must be a positive number\n");
-		return SM_EXIT_USAGE;
-	}
-	return 0;
-}
-
 static void validation_free(sm_validation *v)
 {
 	sm_km_free(v->overall);
@@ -1357,12 +1218,20 @@ static sm_val_group *band_groups(const sm_instrument *inst, size_t *k)
 	return g;
 }
 
-int sm_cmd_validate(int argc, char **argv)
+/* A report opened before the work but never written: closed and removed. */
+static void report_abandon(FILE *rf, const char *path)
 {
-	opts o;
-	int rc = parse_opts(argc, argv, &o);
-	if (rc != 0)
-		return rc < 0 ? SM_EXIT_OK : rc;
+	if (!rf)
+		return;
+	fclose(rf);
+	if (path)
+		remove(path);
+}
+
+int sm_validate_run(const sm_validate_opts *opt)
+{
+	const sm_validate_opts o = *opt;
+	int rc;
 
 	sm_validation v;
 	memset(&v, 0, sizeof v);
@@ -1382,20 +1251,20 @@ int sm_cmd_validate(int argc, char **argv)
 	if (o.instrument) {
 		v.instrument = c.inst = sm_instrument_find(o.instrument);
 		if (!c.inst) {
-			fprintf(stderr, "spinemets validate: unknown instrument '%s'; one of:", o.instrument);
+			fprintf(o.err, "spinemets validate: unknown instrument '%s'; one of:", o.instrument);
 			for (size_t k = 0; k < sm_instrument_count(); k++)
-				fprintf(stderr, " %s", sm_instrument_name(sm_instrument_at(k)));
-			fprintf(stderr, "\n");
-			return SM_EXIT_USAGE;
+				fprintf(o.err, " %s", sm_instrument_name(sm_instrument_at(k)));
+			fprintf(o.err, "\n");
+			return SM_RESEARCH_USAGE;
 		}
 		if (sm_instrument_is_grade(c.inst) || sm_instrument_direction(c.inst) == SM_DIRECTION_NONE) {
-			fprintf(stderr, "spinemets validate: %s is a grade without a survival direction; "
+			fprintf(o.err, "spinemets validate: %s is a grade without a survival direction; "
 			                "use --group %s with --direction instead\n", o.instrument, o.score_col ? o.score_col : "COL");
-			return SM_EXIT_USAGE;
+			return SM_RESEARCH_USAGE;
 		}
 		if (!o.score_col) {
-			fprintf(stderr, "spinemets validate: --instrument needs --score COL (the instrument's totals)\n");
-			return SM_EXIT_USAGE;
+			fprintf(o.err, "spinemets validate: --instrument needs --score COL (the instrument's totals)\n");
+			return SM_RESEARCH_USAGE;
 		}
 		c.band_lo = INT32_MAX;
 		c.band_hi = INT32_MIN;
@@ -1409,10 +1278,10 @@ int sm_cmd_validate(int argc, char **argv)
 		v.direction = sm_instrument_direction(c.inst);
 		v.direction_source = "instrument";
 		if (o.direction && strcmp(o.direction, sm_direction_name(v.direction)) != 0) {
-			fprintf(stderr, "spinemets validate: --direction %s contradicts %s, whose higher totals are %s\n",
+			fprintf(o.err, "spinemets validate: --direction %s contradicts %s, whose higher totals are %s\n",
 			        o.direction, o.instrument,
 			        v.direction == SM_HIGHER_IS_BETTER ? "better (higher_is_better)" : "worse (higher_is_worse)");
-			return SM_EXIT_USAGE;
+			return SM_RESEARCH_USAGE;
 		}
 	} else if (o.direction) {
 		if (strcmp(o.direction, "higher_is_better") == 0)
@@ -1420,9 +1289,9 @@ int sm_cmd_validate(int argc, char **argv)
 		else if (strcmp(o.direction, "higher_is_worse") == 0)
 			v.direction = SM_HIGHER_IS_WORSE;
 		else {
-			fprintf(stderr, "spinemets validate: --direction must be higher_is_better or higher_is_worse, not '%s'\n",
+			fprintf(o.err, "spinemets validate: --direction must be higher_is_better or higher_is_worse, not '%s'\n",
 			        o.direction);
-			return SM_EXIT_USAGE;
+			return SM_RESEARCH_USAGE;
 		}
 		v.direction_source = "--direction";
 	} else {
@@ -1441,9 +1310,9 @@ int sm_cmd_validate(int argc, char **argv)
 			if (strcmp(o.time_unit, units[k].name) == 0)
 				break;
 		if (k == 4) {
-			fprintf(stderr, "spinemets validate: --time-unit must be days, weeks, months or years, not '%s'\n",
+			fprintf(o.err, "spinemets validate: --time-unit must be days, weeks, months or years, not '%s'\n",
 			        o.time_unit);
-			return SM_EXIT_USAGE;
+			return SM_RESEARCH_USAGE;
 		}
 		v.time_unit = units[k].name;
 		v.units_per_month = k == 2 ? 1.0 : k == 3 ? 1.0 / 12 : o.days_per_month * units[k].per_day;
@@ -1458,16 +1327,16 @@ int sm_cmd_validate(int argc, char **argv)
 			size_t len = e ? (size_t)(e - p) : strlen(p);
 			double x;
 			if (v.nat >= SM_VAL_MAX_AT || parse_number(p, len, &x) != 0 || !(x >= 0 && x <= DBL_MAX)) {
-				fprintf(stderr, "spinemets validate: --at takes up to %d times >= 0 separated by commas, not '%s'\n",
+				fprintf(o.err, "spinemets validate: --at takes up to %d times >= 0 separated by commas, not '%s'\n",
 				        SM_VAL_MAX_AT, o.at_list);
-				return SM_EXIT_USAGE;
+				return SM_RESEARCH_USAGE;
 			}
 			v.at[v.nat++] = x;
 			p += len + (e != NULL);
 		}
 		if (v.nat == 0) {
-			fprintf(stderr, "spinemets validate: --at needs at least one time\n");
-			return SM_EXIT_USAGE;
+			fprintf(o.err, "spinemets validate: --at needs at least one time\n");
+			return SM_RESEARCH_USAGE;
 		}
 	} else {
 		static const double def[] = {3, 6, 12, 24};
@@ -1481,10 +1350,22 @@ int sm_cmd_validate(int argc, char **argv)
 	double t0 = now_s();
 	FILE *in = stdin;
 	if (strcmp(o.file, "-") != 0) {
-		in = fopen(o.file, "rb");
+		in = sm_file_is_dir(o.file) ? (errno = EISDIR, NULL) : fopen(o.file, "rb");
 		if (!in) {
-			fprintf(stderr, "spinemets validate: cannot open '%s': %s\n", o.file, strerror(errno));
-			return SM_EXIT_USAGE;
+			fprintf(o.err, "spinemets validate: cannot open '%s': %s\n", o.file, sm_file_error(o.file, errno));
+			return SM_RESEARCH_USAGE;
+		}
+	}
+	/* the report file is opened before any work: an unwritable path fails first */
+	FILE *rf = NULL;
+	if (o.report) {
+		rf = sm_file_is_dir(o.report) ? (errno = EISDIR, NULL) : fopen(o.report, "wb");
+		if (!rf) {
+			fprintf(o.err, "spinemets validate: cannot write '%s': %s\n", o.report,
+			        sm_file_error(o.report, errno));
+			if (in != stdin)
+				fclose(in);
+			return SM_RESEARCH_USAGE;
 		}
 	}
 	sm_csv_options co;
@@ -1494,10 +1375,11 @@ int sm_cmd_validate(int argc, char **argv)
 	data d;
 	memset(&d, 0, sizeof d);
 	if (!r) {
-		fprintf(stderr, "spinemets validate: out of memory\n");
+		fprintf(o.err, "spinemets validate: out of memory\n");
 		if (in != stdin)
 			fclose(in);
-		return SM_EXIT_INVALID;
+		report_abandon(rf, o.report);
+		return SM_RESEARCH_INVALID;
 	}
 	rc = find_columns(r, &c, o.file);
 	c.group_by_score = !o.group_col && !o.instrument && o.score_col;
@@ -1510,18 +1392,20 @@ int sm_cmd_validate(int argc, char **argv)
 	if (rc != 0) {
 		data_free(&d);
 		dict_free(&c.gdict);
+		report_abandon(rf, o.report);
 		return rc;
 	}
 	v.n = d.n;
 	for (size_t i = 0; i < d.n; i++)
 		v.events += (size_t)d.event[i];
 	if (d.n == 0) {
-		fprintf(stderr, "spinemets validate: %s: no row with both a time and an event (%llu rows read, %zu without "
+		fprintf(o.err, "spinemets validate: %s: no row with both a time and an event (%llu rows read, %zu without "
 		                "a time, %zu without an event, %zu invalid)\n",
 		        o.file, v.rows_read, v.missing_time, v.missing_event, v.invalid_skipped);
 		data_free(&d);
 		dict_free(&c.gdict);
-		return SM_EXIT_INVALID;
+		report_abandon(rf, o.report);
+		return SM_RESEARCH_INVALID;
 	}
 
 	/* groups */
@@ -1533,7 +1417,7 @@ int sm_cmd_validate(int argc, char **argv)
 	int *cs_event = NULL;
 	pthread_t th;
 	const int *group = NULL;
-	rc = SM_EXIT_INVALID;
+	rc = SM_RESEARCH_INVALID;
 	if (o.group_col) {
 		v.grouping = "group";
 		order_groups(&c.gdict, false, d.group, d.n, order);
@@ -1684,29 +1568,24 @@ int sm_cmd_validate(int argc, char **argv)
 	/* output */
 	double t_out0 = now_s();
 	if (o.json)
-		print_json(stdout, &v, o.no_km);
+		print_json(o.out, &v, o.no_km);
 	else
-		print_text(stdout, &v);
-	rc = SM_EXIT_OK;
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "spinemets validate: cannot write the result\n");
-		rc = SM_EXIT_INVALID;
+		print_text(o.out, &v);
+	rc = SM_RESEARCH_OK;
+	if (fflush(o.out) != 0 || ferror(o.out)) {
+		fprintf(o.err, "spinemets validate: cannot write the result\n");
+		rc = SM_RESEARCH_INVALID;
 	}
-	if (o.report) {
-		FILE *rf = fopen(o.report, "wb");
-		if (!rf) {
-			fprintf(stderr, "spinemets validate: cannot write '%s': %s\n", o.report, strerror(errno));
-			rc = SM_EXIT_USAGE;
-		} else {
-			int wr = sm_report_html_write(rf, &v);
-			if (fclose(rf) != 0 || wr != 0) {
-				fprintf(stderr, "spinemets validate: error writing '%s'\n", o.report);
-				rc = SM_EXIT_INVALID;
-			}
+	if (rf) {
+		int wr = sm_report_html_write(rf, &v);
+		if (fclose(rf) != 0 || wr != 0) {
+			fprintf(o.err, "spinemets validate: error writing '%s'\n", o.report);
+			rc = SM_RESEARCH_INVALID;
 		}
+		rf = NULL;
 	}
 	if (o.timings)
-		fprintf(stderr, "timings: read %.3f s (%zu rows), stats %.3f s (Kaplan-Meier %.3f, log-rank %.3f, "
+		fprintf(o.err, "timings: read %.3f s (%zu rows), stats %.3f s (Kaplan-Meier %.3f, log-rank %.3f, "
 		                "concordance %.3f%s), output %.3f s\n",
 		        t_read, d.n, t_stats, t_km, t_lr, job.seconds, was_threaded ? " on a second thread" : "",
 		        now_s() - t_out0);
@@ -1716,9 +1595,10 @@ nomem_join:
 	if (threaded)
 		pthread_join(th, NULL);
 nomem:
-	fprintf(stderr, "spinemets validate: out of memory\n");
-	rc = SM_EXIT_INVALID;
+	fprintf(o.err, "spinemets validate: out of memory\n");
+	rc = SM_RESEARCH_INVALID;
 done:
+	report_abandon(rf, o.report); /* not written (out of memory) */
 	free(cs_time);
 	free(cs_score);
 	free(cs_event);
@@ -1726,4 +1606,9 @@ done:
 	data_free(&d);
 	dict_free(&c.gdict);
 	return rc;
+}
+
+int sm_validate_parse_number(const char *p, size_t len, double *out)
+{
+	return parse_number(p, len, out);
 }

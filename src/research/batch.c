@@ -1,5 +1,6 @@
 /*
-** batch.c: `spinemets batch FILE.csv --instrument LIST` (research cohort scoring).
+** batch.c: streaming cohort scoring (sm_batch_run, research.h), the engine of
+** `spinemets batch FILE.csv --instrument LIST` (options: src/cli/research.c).
 **
 ** Reads a CSV file (RFC 4180, UTF-8, header row, LF or CRLF, quoted fields)
 ** and writes every record back, byte for byte, with four columns appended
@@ -57,9 +58,11 @@
 
 #include <jansson.h>
 
-#include "cli/cli.h"
 #include "io/csv.h"
+#include "io/file.h"
 #include "io/json_score.h"
+#include "io/jw.h"
+#include "research/research.h"
 #include "spinemets.h"
 
 #define CHUNK_ROWS 4096
@@ -91,7 +94,7 @@ static void die_nomem(void)
 	if (write(2, msg, sizeof msg - 1) < 0) {
 		/* nothing more to do */
 	}
-	_exit(SM_EXIT_INVALID);
+	_exit(SM_RESEARCH_INVALID);
 }
 
 static void *xmalloc(size_t n)
@@ -170,96 +173,19 @@ static inline void buf_addll(buf *b, long long v)
 	buf_add(b, s, n);
 }
 
-/* A CSV field: quoted when it needs to be (csv.h rules), quotes doubled. */
+/* A CSV field (io/csv.h: quoted when it needs to be, quotes doubled). */
 static void buf_csv_field(buf *b, const char *s, size_t n)
 {
-	if (!sm_csv_needs_quotes(s, n, ',')) {
-		buf_add(b, s, n);
-		return;
-	}
-	buf_addc(b, '"');
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '"')
-			buf_addc(b, '"');
-		buf_addc(b, s[i]);
-	}
-	buf_addc(b, '"');
+	buf_reserve(b, SM_CSV_FIELD_MAX(n));
+	b->len += sm_csv_field_encode(b->p + b->len, s, n, ',');
 }
 
-/* Length of a valid UTF-8 sequence at s[0..n), or 0 when invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
+/* A JSON string (io/jw.h: escaped as jansson does, bytes that are not UTF-8
+** as U+FFFD). */
+static void buf_json_str(buf *b, const char *s, size_t n)
 {
-	unsigned c = s[0], lo = 0x80, hi = 0xBF;
-	size_t need, k;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF)
-		need = 1;
-	else if (c == 0xE0)
-		need = 2, lo = 0xA0;
-	else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF)
-		need = 2;
-	else if (c == 0xED)
-		need = 2, hi = 0x9F;
-	else if (c == 0xF0)
-		need = 3, lo = 0x90;
-	else if (c >= 0xF1 && c <= 0xF3)
-		need = 3;
-	else if (c == 0xF4)
-		need = 3, hi = 0x8F;
-	else
-		return 0;
-	if (n - 1 < need || s[1] < lo || s[1] > hi)
-		return 0;
-	for (k = 2; k <= need; k++)
-		if ((s[k] & 0xC0) != 0x80)
-			return 0;
-	return need + 1;
-}
-
-/* A JSON string. With `repair`, invalid UTF-8 becomes U+FFFD. */
-static void buf_json_str(buf *b, const char *str, size_t n, bool repair)
-{
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0, run = 0;
-	buf_reserve(b, n + 2);
-	buf_addc(b, '"');
-	while (i < n) {
-		unsigned char c = s[i];
-		if (c >= 0x20 && c != '"' && c != '\\' && (c < 0x80 || !repair)) {
-			i++;
-			continue;
-		}
-		buf_add(b, s + run, i - run);
-		if (c >= 0x80) {
-			size_t k = utf8_seq(s + i, n - i);
-			if (k) {
-				buf_add(b, s + i, k);
-				i += k;
-			} else {
-				buf_adds(b, "\\ufffd");
-				i++;
-			}
-			run = i;
-			continue;
-		}
-		switch (c) {
-		case '"': buf_adds(b, "\\\""); break;
-		case '\\': buf_adds(b, "\\\\"); break;
-		case '\n': buf_adds(b, "\\n"); break;
-		case '\r': buf_adds(b, "\\r"); break;
-		case '\t': buf_adds(b, "\\t"); break;
-		default: {
-			char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-			buf_add(b, u, 6);
-		}
-		}
-		i++;
-		run = i;
-	}
-	buf_add(b, s + run, n - run);
-	buf_addc(b, '"');
+	buf_reserve(b, SM_JSON_ESCAPE_MAX(n));
+	b->len += sm_json_escape(b->p + b->len, s, n);
 }
 
 /* ---------------------------------------------------------------- config */
@@ -278,12 +204,7 @@ typedef struct binst {
 	bool span;                 /* the columns are adjacent: cols[0].col .. cols[ncols - 1].col */
 } binst;
 
-typedef struct bmap {
-	const char *column;
-	const char *item;
-	const sm_instrument *only; /* NULL: every instrument */
-	bool used;
-} bmap;
+typedef sm_batch_map bmap;
 
 /* --------------------------------------------------------------- cache */
 
@@ -469,6 +390,7 @@ typedef struct chunk {
 
 typedef struct batch {
 	/* configuration, read-only once the threads run */
+	FILE *err;                 /* messages and the summary */
 	binst *bi;
 	size_t ninst;
 	size_t ncols;
@@ -761,7 +683,7 @@ static void submit(batch *b, chunk *c)
 
 static void chunk_fit(chunk *c, size_t len)
 {
-	if (c->cap < len) {
+	if (c->cap < len || !c->base) { /* a chunk never used has no buffer yet */
 		free(c->base);
 		c->cap = len + len / 4;
 		c->base = xmalloc(c->cap + 1 + PAD);
@@ -822,7 +744,8 @@ static void *reader_main(void *arg)
 		chunk_fit(c, cut - b->spos);
 		memcpy(c->base + 1, b->stage + b->spos, cut - b->spos);
 		c->nlf = nlf;
-		c->plain = plain;
+		/* a NUL byte is found (and named) by the full CSV reader only */
+		c->plain = plain && !memchr(b->stage + b->spos, 0, cut - b->spos);
 		b->lines += nlf;
 		b->spos = cut;
 		submit(b, c);
@@ -974,7 +897,7 @@ static void make_fragment(worker *w, const binst *bi, const sm_result *r)
 		if (!s)
 			die_nomem();
 		buf_addc(f, ',');
-		buf_json_str(f, bi->name, strlen(bi->name), false);
+		buf_json_str(f, bi->name, strlen(bi->name));
 		buf_addc(f, ':');
 		buf_add(f, s, n);
 		free(s);
@@ -1192,7 +1115,7 @@ static void process_row(worker *w, chunk *c, const char *raw, size_t rawlen, con
 			if (i)
 				buf_addc(&c->out, ',');
 			buf_add(&c->out, b->jnames.p + b->jname_off[i], b->jname_len[i]);
-			buf_json_str(&c->out, fields[i].ptr, fields[i].len, utf8 != NULL);
+			buf_json_str(&c->out, fields[i].ptr, fields[i].len);
 		}
 	} else {
 		buf_reserve(&c->out, rawlen + b->ncols + 2);
@@ -1488,7 +1411,7 @@ static void progress(const batch *b, unsigned long long rows, double t0, bool fi
 	double rate = dt > 0 ? (double)rows / dt : 0;
 	int n;
 	if (final) {
-		fputs("\r\033[K", stderr);
+		fputs("\r\033[K", b->err);
 		return;
 	}
 	if (b->in_size) {
@@ -1505,117 +1428,24 @@ static void progress(const batch *b, unsigned long long rows, double t0, bool fi
 		n = snprintf(line, sizeof line, "\r%llu rows  %.0f rows/s", rows, rate);
 	}
 	if (n > 0)
-		fputs(line, stderr);
-	fflush(stderr);
+		fputs(line, b->err);
+	fflush(b->err);
 }
 
 /* ----------------------------------------------------------------- setup */
-
-static void batch_usage(FILE *f)
-{
-	fputs("usage: spinemets batch FILE.csv --instrument NAME[,NAME...] [options]\n"
-	      "\n"
-	      "Scores every row of a CSV file (RFC 4180, UTF-8, header row, LF or CRLF line\n"
-	      "ends, quoted fields; '-' reads standard input) and writes each record back\n"
-	      "unchanged with four columns added per instrument:\n"
-	      "  NAME_total    the total when the status is ok (the grade for grade\n"
-	      "                instruments); empty otherwise, never 0 for a missing item\n"
-	      "  NAME_band     the band, empty when the missing items could change it\n"
-	      "  NAME_status   ok, incomplete or invalid\n"
-	      "  NAME_reason   invalid: the first error (item: message); incomplete: the\n"
-	      "                missing items and the range still possible (\"missing: kps;\n"
-	      "                range 7-9\") or the grades still possible; ok: empty\n"
-	      "\n"
-	      "An instrument reads the columns whose header is one of its item keys (see\n"
-	      "'spinemets score --items NAME'); other columns are copied through. An empty\n"
-	      "cell means unknown, never 0. A row with a bad value is kept with status\n"
-	      "invalid; a row with the wrong number of fields or invalid UTF-8 is kept,\n"
-	      "padded to the header's width when short, and marked invalid for every\n"
-	      "instrument with its row and column. A summary (rows, then ok, incomplete and\n"
-	      "invalid per instrument) goes to standard error, with a progress bar when\n"
-	      "standard error is a terminal.\n"
-	      "\n"
-	      "Options:\n"
-	      "  --instrument LIST   instruments to score, comma-separated (repeatable)\n"
-	      "  --output FILE       write to FILE instead of standard output\n"
-	      "  --format FORMAT     csv (default) or jsonl: one JSON object per row with the\n"
-	      "                      input columns (as strings) and each instrument's full\n"
-	      "                      result object, as printed by 'spinemets score'\n"
-	      "  --map COLUMN=ITEM   read COLUMN as item ITEM (repeatable); ITEM may be\n"
-	      "                      INSTRUMENT.ITEM to apply to one instrument only\n"
-	      "  --albumin UNIT      unit of the albumin_g_dl column: g/dL (default) or g/L\n"
-	      "                      (g/L values are divided by 10)\n"
-	      "  --threads N         scoring threads (default: the number of CPUs)\n"
-	      "  --help              this help\n"
-	      "\n"
-	      "The output keeps the input's line ends (LF or CRLF) and byte order mark.\n"
-	      "Memory stays bounded whatever the size of the file.\n"
-	      "Exit status: 0 the file was processed (even with invalid rows), 1 a fatal\n"
-	      "input error (malformed CSV that cannot be recovered, named by row and column),\n"
-	      "2 usage error.\n"
-	      "Example: spinemets batch cohort.csv --instrument tokuhashi_revised,tomita -o scored.csv\n",
-	      f);
-}
-
-static void list_instruments(FILE *f)
-{
-	for (size_t k = 0; k < sm_instrument_count(); k++)
-		fprintf(f, " %s", sm_instrument_name(sm_instrument_at(k)));
-	fputc('\n', f);
-}
-
-static bool add_instruments(const char *list, const sm_instrument **out, size_t *n, size_t max)
-{
-	const char *p = list;
-	if (!*p) {
-		fprintf(stderr, "spinemets batch: --instrument needs a name; one of:");
-		list_instruments(stderr);
-		return false;
-	}
-	while (*p) {
-		const char *e = strchr(p, ',');
-		size_t len = e ? (size_t)(e - p) : strlen(p);
-		char name[64];
-		if (len == 0 || len >= sizeof name) {
-			fprintf(stderr, "spinemets batch: bad instrument name '%.*s'; one of:", (int)len, p);
-			list_instruments(stderr);
-			return false;
-		}
-		memcpy(name, p, len);
-		name[len] = '\0';
-		const sm_instrument *in = sm_instrument_find(name);
-		if (!in) {
-			fprintf(stderr, "spinemets batch: unknown instrument '%s'; one of:", name);
-			list_instruments(stderr);
-			return false;
-		}
-		for (size_t k = 0; k < *n; k++)
-			if (out[k] == in) {
-				fprintf(stderr, "spinemets batch: instrument '%s' named twice\n", name);
-				return false;
-			}
-		if (*n >= max)
-			return false;
-		out[(*n)++] = in;
-		p += len;
-		if (*p == ',')
-			p++;
-	}
-	return true;
-}
 
 /* Compose "row R (line L), column C ("name"): text" (line only when != row). */
 static void report_at(const batch *b, unsigned long long row, unsigned long long line, size_t col, const char *text)
 {
 	char label[64] = "";
-	fprintf(stderr, "spinemets batch: row %llu", row);
+	fprintf(b->err, "spinemets batch: row %llu", row);
 	if (line && line != row)
-		fprintf(stderr, " (line %llu)", line);
+		fprintf(b->err, " (line %llu)", line);
 	if (col) {
 		column_label(b, col, label, sizeof label);
-		fprintf(stderr, ", column %zu%s", col, label);
+		fprintf(b->err, ", column %zu%s", col, label);
 	}
-	fprintf(stderr, ": %s\n", text);
+	fprintf(b->err, ": %s\n", text);
 }
 
 /* Read and check the header; fill the column names. 0 ok, else an exit code. */
@@ -1623,8 +1453,8 @@ static int read_header(batch *b, bool *bom, buf *hdr_raw)
 {
 	b->spos = b->send = 0;
 	if (!stage_fill(b)) {
-		fprintf(stderr, "spinemets batch: %s\n", b->read_err);
-		return SM_EXIT_INVALID;
+		fprintf(b->err, "spinemets batch: %s\n", b->read_err);
+		return SM_RESEARCH_INVALID;
 	}
 	while (b->send < 3 && !b->seof && stage_fill(b))
 		;
@@ -1634,14 +1464,14 @@ static int read_header(batch *b, bool *bom, buf *hdr_raw)
 		*bom = true;
 		b->spos = 3;
 	} else if (b->send >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF))) {
-		fprintf(stderr, "spinemets batch: row 1, column 1: the file is UTF-16 encoded; save it as CSV in UTF-8\n");
-		return SM_EXIT_INVALID;
+		fprintf(b->err, "spinemets batch: row 1, column 1: the file is UTF-16 encoded; save it as CSV in UTF-8\n");
+		return SM_RESEARCH_INVALID;
 	}
 	for (;;) { /* blank lines before the header are not rows */
 		if (b->send - b->spos < 2 && !b->seof) {
 			if (!stage_fill(b)) {
-				fprintf(stderr, "spinemets batch: %s\n", b->read_err);
-				return SM_EXIT_INVALID;
+				fprintf(b->err, "spinemets batch: %s\n", b->read_err);
+				return SM_RESEARCH_INVALID;
 			}
 			continue;
 		}
@@ -1667,18 +1497,18 @@ static int read_header(batch *b, bool *bom, buf *hdr_raw)
 			break;
 		}
 		if (b->spos == 0 && b->send == STAGE_CAP) {
-			fprintf(stderr, "spinemets batch: row 1: the header is longer than %zu bytes (unbalanced quotes?)\n",
+			fprintf(b->err, "spinemets batch: row 1: the header is longer than %zu bytes (unbalanced quotes?)\n",
 			        (size_t)STAGE_CAP);
-			return SM_EXIT_INVALID;
+			return SM_RESEARCH_INVALID;
 		}
 		if (!stage_fill(b)) {
-			fprintf(stderr, "spinemets batch: %s\n", b->read_err);
-			return SM_EXIT_INVALID;
+			fprintf(b->err, "spinemets batch: %s\n", b->read_err);
+			return SM_RESEARCH_INVALID;
 		}
 	}
 	if (cut == b->spos) {
-		fprintf(stderr, "spinemets batch: the input is empty (no header row)\n");
-		return SM_EXIT_INVALID;
+		fprintf(b->err, "spinemets batch: the input is empty (no header row)\n");
+		return SM_RESEARCH_INVALID;
 	}
 	sm_csv_options o;
 	sm_csv_options_init(&o);
@@ -1691,18 +1521,18 @@ static int read_header(batch *b, bool *bom, buf *hdr_raw)
 	if (rc != SM_CSV_RECORD) {
 		const sm_csv_error *e = sm_csv_reader_error(r);
 		if (rc == SM_CSV_EOF)
-			fprintf(stderr, "spinemets batch: the input is empty (no header row)\n");
+			fprintf(b->err, "spinemets batch: the input is empty (no header row)\n");
 		else {
 			const char *text = strstr(e->message, ": ");
-			fprintf(stderr, "spinemets batch: row 1");
+			fprintf(b->err, "spinemets batch: row 1");
 			if (e->line && e->line + b->lines != 1)
-				fprintf(stderr, " (line %llu)", e->line + b->lines);
+				fprintf(b->err, " (line %llu)", e->line + b->lines);
 			if (e->column)
-				fprintf(stderr, ", column %zu", e->column);
-			fprintf(stderr, ": %s (in the header)\n", text ? text + 2 : e->message);
+				fprintf(b->err, ", column %zu", e->column);
+			fprintf(b->err, ": %s (in the header)\n", text ? text + 2 : e->message);
 		}
 		sm_csv_reader_free(r);
-		return SM_EXIT_INVALID;
+		return SM_RESEARCH_INVALID;
 	}
 	b->ncols = n;
 	b->names = xcalloc(n, sizeof *b->names);
@@ -1734,9 +1564,9 @@ static int bind_columns(batch *b, bmap *maps, size_t nmaps, bool g_per_l)
 			if (strcmp(b->names[i], maps[m].column) == 0)
 				found = true;
 		if (!found) {
-			fprintf(stderr, "spinemets batch: --map %s=%s: no column named '%s' in the header\n", maps[m].column,
+			fprintf(b->err, "spinemets batch: --map %s=%s: no column named '%s' in the header\n", maps[m].column,
 			        maps[m].item, maps[m].column);
-			return SM_EXIT_USAGE;
+			return SM_RESEARCH_USAGE;
 		}
 		bool item_ok = false;
 		for (size_t j = 0; j < b->ninst; j++)
@@ -1744,17 +1574,17 @@ static int bind_columns(batch *b, bmap *maps, size_t nmaps, bool g_per_l)
 			    sm_instrument_item_find(b->bi[j].inst, maps[m].item, NULL))
 				item_ok = true;
 		if (!item_ok) {
-			fprintf(stderr, "spinemets batch: --map %s=%s: no instrument chosen has an item '%s'; items:",
+			fprintf(b->err, "spinemets batch: --map %s=%s: no instrument chosen has an item '%s'; items:",
 			        maps[m].column, maps[m].item, maps[m].item);
 			for (size_t j = 0; j < b->ninst; j++) {
 				if (maps[m].only && maps[m].only != b->bi[j].inst)
 					continue;
-				fprintf(stderr, "\n  %s:", b->bi[j].name);
+				fprintf(b->err, "\n  %s:", b->bi[j].name);
 				for (size_t k = 0; k < sm_instrument_item_count(b->bi[j].inst); k++)
-					fprintf(stderr, " %s", sm_instrument_item(b->bi[j].inst, k)->key);
+					fprintf(b->err, " %s", sm_instrument_item(b->bi[j].inst, k)->key);
 			}
-			fputc('\n', stderr);
-			return SM_EXIT_USAGE;
+			fputc('\n', b->err);
+			return SM_RESEARCH_USAGE;
 		}
 	}
 	for (size_t j = 0; j < b->ninst; j++) {
@@ -1778,12 +1608,12 @@ static int bind_columns(batch *b, bmap *maps, size_t nmaps, bool g_per_l)
 				continue;
 			for (size_t k = 0; k < bi->ncols; k++)
 				if (strcmp(bi->cols[k].item, it->key) == 0) {
-					fprintf(stderr,
+					fprintf(b->err,
 					        "spinemets batch: %s: columns %zu ('%s') and %zu ('%s') both give item '%s'%s\n",
 					        bi->name, bi->cols[k].col + 1, b->names[bi->cols[k].col], i + 1, b->names[i], it->key,
 					        mapped || by_map[k] ? "; check the --map options"
 					                            : "; the header names a column twice (rename one with --map)");
-					return mapped || by_map[k] ? SM_EXIT_USAGE : SM_EXIT_INVALID;
+					return mapped || by_map[k] ? SM_RESEARCH_USAGE : SM_RESEARCH_INVALID;
 				}
 			if (bi->ncols >= SM_MAX_ITEMS)
 				continue;
@@ -1795,10 +1625,10 @@ static int bind_columns(batch *b, bmap *maps, size_t nmaps, bool g_per_l)
 		}
 		bi->span = bi->ncols > 0 && bi->cols[bi->ncols - 1].col - bi->cols[0].col + 1 == bi->ncols;
 		if (bi->ncols == 0) {
-			fprintf(stderr, "spinemets batch: warning: no column is an item of %s (items:", bi->name);
+			fprintf(b->err, "spinemets batch: warning: no column is an item of %s (items:", bi->name);
 			for (size_t k = 0; k < sm_instrument_item_count(bi->inst); k++)
-				fprintf(stderr, " %s", sm_instrument_item(bi->inst, k)->key);
-			fprintf(stderr, "); every row will be incomplete\n");
+				fprintf(b->err, " %s", sm_instrument_item(bi->inst, k)->key);
+			fprintf(b->err, "); every row will be incomplete\n");
 		}
 	}
 	return 0;
@@ -1838,150 +1668,20 @@ static void free_batch(batch *b, worker *ws, size_t nw)
 	cache_close(&b->cache);
 }
 
-int sm_cmd_batch(int argc, char **argv)
+int sm_batch_run(const sm_batch_opts *o)
 {
-	const char *input = NULL, *output = NULL, *format = "csv", *albumin = "g/dL";
-	const sm_instrument *insts[64];
-	size_t ninst = 0, nmaps = 0;
-	long threads = 0;
-	bmap *maps = xcalloc((size_t)argc, sizeof *maps);
-	int rc = SM_EXIT_USAGE;
-
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *val = NULL;
-		const char *opts[] = {"--instrument", "--output", "--format", "--map", "--albumin", "--threads", "-o"};
-		int which = -1;
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			batch_usage(stdout);
-			free(maps);
-			return SM_EXIT_OK;
-		}
-		for (int k = 0; k < (int)(sizeof opts / sizeof *opts); k++) {
-			size_t l = strlen(opts[k]);
-			if (strcmp(a, opts[k]) == 0) {
-				if (i + 1 >= argc) {
-					fprintf(stderr, "spinemets batch: %s needs a value\n", a);
-					goto usage_fail;
-				}
-				val = argv[++i];
-				which = k;
-				break;
-			}
-			if (strncmp(a, opts[k], l) == 0 && a[l] == '=') {
-				val = a + l + 1;
-				which = k;
-				break;
-			}
-		}
-		switch (which) {
-		case 0:
-			if (!add_instruments(val, insts, &ninst, sizeof insts / sizeof *insts))
-				goto usage_fail;
-			break;
-		case 1:
-		case 6:
-			output = val;
-			break;
-		case 2:
-			format = val;
-			break;
-		case 3: {
-			const char *eq = strrchr(val, '=');
-			if (!eq || eq == val || !eq[1]) {
-				fprintf(stderr, "spinemets batch: --map needs COLUMN=ITEM, not '%s'\n", val);
-				goto usage_fail;
-			}
-			char *col = xmalloc((size_t)(eq - val) + 1);
-			memcpy(col, val, (size_t)(eq - val));
-			col[eq - val] = '\0';
-			maps[nmaps].column = col;
-			maps[nmaps].item = eq + 1;
-			maps[nmaps].only = NULL;
-			const char *dot = strchr(eq + 1, '.');
-			if (dot) {
-				char iname[64];
-				size_t l = (size_t)(dot - (eq + 1));
-				if (l < sizeof iname) {
-					memcpy(iname, eq + 1, l);
-					iname[l] = '\0';
-					maps[nmaps].only = sm_instrument_find(iname);
-				}
-				if (!maps[nmaps].only) {
-					fprintf(stderr, "spinemets batch: --map %s: '%.*s' is not an instrument; one of:", val,
-					        (int)l, eq + 1);
-					list_instruments(stderr);
-					nmaps++;
-					goto usage_fail;
-				}
-				maps[nmaps].item = dot + 1;
-			}
-			for (size_t m = 0; m < nmaps; m++)
-				if (strcmp(maps[m].column, col) == 0 && maps[m].only == maps[nmaps].only) {
-					fprintf(stderr, "spinemets batch: column '%s' is mapped twice\n", col);
-					nmaps++;
-					goto usage_fail;
-				}
-			nmaps++;
-			break;
-		}
-		case 4:
-			albumin = val;
-			break;
-		case 5: {
-			char *end;
-			threads = strtol(val, &end, 10);
-			if (*end || threads < 1 || threads > 256) {
-				fprintf(stderr, "spinemets batch: --threads must be a number from 1 to 256, not '%s'\n", val);
-				goto usage_fail;
-			}
-			break;
-		}
-		default:
-			if (a[0] == '-' && a[1]) {
-				fprintf(stderr, "spinemets batch: unknown option '%s'\n", a);
-				batch_usage(stderr);
-				goto usage_fail;
-			}
-			if (input) {
-				fprintf(stderr, "spinemets batch: unexpected argument '%s' (one input file)\n", a);
-				goto usage_fail;
-			}
-			input = a;
-		}
-	}
-	if (!input) {
-		fprintf(stderr, "spinemets batch: name the CSV file to read ('-' for standard input)\n");
-		batch_usage(stderr);
-		goto usage_fail;
-	}
-	if (ninst == 0) {
-		fprintf(stderr, "spinemets batch: --instrument is required; one or more of:");
-		list_instruments(stderr);
-		goto usage_fail;
-	}
-	if (strcmp(format, "csv") != 0 && strcmp(format, "jsonl") != 0) {
-		fprintf(stderr, "spinemets batch: --format must be csv or jsonl, not '%s'\n", format);
-		goto usage_fail;
-	}
-	bool g_per_l;
-	if (strcmp(albumin, "g/dL") == 0 || strcmp(albumin, "g/dl") == 0)
-		g_per_l = false;
-	else if (strcmp(albumin, "g/L") == 0 || strcmp(albumin, "g/l") == 0)
-		g_per_l = true;
-	else {
-		fprintf(stderr, "spinemets batch: --albumin must be g/dL or g/L, not '%s'\n", albumin);
-		goto usage_fail;
-	}
-	if (threads == 0) {
-		long n = sysconf(_SC_NPROCESSORS_ONLN);
-		threads = n > 0 ? (n > 256 ? 256 : n) : 1;
-	}
+	const sm_instrument *const *insts = o->insts;
+	const char *input = o->input, *output = o->output;
+	size_t ninst = o->ninst, nmaps = o->nmaps;
+	sm_batch_map *maps = o->maps;
+	int rc = SM_RESEARCH_USAGE;
 
 	batch B;
 	memset(&B, 0, sizeof B);
 	batch *b = &B;
-	b->jsonl = strcmp(format, "jsonl") == 0;
-	b->nthreads = (size_t)threads;
+	b->err = o->err;
+	b->jsonl = o->jsonl;
+	b->nthreads = o->threads ? o->threads : 1;
 	b->ninst = ninst;
 	b->bi = xcalloc(ninst, sizeof *b->bi);
 	for (size_t j = 0; j < ninst; j++) {
@@ -1990,11 +1690,11 @@ int sm_cmd_batch(int argc, char **argv)
 	}
 	b->in_fd = 0;
 	if (strcmp(input, "-") != 0) {
-		b->in_fd = open(input, O_RDONLY);
+		b->in_fd = sm_file_is_dir(input) ? (errno = EISDIR, -1) : open(input, O_RDONLY);
 		if (b->in_fd < 0) {
-			fprintf(stderr, "spinemets batch: cannot open '%s': %s\n", input, strerror(errno));
+			fprintf(b->err, "spinemets batch: cannot open '%s': %s\n", input, sm_file_error(input, errno));
 			free(b->bi);
-			goto usage_fail;
+			return SM_RESEARCH_USAGE;
 		}
 	}
 	struct stat st;
@@ -2007,7 +1707,7 @@ int sm_cmd_batch(int argc, char **argv)
 	size_t nw = 0;
 	rc = read_header(b, &bom, &hdr);
 	if (rc == 0)
-		rc = bind_columns(b, maps, nmaps, g_per_l);
+		rc = bind_columns(b, maps, nmaps, o->g_per_l);
 	if (rc != 0)
 		goto done;
 
@@ -2016,12 +1716,12 @@ int sm_cmd_batch(int argc, char **argv)
 		b->jname_len = xcalloc(b->ncols, sizeof *b->jname_len);
 		for (size_t i = 0; i < b->ncols; i++) {
 			b->jname_off[i] = b->jnames.len;
-			buf_json_str(&b->jnames, b->names[i], b->name_len[i], true);
+			buf_json_str(&b->jnames, b->names[i], b->name_len[i]);
 			buf_addc(&b->jnames, ':');
 			b->jname_len[i] = b->jnames.len - b->jname_off[i];
 		}
 	}
-	b->tty = isatty(2);
+	b->tty = o->progress;
 	b->out_fd = -1;
 
 	/* the pipeline */
@@ -2045,8 +1745,8 @@ int sm_cmd_batch(int argc, char **argv)
 	pthread_t reader;
 	bool reader_started = pthread_create(&reader, NULL, reader_main, b) == 0;
 	if (!reader_started) {
-		fprintf(stderr, "spinemets batch: cannot start a thread\n");
-		rc = SM_EXIT_INVALID;
+		fprintf(b->err, "spinemets batch: cannot start a thread\n");
+		rc = SM_RESEARCH_INVALID;
 		goto done;
 	}
 	for (size_t i = 0; i < b->nthreads; i++) {
@@ -2062,14 +1762,14 @@ int sm_cmd_batch(int argc, char **argv)
 		nw++;
 	}
 	if (nw == 0) {
-		fprintf(stderr, "spinemets batch: cannot start a thread\n");
+		fprintf(b->err, "spinemets batch: cannot start a thread\n");
 		atomic_store(&b->stop, true);
 		/* let the reader finish: it waits for free chunks */
 		pthread_mutex_lock(&b->mu);
 		pthread_cond_broadcast(&b->cv_free);
 		pthread_mutex_unlock(&b->mu);
 		pthread_join(reader, NULL);
-		rc = SM_EXIT_INVALID;
+		rc = SM_RESEARCH_INVALID;
 		goto done;
 	}
 
@@ -2082,7 +1782,7 @@ int sm_cmd_batch(int argc, char **argv)
 	if (output && strcmp(output, "-") != 0) {
 		b->out_fd = open(output, O_WRONLY | O_CREAT | O_TRUNC, 0666);
 		if (b->out_fd < 0) {
-			fprintf(stderr, "spinemets batch: cannot write '%s': %s\n", output, strerror(errno));
+			fprintf(b->err, "spinemets batch: cannot write '%s': %s\n", output, sm_file_error(output, errno));
 			open_failed = true;
 			atomic_store(&b->stop, true);
 		}
@@ -2208,7 +1908,7 @@ int sm_cmd_batch(int argc, char **argv)
 		progress(b, rows, t0, true);
 
 	if (open_failed) {
-		rc = SM_EXIT_USAGE;
+		rc = SM_RESEARCH_USAGE;
 		free(totals);
 		b->out_fd = -1;
 		pthread_mutex_destroy(&b->mu);
@@ -2218,41 +1918,41 @@ int sm_cmd_batch(int argc, char **argv)
 		goto done;
 	}
 	if (b->read_failed && !fatal) {
-		fprintf(stderr, "spinemets batch: %s\n", b->read_err);
+		fprintf(b->err, "spinemets batch: %s\n", b->read_err);
 		fatal = true;
 	}
 	if (write_failed)
-		fprintf(stderr, "spinemets batch: cannot write the output: %s\n", strerror(werr));
+		fprintf(b->err, "spinemets batch: cannot write the output: %s\n", strerror(werr));
 	else if (b->out_fd > 1 && close(b->out_fd) != 0) {
-		fprintf(stderr, "spinemets batch: cannot write the output: %s\n", strerror(errno));
+		fprintf(b->err, "spinemets batch: cannot write the output: %s\n", strerror(errno));
 		write_failed = true;
 	}
 	b->out_fd = -1;
 
 	/* the summary */
-	fprintf(stderr, "spinemets batch: %llu row%s read%s", rows, rows == 1 ? "" : "s", fatal ? " before the error" : "");
+	fprintf(b->err, "spinemets batch: %llu row%s read%s", rows, rows == 1 ? "" : "s", fatal ? " before the error" : "");
 	if (bad)
-		fprintf(stderr, "; %llu malformed (wrong number of fields or not UTF-8), kept and marked invalid", bad);
-	fputc('\n', stderr);
+		fprintf(b->err, "; %llu malformed (wrong number of fields, not UTF-8 or a NUL byte), kept and marked invalid", bad);
+	fputc('\n', b->err);
 	for (size_t j = 0; j < ninst; j++)
-		fprintf(stderr, "  %-18s %10llu ok %10llu incomplete %10llu invalid\n", b->bi[j].name, totals[j * 3 + ST_OK],
+		fprintf(b->err, "  %-18s %10llu ok %10llu incomplete %10llu invalid\n", b->bi[j].name, totals[j * 3 + ST_OK],
 		        totals[j * 3 + ST_INCOMPLETE], totals[j * 3 + ST_INVALID]);
 	for (size_t k = 0; k < nex; k++) {
 		if (k == 0)
-			fprintf(stderr, "  first invalid rows:\n");
+			fprintf(b->err, "  first invalid rows:\n");
 		if (ex[k].inst == SIZE_MAX) {
 			/* "row \x01, column ...": the mark stands for the row number */
 			const char *t = ex[k].text, *mark = strchr(t, ROWMARK);
 			if (mark)
-				fprintf(stderr, "    %.*s%llu%s\n", (int)(mark - t), t, ex_row[k], mark + 1);
+				fprintf(b->err, "    %.*s%llu%s\n", (int)(mark - t), t, ex_row[k], mark + 1);
 			else
-				fprintf(stderr, "    row %llu: %s\n", ex_row[k], t);
+				fprintf(b->err, "    row %llu: %s\n", ex_row[k], t);
 		} else {
-			fprintf(stderr, "    row %llu: %s: %s\n", ex_row[k], b->bi[ex[k].inst].name, ex[k].text);
+			fprintf(b->err, "    row %llu: %s: %s\n", ex_row[k], b->bi[ex[k].inst].name, ex[k].text);
 		}
 	}
 	free(totals);
-	rc = fatal || write_failed ? SM_EXIT_INVALID : SM_EXIT_OK;
+	rc = fatal || write_failed ? SM_RESEARCH_INVALID : SM_RESEARCH_OK;
 	pthread_mutex_destroy(&b->mu);
 	pthread_cond_destroy(&b->cv_free);
 	pthread_cond_destroy(&b->cv_work);
@@ -2266,14 +1966,5 @@ done:
 	free(hdr.p);
 	free_batch(b, ws, ws ? b->nthreads : 0);
 	free(ws);
-	for (size_t m = 0; m < nmaps; m++)
-		free((void *)maps[m].column);
-	free(maps);
 	return rc;
-
-usage_fail:
-	for (size_t m = 0; m < nmaps; m++)
-		free((void *)maps[m].column);
-	free(maps);
-	return SM_EXIT_USAGE;
 }
