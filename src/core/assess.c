@@ -294,6 +294,23 @@ static int instability_suspected(const facts *f, const sm_assessment *a)
 	return 0;
 }
 
+/* A lesion already shown unstable (subluxation, SINS 13+), or the 15.11 collar
+** condition (cervical lesion with mechanical pain): never "keep active". */
+static int lesion_unstable(const facts *f, const sm_assessment *a)
+{
+	if (f->subluxation)
+		return 1;
+	for (size_t k = 0; k < a->nlesions; k++)
+		if (a->sins[k].band && strcmp(a->sins[k].band, "unstable") == 0)
+			return 1;
+	for (size_t k = 0; k < f->c->nlesions; k++) {
+		const sm_value *lv = sm_get(&f->c->lesions[k].sins, "level");
+		if (lv && lv->lo <= 7 && yes(f->c->symptoms.pain[SM_P_MECHANICAL]))
+			return 1;
+	}
+	return 0;
+}
+
 /* §15.4: simple back pain. 1 simple, 0 a red flag present, -1 red flags not
 ** all recorded (unknown is not absent), -2 not applicable. */
 static int simple_back_pain(const facts *f, int *radicular_not_n)
@@ -491,7 +508,7 @@ static void triage(const facts *f, sm_assessment *a)
 	a->urgency = u;
 	if (u == SM_URG_ROUTINE && N && f->cancer == SM_NO && adult)
 		ACTION("assess_other_causes", R_TRIAGE_NOCA_N, "Neurological features without cancer, suggestive pain or a cord or cauda-equina picture: not this pathway; assess for other causes.", NULL);
-	if (simple == 1 && u == SM_URG_ROUTINE) {
+	if (simple == 1 && u == SM_URG_ROUTINE && !lesion_unstable(f, a)) { /* an unstable lesion is not simple back pain (care plan §16: precautions) */
 		ACTION("keep_active", R_S15_4_SIMPLE, "Simple back pain: keep active (no bed rest, no log-roll); no imaging in a non-specialist setting.", NULL);
 		ACTION("safety_net_cauda_equina", R_S15_4_SIMPLE, "Written safety net: saddle numbness, new bladder, bowel or sexual dysfunction, or leg weakness -> emergency assessment; reassess if any red flag appears.", NULL);
 	}
@@ -1624,5 +1641,6 @@ sm_status sm_assess(const sm_case *c, sm_assessment *out)
 	adult_candidates(&f, out);
 	safety_after(&f, out);
 	consistency(&f, out);
+	sm_care_plan_build(c, out, &out->care_plan); /* REFERENCE §16 (careplan.c): reads the assessment above */
 	return SM_OK;
 }

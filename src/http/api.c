@@ -187,6 +187,24 @@ static json_t *rules_doc(void)
 	}
 	json_t *doc = json_object();
 	json_object_set_new(doc, "rules", arr);
+	/* the care-plan rules (REFERENCE §16, src/core/careplan.c) */
+	json_t *care = json_array();
+	for (size_t k = 0; k < sm_care_rule_count(); k++) {
+		const sm_care_rule *c = sm_care_rule_at(k);
+		json_t *o = json_object();
+		json_object_set_new(o, "id", json_string(c->rule.id));
+		json_object_set_new(o, "section", json_string(c->rule.section));
+		json_object_set_new(o, "source", json_string(c->rule.source));
+		json_object_set_new(o, "text", json_string(c->rule.text));
+		json_object_set_new(o, "item", json_string(c->key));
+		json_object_set_new(o, "phase", json_string(sm_care_phase_name(c->phase)));
+		json_object_set_new(o, "addon", json_boolean(c->addon));
+		json_object_set_new(o, "age_scope", json_string(c->age_scope));
+		json_object_set_new(o, "when", json_string(c->when));
+		json_object_set_new(o, "if_unknown", json_string(c->check_if_unknown ? "check" : "wait"));
+		json_array_append_new(care, o);
+	}
+	json_object_set_new(doc, "care_plan_rules", care);
 	return doc;
 }
 

@@ -1654,10 +1654,10 @@ static void test_writer_document(void **state)
 		}
 		const char *top[] = {"schema", "engine_version", "status", "triage", "lesions", "index_lesion", "scores", "noms",
 			"surgery", "workup", "workup_reasons", "differential", "differential_reasons", "primary_candidates",
-			"paediatric", "warnings", "rules", "disclaimer"};
+			"paediatric", "warnings", "rules", "care_plan", "disclaimer"};
 		const char *top_adult[] = {"schema", "engine_version", "status", "triage", "lesions", "index_lesion", "scores", "noms",
 			"surgery", "workup", "workup_reasons", "differential", "differential_reasons", "primary_candidates",
-			"warnings", "rules", "disclaimer"};
+			"warnings", "rules", "care_plan", "disclaimer"};
 		if (r->a->paediatric)
 			expect_keys(r->j, top, N(top), "assessment");
 		else
