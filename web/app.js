@@ -135,7 +135,9 @@
   };
   /* child signs (REFERENCE §15.2): asked when the engine knows them (see probeKeys) and the patient is under 18 */
   var CHILD_SIGNS = ['refuses_to_walk', 'new_limp', 'motor_regression', 'painful_scoliosis_or_torticollis',
-    'reduced_leg_reflexes', 'new_wetting_or_soiling', 'constipation_overflow'];
+    'reduced_leg_reflexes', 'new_wetting_or_soiling', 'constipation_with_overflow', 'reduced_anal_sensation'];
+  /* cauda-equina features (REFERENCE §15.1), asked with set N when the engine knows them */
+  var CAUDA = ['saddle_sensory_change', 'urinary_retention', 'sexual_dysfunction', 'bilateral_radicular_pain'];
   var FORM = [
     /* quick triage first: the red-flag questions, then the triage card right under them (quick-slot) */
     { id: 'quick', hint: 'section.quick_hint', groups: [
@@ -145,7 +147,8 @@
         'pain_severe_unremitting_lower', 'pain_on_straining', 'pain_localised_tenderness', 'pain_nocturnal',
         'pain_mechanical'].map(function (k) { return tri('symptoms.' + k); }) },
       { id: 'symptoms_n', restNo: true, fields: ['radicular_pain', 'limb_weakness', 'difficulty_walking',
-        'sensory_loss', 'bladder_bowel_dysfunction'].map(function (k) { return tri('symptoms.' + k); }) },
+        'sensory_loss', 'bladder_bowel_dysfunction'].map(function (k) { return tri('symptoms.' + k); })
+        .concat(CAUDA.map(function (k) { var f = tri('symptoms.' + k); f.probe = true; return f; })) },
       { id: 'symptoms_child', restNo: true, child: true, fields: CHILD_SIGNS.map(function (k) {
         var f = tri('symptoms.' + k); f.probe = true; return f; }) }] },
     { id: 'patient', fields: [pick('patient.sex', ['female', 'male', 'other'], 'value.sex.')] },
@@ -1008,8 +1011,10 @@
   function mimicsCard(r) {
     var m = mimicsOf(r);
     if (!m || !m.length) return null;
+    var keyed = m.every(function (x) { return typeof x === 'string'; }) && (r.triage || {}).mimic_reasons;
     return card('mimics', t('mimics.heading'), [h('p', { class: 'hint', text: t('mimics.note') }),
-      h('ul', { class: 'notes' }, m.map(function (x) { return noteItem(x, 'mimic.'); }))], 'card-warn');
+      keyed ? keyedList(m, r.triage.mimic_reasons || {}, 'mimic.')
+        : h('ul', { class: 'notes' }, m.map(function (x) { return noteItem(x, 'mimic.'); }))], 'card-warn');
   }
   /* the care plan (REFERENCE §16): items by phase, each with its rules behind Details; absent on older engines */
   var PHASES = ['now', 'during', 'after'];

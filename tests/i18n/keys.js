@@ -46,6 +46,9 @@ core.forEach((f) => {
     if (/#define/.test(src.slice(src.lastIndexOf('\n', m.index), m.index))) continue;
     (m[2].match(/"([a-z0-9_]+)"/g) || []).forEach((q) => want(PREFIX[m[1]] + q.slice(1, -1), 'src/core/' + f));
   }
+  const FIELD = { actions: 'action.', options: 'option.', workup: 'workup.', differential: 'differential.', mimics: 'mimic.' };
+  const it = /\bitem\(a, a->([a-z_]+),[^;]*?"([a-z0-9_]+)"/g;
+  while ((m = it.exec(src))) if (FIELD[m[1]]) want(FIELD[m[1]] + m[2], 'src/core/' + f);
   const dex = /case SM_DEX_[A-Z0-9_]+:\s*return "([a-z0-9_]+)"/g;
   while ((m = dex.exec(src))) want('dex.' + m[1], 'src/core/' + f);
 });
@@ -88,7 +91,7 @@ cases.forEach(([name, c]) => {
   ((a.care_plan || {}).items || []).forEach((it) => { if (it && it.key) want('care.' + it.key, name); });
   ((a.care_plan || {}).outcomes_to_record || []).forEach((k) => want('outcome.' + k, name));
   (a.warnings || []).forEach((w) => { if (w && typeof w === 'object' && w.key) want('warning.' + w.key, name); });
-  (a.mimics || a.mimic_flags || []).forEach((w) => { const k = typeof w === 'string' ? w : w && w.key; if (k) want('mimic.' + k, name); });
+  (tr.mimics || []).concat(a.mimics || a.mimic_flags || []).forEach((w) => { const k = typeof w === 'string' ? w : w && w.key; if (k) want('mimic.' + k, name); });
 });
 check(answered >= 6, 'the engine assessed the examples and vectors', answered + ' of ' + cases.length);
 
