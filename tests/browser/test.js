@@ -554,6 +554,61 @@ test('speed: the page is sent gzip-compressed when accepted, with an ETag, 304 o
   }
 });
 
+/* axe-core (npm, pinned in package.json), evaluated through the DevTools protocol (the page's CSP
+   allows no injected script tag); serious and critical WCAG 2 A/AA violations fail */
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+async function axe(page, label) {
+  await page.evaluate(AXE);
+  const res = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', '));
+  });
+  eq(res.length, 0, label + ': axe-core serious/critical violations: ' + res.join(' | '));
+}
+test('axe-core: no serious or critical violation at 360 px (empty, emergency, child, calculators, handout)', async () => {
+  const page = await openPage({ width: 360, height: 740 });
+  await axe(page, 'empty');
+  await loadExample(page, 'adult-suspected-mscc');
+  await settle(page);
+  await page.$$eval('details', (ds) => ds.forEach((d) => { d.open = true; }));
+  await axe(page, 'emergency');
+  await loadExample(page, 'child-neuroblastoma');
+  await settle(page);
+  await axe(page, 'child');
+  await page.click('.view-link[data-view="calc"]');
+  await page.waitForSelector('#calc-out .score');
+  await axe(page, 'calculators');
+  await page.click('#handout');
+  await page.waitForSelector('#ho-danger');
+  await axe(page, 'handout');
+  await page.click('.view-link[data-view="cases"]');
+  await page.waitForSelector('#login-form');
+  await axe(page, 'sign-in');
+  noProblems(page);
+  await page.close();
+});
+
+test('keyboard only at 360 px: the three-answer emergency path without a pointer', async () => {
+  const page = await openPage({ width: 360, height: 740 });
+  await page.focus('#f-patient-age_years');
+  await page.keyboard.press('Tab');
+  eq(await page.evaluate(() => document.activeElement.id), 'f-cancer-history', 'Tab reaches cancer history');
+  await page.keyboard.press('ArrowDown'); /* unknown -> known cancer */
+  eq(await page.inputValue('#f-cancer-history'), 'known', 'chosen with the arrow key');
+  await page.keyboard.press('Tab');
+  eq(await page.evaluate(() => document.activeElement.id), 'f-symptoms-pain_thoracic_or_cervical', 'Tab reaches the first pain question');
+  await page.keyboard.press('Space');
+  let guard = 0;
+  while ((await page.evaluate(() => document.activeElement.id)) !== 'f-symptoms-limb_weakness' && guard++ < 20) await page.keyboard.press('Tab');
+  await page.keyboard.press('Space');
+  await page.waitForSelector('#quick-slot #triage[data-urgency="emergency"]');
+  const vis = await page.evaluate(() => { const r = document.getElementById('triage').getBoundingClientRect(); return r.top < window.innerHeight * 2; });
+  assert(vis, 'the card is within reach below the focused question');
+  noProblems(page);
+  await page.close();
+});
+
 test('offline: the page asks nothing of any host but 127.0.0.1', async () => {
   const page = await openPage();
   await loadExample(page, 'adult-noms-renal');
