@@ -16,6 +16,7 @@
 static void fhir_usage(FILE *f)
 {
 	fputs("usage: spinemets fhir import [--at YYYY-MM-DD] [--case-only] [BUNDLE.json|-]\n"
+	      "       spinemets fhir codes   (the code tables the importer reads, as Markdown)\n"
 	      "\n"
 	      "Reads a FHIR R4 Bundle (mCODE STU4 profiles where present, plain R4 otherwise) and\n"
 	      "prints a spinemets case (docs/case-format.md) with its provenance: for every case\n"
@@ -31,12 +32,56 @@ static void fhir_usage(FILE *f)
 	      "Exit status: 0 imported, 1 the Bundle cannot be read (errors name the JSON path), 2 usage.\n", f);
 }
 
+static const char *kind_name(sm_code_kind k)
+{
+	switch (k) {
+	case SM_CODE_PRIMARY: return "primary cancer -> /cancer/primary";
+	case SM_CODE_SECONDARY: return "metastasis, site from bodySite";
+	case SM_CODE_SECONDARY_BONE: return "bone metastasis, site from bodySite";
+	case SM_CODE_SECONDARY_SPINE: return "vertebral metastasis, level from bodySite";
+	case SM_CODE_SECONDARY_VISCERAL: return "visceral metastasis -> /systemic/visceral_metastases";
+	case SM_CODE_SECONDARY_BRAIN: return "brain metastasis -> /systemic/brain_metastases";
+	case SM_CODE_SECONDARY_NODE: return "lymph-node metastasis (no case field)";
+	case SM_CODE_SITE_LEVEL: return "body site: vertebra -> /lesions/N/level";
+	case SM_CODE_SITE_SPINE: return "body site: spine, level not coded (reported)";
+	case SM_CODE_SITE_BONE: return "body site: bone outside the spine -> /systemic/extraspinal_bone_metastases";
+	case SM_CODE_SITE_VISCERAL: return "body site: viscus -> /systemic/visceral_metastases";
+	case SM_CODE_SITE_BRAIN: return "body site: brain -> /systemic/brain_metastases";
+	}
+	return "?";
+}
+
+/* `spinemets fhir codes`: the core's code tables as Markdown (docs/fhir.md) */
+static int fhir_codes(void)
+{
+	printf("| system | code | meaning | read as | value |\n|---|---|---|---|---|\n");
+	for (size_t k = 0; k < sm_code_map_count(); k++) {
+		const sm_code_map *r = sm_code_map_at(k);
+		printf("| %s | `%s`%s | %s | %s | %s |\n", sm_code_system_uri(r->system), r->code, r->prefix ? " (and sub-codes)" : "",
+		       r->display, kind_name(r->kind), *r->value ? r->value : "");
+	}
+	printf("\n| system | code | meaning | case field | units read (factor to the case unit) |\n|---|---|---|---|---|\n");
+	for (size_t k = 0; k < sm_obs_map_count(); k++) {
+		const sm_obs_map *o = sm_obs_map_at(k);
+		printf("| %s | `%s` | %s | `%s` |", sm_code_system_uri(o->system), o->code, o->display, o->path);
+		for (size_t u = 0; u < sm_unit_map_count(); u++) {
+			const sm_unit_map *um = sm_unit_map_at(u);
+			if (um->field == o->field)
+				printf(" `%s` x%.6g", *um->ucum ? um->ucum : "(none)", um->factor);
+		}
+		printf(" |\n");
+	}
+	return SM_EXIT_OK;
+}
+
 int sm_cmd_fhir(int argc, char **argv)
 {
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		fhir_usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? SM_EXIT_USAGE : SM_EXIT_OK;
 	}
+	if (strcmp(argv[1], "codes") == 0)
+		return fhir_codes();
 	if (strcmp(argv[1], "import") != 0) {
 		fprintf(stderr, "spinemets fhir: unknown subcommand '%s'\n", argv[1]);
 		fhir_usage(stderr);

@@ -193,5 +193,10 @@ run 1 "assess --fhir invalid case" assess --fhir "$tmp/none.json" -
 unset IN
 if [ ! -e "$tmp/none.json" ]; then ok; else ko "invalid case wrote a Bundle"; fi
 
+# ---- docs/fhir.md holds the current code tables ----
+run 0 "fhir codes" fhir codes
+sed -n '/<!-- fhir-codes:begin -->/,/<!-- fhir-codes:end -->/p' docs/fhir.md | sed '1d;$d' >"$tmp/doc-codes"
+if cmp -s "$tmp/out" "$tmp/doc-codes"; then ok; else ko "docs/fhir.md code tables are stale: run spinemets fhir codes"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
