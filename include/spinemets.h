@@ -180,6 +180,75 @@ const char *sm_level_name(int index);   /* "Occ", "C1", ... ; NULL beyond */
 ** SINS defines (coccyx included). */
 sm_status sm_level_parse(const char *text, int *lo, int *hi);
 
+/* ---- Code maps for FHIR import (src/core/codemap.c; docs/fhir.md) ----
+** One row per code. The io layer (src/io/fhir.c) walks a FHIR Bundle and asks
+** these tables what a coding means; a code not in a table is reported, never
+** guessed. */
+typedef enum sm_code_system {
+	SM_SYS_NONE = 0,
+	SM_SYS_SNOMED,  /* http://snomed.info/sct */
+	SM_SYS_ICD10,   /* WHO ICD-10 and ICD-10-CM (both URIs) */
+	SM_SYS_LOINC,   /* http://loinc.org */
+	SM_SYS_NCIT     /* NCI Thesaurus */
+} sm_code_system;
+sm_code_system sm_code_system_find(const char *uri); /* SM_SYS_NONE if not one we read */
+const char *sm_code_system_uri(sm_code_system s);   /* canonical URI; "" for NONE */
+
+typedef enum sm_code_kind {
+	SM_CODE_PRIMARY = 1,     /* a primary cancer: value = histology catalogue key */
+	SM_CODE_SECONDARY,       /* a metastasis whose site comes from bodySite: value "" */
+	SM_CODE_SECONDARY_BONE,  /* metastasis to bone (site from bodySite when given) */
+	SM_CODE_SECONDARY_SPINE, /* metastasis to the vertebral column */
+	SM_CODE_SECONDARY_VISCERAL, /* metastasis to a viscus: value = organ */
+	SM_CODE_SECONDARY_BRAIN, /* metastasis to the brain */
+	SM_CODE_SECONDARY_NODE,  /* lymph-node metastasis: no case field */
+	SM_CODE_SITE_LEVEL,      /* body site: a vertebra; value = level ("T7") */
+	SM_CODE_SITE_SPINE,      /* body site: the spine, level not coded */
+	SM_CODE_SITE_BONE,       /* body site: a bone outside the spine; value = bone */
+	SM_CODE_SITE_VISCERAL,   /* body site: a viscus; value = organ */
+	SM_CODE_SITE_BRAIN       /* body site: the brain */
+} sm_code_kind;
+
+typedef struct sm_code_map {
+	sm_code_system system;
+	const char *code;        /* exact code, or an ICD-10 category when `prefix` */
+	bool prefix;             /* ICD-10 category row: matches "C50", "C50.9", "C509" */
+	sm_code_kind kind;
+	const char *value;       /* histology key, level, organ or bone; "" when none */
+	const char *display;     /* the code's meaning, for provenance */
+} sm_code_map;
+size_t sm_code_map_count(void);
+const sm_code_map *sm_code_map_at(size_t index); /* NULL beyond */
+/* The row for a code: an exact row first, else the longest prefix row. */
+const sm_code_map *sm_code_map_find(sm_code_system system, const char *code);
+
+typedef enum sm_obs_field {  /* the case field an Observation code fills */
+	SM_OBS_ECOG = 1, SM_OBS_KPS, SM_OBS_LANSKY,
+	SM_OBS_ALBUMIN, SM_OBS_CRP, SM_OBS_LDH, SM_OBS_PLATELETS, SM_OBS_CALCIUM, SM_OBS_BILIRUBIN
+} sm_obs_field;
+typedef struct sm_obs_map {
+	sm_code_system system;
+	const char *code;
+	sm_obs_field field;
+	const char *path;        /* case JSON pointer, e.g. "/systemic/labs/crp_mg_dl" */
+	const char *display;
+} sm_obs_map;
+size_t sm_obs_map_count(void);
+const sm_obs_map *sm_obs_map_at(size_t index);
+const sm_obs_map *sm_obs_map_find(sm_code_system system, const char *code);
+
+typedef struct sm_unit_map {   /* value in the case unit = value * factor */
+	sm_obs_field field;
+	const char *ucum;            /* UCUM code as written in valueQuantity.code */
+	double factor;
+} sm_unit_map;
+size_t sm_unit_map_count(void);
+const sm_unit_map *sm_unit_map_at(size_t index);
+/* The factor for a field's unit; NULL when the unit is not one we convert
+** (reported, never guessed). A performance scale takes no unit ("" or "1"
+** or "{score}"). */
+const sm_unit_map *sm_unit_map_find(sm_obs_field field, const char *ucum);
+
 /* ---- Instruments ---- */
 #define SM_MAX_ITEMS 20
 #define SM_MAX_COMPONENTS 12

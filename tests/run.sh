@@ -67,6 +67,7 @@ for s in tests/cli/*.sh; do
   [ -f "$s" ] || continue
   run_suite "$(basename "$s" .sh)" bash "$s"
 done
+run_suite fhir bash tests/fhir/run.sh
 run_suite i18n bash tests/i18n/run.sh
 run_suite browser bash tests/browser/run.sh
 echo "$total_pass passed, $total_fail failed"

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "io/fhir.h"
 #include "io/json_case.h"
 #include "io/json_score.h"
 #include "spinemets.h"
@@ -26,6 +27,7 @@ static void assess_usage(FILE *f)
 	      "\n"
 	      "Options:\n"
 	      "  --json    print the whole assessment as JSON (KEYS.md §4)\n"
+	      "  --fhir FILE  also write the assessment as a FHIR R4 Bundle to FILE (docs/fhir.md)\n"
 	      "  --help    this help\n"
 	      "\n"
 	      "Exit status: 0 assessed, 1 invalid case (errors name the JSON path), 2 usage error.\n"
@@ -226,6 +228,7 @@ int sm_cmd_assess(int argc, char **argv)
 {
 	const char *input = NULL;
 	int as_json = 0;
+	const char *fhir_out = NULL;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -233,6 +236,8 @@ int sm_cmd_assess(int argc, char **argv)
 			return SM_EXIT_OK;
 		} else if (strcmp(a, "--json") == 0) {
 			as_json = 1;
+		} else if (strcmp(a, "--fhir") == 0 && i + 1 < argc) {
+			fhir_out = argv[++i];
 		} else if (a[0] == '-' && a[1]) {
 			fprintf(stderr, "spinemets assess: unknown option '%s'\n", a);
 			assess_usage(stderr);
@@ -261,11 +266,13 @@ int sm_cmd_assess(int argc, char **argv)
 		return SM_EXIT_USAGE;
 	}
 	json_t *errors = sm_json_read_case(text, len, c);
-	free(text);
 	int rc = errors && json_array_size(errors) ? SM_EXIT_INVALID : SM_EXIT_OK;
 	int ok = errors != NULL;
 	if (ok && rc == SM_EXIT_OK)
 		sm_assess(c, a);
+	if (ok && rc == SM_EXIT_OK && fhir_out && sm_fhir_write(fhir_out, text, len, c, a) != 0)
+		rc = SM_EXIT_USAGE; /* the report is still printed; the message names the file */
+	free(text);
 	if (!ok) {
 		/* out of memory, reported below */
 	} else if (as_json) {

@@ -17,6 +17,12 @@ int sm_cmd_db(int argc, char **argv);
 int sm_cmd_site(int argc, char **argv);
 int sm_cmd_user(int argc, char **argv);
 int sm_cmd_export(int argc, char **argv);
+int sm_cmd_fhir(int argc, char **argv);
+/* `assess --fhir FILE`: the assessment of case `c` (read from `text`) as a FHIR
+** R4 Bundle written to FILE. 0 on success; else a message on stderr. */
+struct sm_case;
+struct sm_assessment;
+int sm_fhir_write(const char *path, const char *text, size_t len, const struct sm_case *c, const struct sm_assessment *a);
 
 /* "Instruments: sins escc ...": every instrument of the core's table, wrapped
 ** at 80 columns, for the --help texts (generated from the table, never typed). */

@@ -29,6 +29,7 @@ static void usage(FILE *f)
 	      "  site add CODE NAME add a site (hospital); 'site list'\n"
 	      "  user add NAME ...  add a user with a role; 'user token NAME' prints an API token\n"
 	      "  export --deidentified  the registry as de-identified JSON Lines\n"
+	      "  fhir import BUNDLE  a FHIR R4 Bundle as a case, with the source of every value\n"
 	      "\n"
 	      "Run 'spinemets COMMAND --help' for a command's options; 'man spinemets' (docs/spinemets.1).\n", f);
 }
@@ -145,6 +146,8 @@ int main(int argc, char **argv)
 		return sm_cmd_user(argc - 1, argv + 1);
 	if (strcmp(cmd, "export") == 0)
 		return sm_cmd_export(argc - 1, argv + 1);
+	if (strcmp(cmd, "fhir") == 0)
+		return sm_cmd_fhir(argc - 1, argv + 1);
 	fprintf(stderr, "spinemets: unknown command '%s'\n", cmd);
 	usage(stderr);
 	return SM_EXIT_USAGE;
