@@ -49,10 +49,6 @@ if [ -d "$SHARED/clinical/vectors" ]; then
 else
   echo "  vectors: $SHARED/clinical/vectors not found" ; total_fail=$((total_fail + 1))
 fi
-# the project's own golden vectors (same format; e.g. the threshold boundaries)
-if [ -d tests/vectors ]; then
-  run_suite vectors-project "$BUILD/tests/vectors" "$BIN" tests/vectors
-fi
 for t in "$BUILD"/tests/fuzz-replay-*; do
   [ -x "$t" ] || continue
   name=$(basename "$t"); corpus="fuzz/corpus/${name#fuzz-replay-}"
