@@ -9,7 +9,7 @@
 EXT_DIR := build/ext
 # -Djson_object=...: see ext/jansson_object.c (the server's own json_object)
 EXT_CFLAGS := $(STD) -O2 -g -fPIC $(INC) -Djson_object=smx_jansson_object
-EXT_IO := src/io/json_score.c src/io/json_case.c src/io/jw.c src/io/utf8.c
+EXT_IO := src/io/json_score.c src/io/json_case.c src/io/json_careplan.c src/io/jw.c src/io/utf8.c
 EXT_OBJ := $(patsubst %.c,$(EXT_DIR)/obj/%.o,$(CORE_SRC) $(EXT_IO) ext/jansson_object.c)
 EXT_LIB := $(EXT_DIR)/libspinemets_ext.a
 EXT_PG := $(EXT_DIR)/pg/spinemets.so
