@@ -40,7 +40,7 @@ IO_OBJ := $(call obj,$(IO_SRC))
 CLI_OBJ := $(call obj,$(CLI_SRC))
 RESEARCH_OBJ := $(call obj,$(RESEARCH_SRC))
 HTTP_OBJ := $(call obj,$(HTTP_SRC)) $(BUILD)/obj/gen/assets.o
-LDLIBS_HTTP := -lmicrohttpd -pthread
+LDLIBS_HTTP := -lmicrohttpd -lz -pthread
 LIB := $(BUILD)/libspinemets.a
 BIN := $(BUILD)/spinemets
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
@@ -79,7 +79,7 @@ $(BIN): $(CLI_OBJ) $(RESEARCH_OBJ) $(IO_OBJ) $(HTTP_OBJ) $(LIB)
 # the web page and the OpenAPI document, embedded at build time
 $(BUILD)/tools/embed: tools/embed.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -O1 -Wall -Wextra -Werror -o $@ $<
+	$(CC) -std=c11 -O1 -Wall -Wextra -Werror -o $@ $< -lz
 
 $(BUILD)/gen/assets.c: $(BUILD)/tools/embed $(WEB_FILES) src/http/openapi.json
 	@mkdir -p $(dir $@)

@@ -538,7 +538,7 @@ const sm_rule *sm_rule_find(const char *id);
 
 typedef struct sm_reason {
 	const sm_rule *rule;   /* never NULL */
-	char text[200];        /* this case's reason */
+	char text[288];        /* this case's reason (REFERENCE §15 texts are up to ~280 bytes) */
 } sm_reason;
 
 #define SM_MAX_REASONS 12
@@ -560,6 +560,72 @@ typedef struct sm_patchell_criterion {
 	sm_tri met;              /* SM_YES met, SM_NO not met, SM_UNKNOWN not known */
 	const char *text;
 } sm_patchell_criterion;
+
+struct sm_assessment;
+
+/* ---- The care plan (REFERENCE §16): append-only block ----
+** Every assessment carries a care plan: items grouped by phase, each chosen by
+** cited rules (src/core/careplan.c, one table row per rule) with the age scope
+** of its source (REFERENCE §15.18). A rule whose condition cannot be decided
+** because an input is missing is never silently dropped when it is a safety
+** rule: it is shown with `check` set and says what is missing. */
+typedef enum sm_care_phase { SM_CARE_NOW = 0, SM_CARE_DURING = 1, SM_CARE_AFTER = 2 } sm_care_phase;
+#define SM_CARE_NPHASES 3
+const char *sm_care_phase_name(sm_care_phase p); /* "now", "during", "after" */
+
+typedef struct sm_care_rule {
+	sm_rule rule;          /* id "CARE-...", REFERENCE section, source tag, what the plan says */
+	const char *key;       /* the care-plan item it builds, e.g. "vte_bleeding_risk" */
+	sm_care_phase phase;
+	bool addon;            /* false: decides whether the item appears; true: adds to it */
+	const char *age_scope; /* "all ages", "18 and over", "under 18", "under 12", "over 16", "16 and under" */
+	const char *when;      /* the condition, in words */
+	bool check_if_unknown; /* undecidable condition: shown as a check (true) or left out (false) */
+} sm_care_rule;
+size_t sm_care_rule_count(void);
+const sm_care_rule *sm_care_rule_at(size_t index);     /* NULL beyond */
+const sm_care_rule *sm_care_rule_find(const char *id); /* NULL if unknown */
+
+typedef struct sm_care_outcome {
+	const char *key;       /* e.g. "ambulatory_status_3_months" */
+	const char *text;
+} sm_care_outcome;
+size_t sm_care_outcome_count(void);
+const sm_care_outcome *sm_care_outcome_at(size_t index); /* NULL beyond */
+
+#define SM_CARE_MAX_ITEMS 16
+#define SM_CARE_MAX_RULES 8
+#define SM_CARE_TEXT_SIZE 2048
+
+typedef struct sm_care_ref {
+	const sm_care_rule *rule; /* never NULL */
+	bool check;            /* the condition could not be decided: "check" */
+	const char *missing;   /* when check: what is missing (static text) */
+} sm_care_ref;
+
+typedef struct sm_care_item {
+	const char *key;
+	sm_care_phase phase;
+	const char *age_scope; /* of the rule that decided the item */
+	bool check;            /* that rule could not be decided: the whole item is a check */
+	char text[SM_CARE_TEXT_SIZE]; /* the rules' texts, check wording included */
+	sm_care_ref rules[SM_CARE_MAX_RULES];
+	size_t nrules;
+} sm_care_item;
+
+typedef struct sm_care_plan {
+	sm_care_item items[SM_CARE_MAX_ITEMS]; /* in table order: now, during, after */
+	size_t nitems;
+	size_t ndropped;       /* items or rules that did not fit; 0 for the shipped table (tested) */
+	bool truncated;        /* a text did not fit; never for the shipped table (tested) */
+	const sm_care_outcome *outcomes; /* outcomes to record (REFERENCE §16, last paragraph) */
+	size_t noutcomes;
+} sm_care_plan;
+
+/* The care plan of case `c` from its assessment `a` (triage, neurology,
+** prognosis already computed). sm_assess() calls it; `out` may be
+** &a->care_plan. */
+sm_status sm_care_plan_build(const sm_case *c, const struct sm_assessment *a, sm_care_plan *out);
 
 typedef struct sm_assessment {
 	/* triage (REFERENCE §7, §14) */
@@ -627,6 +693,9 @@ typedef struct sm_assessment {
 	bool patchell_conflict;        /* contradictory inputs give eligibility as a range (§15.13) */
 	const sm_rule *fired[SM_MAX_FIRED];
 	size_t nfired;
+
+	/* the care plan (REFERENCE §16; sm_care_plan_build) */
+	sm_care_plan care_plan;
 } sm_assessment;
 
 const char *sm_urgency_name(sm_urgency u);  /* "routine", "urgent", "emergency" */

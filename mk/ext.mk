@@ -4,7 +4,7 @@
 #   make ext-install   install the PostgreSQL extension into pg_config's
 #                      directories (root), so that CREATE EXTENSION spinemets works
 # Both link build/ext/libspinemets_ext.a: the core and the JSON adapters
-# (src/io: json_score, json_case, jw) compiled with -fPIC and no sanitizer,
+# (src/io: json_score, json_case, jw, utf8) compiled with -fPIC and no sanitizer,
 # whatever BUILD and SAN say (no ASan inside a database server).
 EXT_DIR := build/ext
 # -Djson_object=...: see ext/jansson_object.c (the server's own json_object)
@@ -33,7 +33,7 @@ $(EXT_LIB): $(EXT_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(EXT_PG): $(EXT_LIB) $(wildcard ext/postgresql/*.c ext/postgresql/*.h ext/postgresql/*.map) ext/postgresql/Makefile
+$(EXT_PG): $(EXT_LIB) $(wildcard ext/postgresql/*.c ext/postgresql/*.h ext/postgresql/*.map) ext/postgresql/Makefile include/spinemets.h
 	@mkdir -p $(dir $@)
 	$(MAKE) --no-print-directory -C $(EXT_DIR)/pg -f $(CURDIR)/ext/postgresql/Makefile \
 	  with_llvm=no PG_CONFIG=$(PG_CONFIG) SM_ROOT=$(CURDIR) SM_EXT_LIB=$(CURDIR)/$(EXT_LIB)
@@ -42,7 +42,7 @@ ext-install: $(EXT_PG)
 	$(MAKE) --no-print-directory -C $(EXT_DIR)/pg -f $(CURDIR)/ext/postgresql/Makefile \
 	  with_llvm=no PG_CONFIG=$(PG_CONFIG) SM_ROOT=$(CURDIR) SM_EXT_LIB=$(CURDIR)/$(EXT_LIB) install
 
-$(EXT_SQLITE): ext/sqlite/spinemets_sqlite.c $(EXT_LIB)
+$(EXT_SQLITE): ext/sqlite/spinemets_sqlite.c $(EXT_LIB) include/spinemets.h $(wildcard src/io/*.h)
 	$(CC) $(EXT_CFLAGS) -shared -o $@ $< $(EXT_LIB) -ljansson -lm
 
 # ---- tests (make check: tests/ext/run.sh, registered in tests/run.sh) ----
@@ -56,6 +56,7 @@ $(BUILD)/tests/ext_vectors: tests/ext/ext_vectors.c tests/vectors.c | $(DEPS_STA
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(STORE_CFLAGS) -o $@ $< -lpq -lsqlite3 -ljansson
 
-$(BUILD)/tests/ext_seed: tests/ext/ext_seed.c $(STORE_LIB) src/store/store.h | $(DEPS_STAMP)
+# (the store archive named literally: mk/store.mk, which defines STORE_LIB, is read after this file)
+$(BUILD)/tests/ext_seed: tests/ext/ext_seed.c $(BUILD)/libspinemets_store.a src/store/store.h | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(LDLIBS_STORE)

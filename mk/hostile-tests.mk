@@ -8,3 +8,4 @@ tests: $(HOSTILE_TEST)
 $(HOSTILE_TEST): tests/hostile/hostile_test.c tests/lib/blackbox.h | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -pthread -o $@ $<
+

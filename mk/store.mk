@@ -15,7 +15,8 @@ LDLIBS_HTTP += $(LDLIBS_STORE)
 
 $(BUILD)/obj/src/store/%.o: EXTRA_CFLAGS += $(STORE_CFLAGS)
 
-$(STORE_LIB): $(STORE_OBJ)
+# the archive carries the one UTF-8 validator (io/utf8.c) that the store checks text with
+$(STORE_LIB): $(STORE_OBJ) $(BUILD)/obj/src/io/utf8.o
 	@rm -f $@
 	ar rcs $@ $^
 

@@ -20,7 +20,7 @@ for group in "$@"; do
   case "$group" in
     build) need gcc; need make; need libc6-dev; need pkg-config; need libjansson-dev; need libmicrohttpd-dev
            need libsqlite3-dev; need libpq-dev; need libsodium-dev
-           need libpwquality-dev; need cracklib-runtime ;;
+           need libpwquality-dev; need cracklib-runtime; need zlib1g-dev ;;
     check) need libcmocka-dev; need binutils; need postgresql-15; need postgresql-client-15; need time; need jq
            need postgresql-server-dev-15; need sqlite3 ;;
     ext) need postgresql-server-dev-15; need postgresql-15; need sqlite3 ;;

@@ -45,9 +45,13 @@ for t in "$BUILD"/tests/test_*; do
   run_suite "$(basename "$t")" "$t"
 done
 if [ -d "$SHARED/clinical/vectors" ]; then
-  run_suite vectors "$BUILD/tests/vectors" "$BIN" "$SHARED/clinical/vectors"
+  run_suite vectors "$BUILD/tests/vectors" "$BIN" "$SHARED/clinical/vectors" tests/vectors
 else
   echo "  vectors: $SHARED/clinical/vectors not found" ; total_fail=$((total_fail + 1))
+fi
+# the project's own golden vectors (same format; e.g. the threshold boundaries)
+if [ -d tests/vectors ]; then
+  run_suite vectors-project "$BUILD/tests/vectors" "$BIN" tests/vectors
 fi
 for t in "$BUILD"/tests/fuzz-replay-*; do
   [ -x "$t" ] || continue

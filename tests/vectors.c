@@ -1,6 +1,7 @@
 /*
 ** vectors.c: the golden-vector runner (ARCHITECTURE.md contract 4, KEYS.md §7).
-** usage: vectors SPINEMETS_BINARY VECTOR_DIR
+** usage: vectors SPINEMETS_BINARY VECTOR_DIR... (the public ../shared vectors and
+** the project's own tests/vectors)
 ** Feeds every line of each VECTOR_DIR .jsonl file through the built program:
 **   kind "score"  -> spinemets score INSTRUMENT   (input on stdin)
 **   kind "assess" -> spinemets assess --json -    (input on stdin)
@@ -135,17 +136,11 @@ static int contains(const json_t *list, const json_t *v)
 
 int main(int argc, char **argv)
 {
-	if (argc != 3) {
-		fprintf(stderr, "usage: vectors SPINEMETS_BINARY VECTOR_DIR\n");
+	if (argc < 3) {
+		fprintf(stderr, "usage: vectors SPINEMETS_BINARY VECTOR_DIR...\n");
 		return 2;
 	}
-	const char *bin = argv[1], *dir = argv[2];
-	DIR *d = opendir(dir);
-	if (!d) {
-		fprintf(stderr, "vectors: cannot open %s\n", dir);
-		printf("0 passed, 1 failed\n");
-		return 1;
-	}
+	const char *bin = argv[1];
 	/* does the program have `assess` yet? */
 	int have_assess = 0;
 	{
@@ -155,6 +150,15 @@ int main(int argc, char **argv)
 		if (run(bin, av, "", &o, &st) == 0 && st == 0)
 			have_assess = 1;
 		free(o);
+	}
+	int pass = 0, fail = 0, skipped = 0;
+	for (int di = 2; di < argc; di++) {
+	const char *dir = argv[di];
+	DIR *d = opendir(dir);
+	if (!d) {
+		printf("FAIL cannot open %s\n", dir);
+		fail++;
+		continue;
 	}
 	struct dirent *de;
 	char **names = NULL;
@@ -167,7 +171,6 @@ int main(int argc, char **argv)
 		}
 	}
 	closedir(d);
-	int pass = 0, fail = 0, skipped = 0;
 	for (size_t f = 0; f < nn; f++) {
 		char path[1024];
 		snprintf(path, sizeof path, "%s/%s", dir, names[f]);
@@ -267,6 +270,7 @@ int main(int argc, char **argv)
 		free(names[f]);
 	}
 	free(names);
+	} /* each VECTOR_DIR */
 	if (skipped)
 		printf("note: %d assess vectors not run: this build has no 'assess' command yet (issue: decisions)\n", skipped);
 	printf("%d passed, %d failed\n", pass, fail);

@@ -114,6 +114,7 @@ static const struct {
 	{"event", SM_VOCAB_EVENT},
 	{"frankel", SM_VOCAB_FRANKEL},
 	{"escc", SM_VOCAB_ESCC},
+	{"blood_culture", SM_VOCAB_CULTURE},
 };
 
 static int vocab_json(void)

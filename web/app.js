@@ -39,8 +39,12 @@
   }
   function $(id) { return document.getElementById(id); }
 
+  /* keys shown in English (or as their fallback) while another language is chosen: tests read this */
+  var MISSING = {};
+  window.spinemetsMissingKeys = function () { return Object.keys(MISSING).sort(); };
   function t(key, vars, fallback) {
     var s = S.strings[key];
+    if (s === undefined && S.lang) MISSING[S.lang + ':' + key] = 1;
     if (s === undefined) s = S.english[key];
     if (s === undefined) s = fallback !== undefined ? fallback : key;
     if (vars) s = s.replace(/\{(\w+)\}/g, function (m, k) { return vars[k] !== undefined ? vars[k] : m; });
@@ -79,7 +83,7 @@
   function clear(el) { while (el.firstChild) el.removeChild(el.firstChild); }
 
   function getJSON(url) {
-    return fetch(url, { headers: { Accept: 'application/json' } }).then(function (r) {
+    return fetch(url).then(function (r) { /* no extra header: the page's <link rel=preload> copies match */
       if (!r.ok) throw new Error(url + ': HTTP ' + r.status);
       return r.json();
     });
@@ -131,7 +135,9 @@
   };
   /* child signs (REFERENCE §15.2): asked when the engine knows them (see probeKeys) and the patient is under 18 */
   var CHILD_SIGNS = ['refuses_to_walk', 'new_limp', 'motor_regression', 'painful_scoliosis_or_torticollis',
-    'reduced_leg_reflexes', 'new_wetting_or_soiling', 'constipation_overflow'];
+    'reduced_leg_reflexes', 'new_wetting_or_soiling', 'constipation_with_overflow', 'reduced_anal_sensation'];
+  /* cauda-equina features (REFERENCE §15.1), asked with set N when the engine knows them */
+  var CAUDA = ['saddle_sensory_change', 'urinary_retention', 'sexual_dysfunction', 'bilateral_radicular_pain'];
   var FORM = [
     /* quick triage first: the red-flag questions, then the triage card right under them (quick-slot) */
     { id: 'quick', hint: 'section.quick_hint', groups: [
@@ -141,7 +147,8 @@
         'pain_severe_unremitting_lower', 'pain_on_straining', 'pain_localised_tenderness', 'pain_nocturnal',
         'pain_mechanical'].map(function (k) { return tri('symptoms.' + k); }) },
       { id: 'symptoms_n', restNo: true, fields: ['radicular_pain', 'limb_weakness', 'difficulty_walking',
-        'sensory_loss', 'bladder_bowel_dysfunction'].map(function (k) { return tri('symptoms.' + k); }) },
+        'sensory_loss', 'bladder_bowel_dysfunction'].map(function (k) { return tri('symptoms.' + k); })
+        .concat(CAUDA.map(function (k) { var f = tri('symptoms.' + k); f.probe = true; return f; })) },
       { id: 'symptoms_child', restNo: true, child: true, fields: CHILD_SIGNS.map(function (k) {
         var f = tri('symptoms.' + k); f.probe = true; return f; }) }] },
     { id: 'patient', fields: [pick('patient.sex', ['female', 'male', 'other'], 'value.sex.')] },
@@ -1004,8 +1011,10 @@
   function mimicsCard(r) {
     var m = mimicsOf(r);
     if (!m || !m.length) return null;
+    var keyed = m.every(function (x) { return typeof x === 'string'; }) && (r.triage || {}).mimic_reasons;
     return card('mimics', t('mimics.heading'), [h('p', { class: 'hint', text: t('mimics.note') }),
-      h('ul', { class: 'notes' }, m.map(function (x) { return noteItem(x, 'mimic.'); }))], 'card-warn');
+      keyed ? keyedList(m, r.triage.mimic_reasons || {}, 'mimic.')
+        : h('ul', { class: 'notes' }, m.map(function (x) { return noteItem(x, 'mimic.'); }))], 'card-warn');
   }
   /* the care plan (REFERENCE §16): items by phase, each with its rules behind Details; absent on older engines */
   var PHASES = ['now', 'during', 'after'];
@@ -1077,10 +1086,17 @@
   }
 
   /* ---------- print: report header and case summary ---------- */
+  function patientLine() { /* name, hospital number and case id of the open case, for print */
+    var ids = R.ids || {}, bits = [];
+    if (ids.name) bits.push(t('print.patient', { name: ids.name }));
+    if (ids.hospital_number) bits.push(t('print.number', { number: ids.hospital_number }));
+    if (R.open) bits.push(t('print.case_id', { id: R.open.id, version: R.open.version }));
+    return bits.length ? h('p', { class: 'ph-patient', id: 'print-patient', text: bits.join(' · ') }) : null;
+  }
   function renderPrintHead() {
     var ph = $('print-head');
     clear(ph);
-    add(ph, [h('p', { class: 'ph-title', text: t('print.heading') }),
+    add(ph, [h('p', { class: 'ph-title', text: t('print.heading') }), patientLine(),
       h('p', { class: 'ph-meta', text: t('print.printed', { date: new Date().toLocaleString(locale()) }) + ' · ' +
         t('print.engine', { version: S.version }) }),
       h('p', { class: 'ph-notice', text: t('app.disclaimer') })]);
@@ -1136,7 +1152,7 @@
   var TARGETS = ['contact', 'mri', 'plan'];
   var INTERVALS = ['onset_to_presentation', 'presentation_to_contact', 'presentation_to_mri', 'presentation_to_plan',
     'presentation_to_treatment', 'mri_to_plan', 'plan_to_treatment'];
-  var VIEWS = ['assess', 'calc', 'cases', 'worklist', 'audit', 'admin'];
+  var VIEWS = ['assess', 'calc', 'cases', 'worklist', 'audit', 'admin', 'handout'];
   var PAGE = 20;
   var R = {
     user: null, view: 'assess', open: null, ids: {}, conflict: null, versions: null,
@@ -1192,6 +1208,43 @@
   function thisMonth() { return new Date().toISOString().slice(0, 7); }
   function remember(u) {
     try { if (u) localStorage.setItem('spinemets.user', u.username); else localStorage.removeItem('spinemets.user'); } catch (e) { /* ignore */ }
+  }
+
+  /* ---------- the family handout: plain language, in the chosen language, from the assessment ---------- */
+  function renderHandout() {
+    var box = $('view-handout');
+    clear(box);
+    var r = S.last;
+    box.appendChild(h('h2', { id: 'handout-h', text: t('handout.heading') }));
+    add(box, patientLine());
+    if (!r) {
+      box.appendChild(h('p', { class: 'hint', text: t('handout.none') }));
+      box.appendChild(h('p', null, h('a', { href: '#assess', text: t('handout.back') })));
+      return;
+    }
+    var tr = r.triage, u = tr.urgency, child = !!r.paediatric;
+    function sec(id, title, body) {
+      return h('section', { class: 'ho-sec', id: 'ho-' + id, 'aria-labelledby': 'ho-' + id + '-h' }, h('h3', { id: 'ho-' + id + '-h', text: title }), body);
+    }
+    box.appendChild(sec('what', t('handout.what'), h('p', { text: t('handout.what.' + u, null, t('triage.' + u)) })));
+    var next = [];
+    (tr.actions || []).forEach(function (k) {
+      if (has('handout.next.' + k)) next.push(t('handout.next.' + k));
+    });
+    if (tr.dexamethasone && has('handout.dex.' + tr.dexamethasone)) next.push(t('handout.dex.' + tr.dexamethasone));
+    if (!next.length) next.push(t('handout.next.default'));
+    box.appendChild(sec('next', t('handout.next'), h('ul', null, next.map(function (x) { return h('li', { text: x }); }))));
+    var danger = ['weakness', 'numbness', 'saddle', 'bladder', 'walking', 'pain'];
+    if (child) danger = danger.concat(['child_walk', 'child_wetting']);
+    box.appendChild(sec('danger', t('handout.danger'), [h('p', { class: 'ho-strong', text: t('handout.danger_intro') }),
+      h('ul', null, danger.map(function (k) { return h('li', { 'data-sign': k, text: t('handout.sign.' + k) }); }))], 'ho-danger'));
+    box.appendChild(sec('contact', t('handout.contact'), [h('p', { class: 'ho-line', text: t('handout.contact_name') }),
+      h('p', { class: 'ho-line', text: t('handout.contact_phone') })]));
+    box.appendChild(h('p', { class: 'hint', text: t('handout.footer', { date: new Date().toLocaleDateString(locale(), { year: 'numeric', month: 'long', day: 'numeric' }) }) }));
+    box.appendChild(h('div', { class: 'row no-print' },
+      h('button', { type: 'button', class: 'btn btn-primary', id: 'handout-print', text: t('handout.print'), onclick: function () { window.print(); } }),
+      h('a', { href: '#assess', class: 'btn', id: 'handout-back', text: t('handout.back'),
+        onclick: function (e) { e.preventDefault(); showView('assess'); } })));
   }
 
   /* ---------- calculators: one instrument alone, scored by POST /api/v1/score/{name} ---------- */
@@ -1294,10 +1347,10 @@
   function showView(v, noHash) {
     if (VIEWS.indexOf(v) < 0) v = 'assess';
     R.view = v;
-    var needLogin = v !== 'assess' && v !== 'calc' && (!R.user || R.pwChange);
+    var needLogin = v !== 'assess' && v !== 'calc' && v !== 'handout' && (!R.user || R.pwChange);
     $('view-assess').hidden = v !== 'assess';
     $('view-login').hidden = !needLogin;
-    ['calc', 'cases', 'worklist', 'audit', 'admin'].forEach(function (x) { $('view-' + x).hidden = needLogin || v !== x; });
+    ['calc', 'handout', 'cases', 'worklist', 'audit', 'admin'].forEach(function (x) { $('view-' + x).hidden = needLogin || v !== x; });
     document.querySelectorAll('.view-link').forEach(function (a) {
       if (a.getAttribute('data-view') === v) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
     });
@@ -1306,6 +1359,7 @@
     renderPanel();
     if (needLogin) { renderLogin(); return; }
     if (v === 'calc') renderCalc();
+    else if (v === 'handout') renderHandout();
     else if (v === 'cases') loadList();
     else if (v === 'worklist') loadWorklist();
     else if (v === 'admin') loadAdmin();
@@ -1634,6 +1688,7 @@
   }
 
   function renderPanel() {
+    renderPrintHead(); /* the printed report names the open case */
     var box = $('registry-panel');
     var show = !!R.user && !R.pwChange && R.view === 'assess' && R.user.role !== 'admin';
     box.hidden = !show;
@@ -2104,6 +2159,8 @@
       S.strings = strings; S.lang = meta.code;
       document.documentElement.lang = meta.code;
       document.documentElement.dir = meta.dir || 'ltr';
+      $('digits-wrap').hidden = !meta.digits; /* a language with its own digits: the reader may choose them */
+      $('digits-native').checked = S.digits === 'native';
       try { localStorage.setItem('spinemets.lang', meta.code); } catch (e) { /* private mode */ }
       $('lang-select').value = meta.code;
     });
@@ -2143,9 +2200,15 @@
     });
     $('new-case').addEventListener('click', function () { newCase(true); });
     $('print').addEventListener('click', function () { renderPrintHead(); window.print(); });
+    $('handout').addEventListener('click', function () { showView('handout'); var hd = $('handout-h'); if (hd) { hd.setAttribute('tabindex', '-1'); hd.focus(); } });
     /* the printed report has the triage card in the results, whatever the screen width */
     window.addEventListener('beforeprint', function () { S.printing = true; renderPrintHead(); if (S.last) renderResults(); });
     window.addEventListener('afterprint', function () { S.printing = false; if (S.last) renderResults(); });
+    $('digits-native').addEventListener('change', function () {
+      S.digits = $('digits-native').checked ? 'native' : 'latn';
+      try { localStorage.setItem('spinemets.digits', S.digits); } catch (e) { /* ignore */ }
+      rerender();
+    });
     $('lang-select').addEventListener('change', function () {
       loadLanguage($('lang-select').value).then(rerender);
     });
@@ -2174,6 +2237,7 @@
 
   function start() {
     bindToolbar();
+    try { S.digits = localStorage.getItem('spinemets.digits') || 'latn'; } catch (e) { S.digits = 'latn'; }
     if (WIDE) {
       var onWide = function () { if (document.body.getAttribute('data-ready') === 'true') { renderResults(); if (S.errors.length) showInvalid(); } };
       [WIDE, PRINT].forEach(function (m) {
@@ -2181,15 +2245,14 @@
       });
     }
     Promise.all([getJSON('/i18n/index.json'), getJSON('/i18n/en.json'), getJSON(API + '/instruments'),
-      getJSON(API + '/rules'), getJSON('/examples.json'), probeKeys()])
+      getJSON('/examples.json')])
       .then(function (all) {
         S.languages = all[0].languages;
         S.english = all[1];
         all[2].instruments.forEach(function (i) { S.instruments[i.name] = i; });
         S.histologies = all[2].histologies;
         S.version = all[2].engine_version;
-        all[3].rules.forEach(function (r) { S.rules[r.id] = r; });
-        S.examples = all[4].examples;
+        S.examples = all[3].examples;
         var ls = $('lang-select');
         S.languages.forEach(function (l) { ls.appendChild(h('option', { value: l.code, text: l.name })); });
         var want = null;
@@ -2208,6 +2271,17 @@
       })
       .then(function () {
         document.body.setAttribute('data-ready', 'true');
+        /* newer case keys: asked of the engine once the page is usable; the form gains them
+           now if nothing was typed yet, else at the next render (an example, a new case) */
+        /* the rules list (sections and sources behind "Details") is not needed to start */
+        getJSON(API + '/rules').then(function (j) {
+          j.rules.forEach(function (r) { S.rules[r.id] = r; });
+          if (S.last) renderResults();
+        }).catch(function () { /* the ids still show */ });
+        probeKeys().then(function () {
+          var any = Object.keys(S.knownKeys).some(function (k) { return S.knownKeys[k]; });
+          if (any && !S.dirty && isEmptyCase()) renderForm();
+        });
       })
       .catch(function (e) {
         $('form-body').textContent = (S.english['app.load_failed'] || '{error}').replace('{error}', e.message || String(e));

@@ -28,6 +28,7 @@
 #include "postgres.h"
 
 #include "common/hashfn.h"
+#include "mb/pg_wchar.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
@@ -411,6 +412,14 @@ static Datum text_to_jsonb(char *text, size_t n)
 	return DirectFunctionCall1(jsonb_in, CStringGetDatum(copy));
 }
 
+/* The documents hold UTF-8 text (e.g. "REFERENCE §6.1"), as they are. */
+static void need_utf8(const char *fn)
+{
+	if (GetDatabaseEncoding() != PG_UTF8)
+		ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+		                errmsg("%s needs a database with encoding UTF8, not %s", fn, GetDatabaseEncodingName())));
+}
+
 Datum spinemets_score(PG_FUNCTION_ARGS)
 {
 	text *name_t = PG_GETARG_TEXT_PP(0);
@@ -422,6 +431,7 @@ Datum spinemets_score(PG_FUNCTION_ARGS)
 	uint32 h = 0;
 	cache_slot *slot = NULL;
 	Datum result;
+	need_utf8("spinemets_score");
 	if (!inst) {
 		StringInfoData names;
 		initStringInfo(&names);
@@ -466,7 +476,9 @@ static sm_assessment g_assessment;
 Datum spinemets_assess(PG_FUNCTION_ARGS)
 {
 	Jsonb *jb = PG_GETARG_JSONB_P(0);
-	char *text = JsonbToCString(NULL, &jb->root, VARSIZE(jb));
+	char *text;
+	need_utf8("spinemets_assess");
+	text = JsonbToCString(NULL, &jb->root, VARSIZE(jb));
 	char *problems = NULL, *out;
 	char first[512] = "(document)";
 	size_t n = 0;

@@ -21,8 +21,9 @@ static void assess_usage(FILE *f)
 	      "standard input and prints a one-screen report for a person: triage first (urgency,\n"
 	      "time targets, dexamethasone, actions), then the NOMS assessments (neurologic,\n"
 	      "oncologic, mechanical, systemic) with the options and their reasons, surgery\n"
-	      "eligibility (Patchell), the work-up, differential cues, paediatric notes, warnings\n"
-	      "and the rules that fired with their REFERENCE.md sections.\n"
+	      "eligibility (Patchell), the work-up, differential cues, paediatric notes, the care\n"
+	      "plan (now, during and after treatment, each item with its CARE rule ids and sources),\n"
+	      "warnings and the rules that fired with their REFERENCE.md sections.\n"
 	      "\n"
 	      "Options:\n"
 	      "  --json    print the whole assessment as JSON (KEYS.md §4)\n"
@@ -80,6 +81,45 @@ static void score_line(const char *name, const json_t *r)
 	json_t *f;
 	json_array_foreach(flags, i, f) printf(" [%s]", json_string_value(f));
 	printf("\n");
+}
+
+/* The care plan (REFERENCE §16), grouped by phase; each item with its rules,
+** their REFERENCE sections and sources. */
+static void print_care_plan(const json_t *cp)
+{
+	static const char *const phases[] = {"now", "during", "after"};
+	static const char *const titles[] = {"Now", "During treatment", "After treatment"};
+	size_t i, j;
+	json_t *it, *r, *x;
+	if (!cp)
+		return;
+	printf("\nCARE PLAN (REFERENCE §16; \"check\": could not be decided, see what is missing)\n");
+	for (size_t p = 0; p < 3; p++) {
+		int shown = 0;
+		json_array_foreach(json_object_get(cp, "items"), i, it) {
+			if (strcmp(js(it, "phase"), phases[p]) != 0)
+				continue;
+			if (!shown++)
+				printf("  %s\n", titles[p]);
+			printf("  * %s%s [age scope: %s]\n", js(it, "key"), json_is_true(json_object_get(it, "check")) ? " (check)" : "",
+			       js(it, "age_scope"));
+			printf("      %s\n", js(it, "text"));
+			json_array_foreach(json_object_get(it, "rules"), j, r)
+				printf("      - %s%s [REFERENCE %s; %s; age scope: %s]\n", js(r, "id"),
+				       json_is_true(json_object_get(r, "check")) ? " (check)" : "", js(r, "section"), js(r, "source"),
+				       js(r, "age_scope"));
+		}
+	}
+	json_t *oc = json_object_get(cp, "outcomes_to_record");
+	if (json_array_size(oc)) {
+		printf("  Outcomes to record for the registry:");
+		json_array_foreach(oc, i, x) printf(" %s", json_string_value(x));
+		printf("\n");
+	}
+	json_int_t dropped = json_integer_value(json_object_get(cp, "dropped"));
+	if (dropped || json_is_true(json_object_get(cp, "truncated")))
+		printf("  ! %lld care-plan rule(s) did not fit (truncated: %s): report this as a bug.\n", (long long)dropped,
+		       json_is_true(json_object_get(cp, "truncated")) ? "yes" : "no");
 }
 
 static void print_report(const json_t *a)
@@ -172,6 +212,7 @@ static void print_report(const json_t *a)
 		printf("\nPAEDIATRIC (age under 18): performance scale %s\n", js(pd, "scale"));
 		json_array_foreach(json_object_get(pd, "notes"), i, x) printf("  - %s\n", json_string_value(x));
 	}
+	print_care_plan(json_object_get(a, "care_plan"));
 	json_t *w = json_object_get(a, "warnings");
 	if (json_array_size(w)) {
 		printf("\nWARNINGS\n");
@@ -282,7 +323,7 @@ int sm_cmd_rules(int argc, char **argv)
 		if (strcmp(argv[i], "--markdown") == 0)
 			markdown = 1;
 		else if (strcmp(argv[i], "--help") == 0) {
-			printf("usage: spinemets rules [--markdown]\n\nLists every decision rule of `spinemets assess`: id, REFERENCE.md section, source, text.\n--markdown prints the table that docs/rules.md holds.\n");
+			printf("usage: spinemets rules [--markdown]\n\nLists every decision rule of `spinemets assess`: id, REFERENCE.md section, source, text,\nthen the care-plan rules (CARE-...).\n--markdown prints the tables that docs/rules.md holds.\n");
 			return SM_EXIT_OK;
 		} else {
 			fprintf(stderr, "spinemets rules: unknown argument '%s'\n", argv[i]);
@@ -303,11 +344,32 @@ int sm_cmd_rules(int argc, char **argv)
 			const sm_rule *r = sm_rule_at(k);
 			printf("| `%s` | %s | %s | %s | %s | %s |\n", r->id, r->section, sm_age_scope_name(r->scope), r->framework, r->source, r->text);
 		}
+		printf("\n## Care-plan rules (REFERENCE §16)\n\n"
+		       "Every assessment carries a care plan (`care_plan` in the JSON, CARE PLAN in the\n"
+		       "report); these rows build it, from `src/core/careplan.c`. A base row decides\n"
+		       "whether its item appears; an addon row adds to an item already there. A row\n"
+		       "outside the patient's age scope is never applied. A condition that cannot be\n"
+		       "decided because an input is missing gives a *check* (the item says what is\n"
+		       "missing) when \"if unknown\" says check; otherwise the row waits for the input.\n"
+		       "See docs/care-plan.md.\n\n"
+		       "| id | item | phase | row | age scope | when | if unknown | REFERENCE | source | text |\n"
+		       "|---|---|---|---|---|---|---|---|---|---|\n");
+		for (size_t k = 0; k < sm_care_rule_count(); k++) {
+			const sm_care_rule *c = sm_care_rule_at(k);
+			printf("| `%s` | `%s` | %s | %s | %s | %s | %s | %s | %s | %s |\n", c->rule.id, c->key,
+			       sm_care_phase_name(c->phase), c->addon ? "addon" : "base", c->age_scope, c->when,
+			       c->check_if_unknown ? "check" : "wait", c->rule.section, c->rule.source, c->rule.text);
+		}
 		return SM_EXIT_OK;
 	}
 	for (size_t k = 0; k < sm_rule_count(); k++) {
 		const sm_rule *r = sm_rule_at(k);
 		printf("%-16s %-16s %s\n%-16s %-16s %s\n", r->id, r->section, r->text, "", "", r->source);
+	}
+	for (size_t k = 0; k < sm_care_rule_count(); k++) {
+		const sm_care_rule *c = sm_care_rule_at(k);
+		printf("%-16s %-16s %s\n%-16s %-16s %s (care plan: %s, %s, %s)\n", c->rule.id, c->rule.section, c->rule.text, "", "",
+		       c->rule.source, c->key, sm_care_phase_name(c->phase), c->age_scope);
 	}
 	return SM_EXIT_OK;
 }

@@ -69,7 +69,9 @@ static void db_usage(FILE *f)
 	fputs("usage: spinemets db migrate|check|version [--db URL]\n"
 	      "\n"
 	      "  migrate   apply the schema migrations not yet applied (idempotent; on\n"
-	      "            PostgreSQL under an advisory lock, so servers may start at once)\n"
+	      "            PostgreSQL under an advisory lock, so servers may start at once),\n"
+	      "            then write the case index (urgency, clock start, next due time)\n"
+	      "            of cases saved before it existed; serve does the same at start\n"
 	      "  check     integrity check: SQLite integrity_check and foreign keys; on every\n"
 	      "            backend each case's versions are 1..latest with tombstones last\n"
 	      "  version   the schema version of the database and the latest known\n"
@@ -110,6 +112,13 @@ int sm_cmd_db(int argc, char **argv)
 			sm_store_schema_version(st, &cur, &latest);
 			printf("%s registry: %d migration%s applied; schema version %d (latest %d)\n",
 			       sm_store_backend(st), applied, applied == 1 ? "" : "s", cur, latest);
+			size_t indexed = 0;
+			if (sm_registry_backfill(st, &indexed) != SM_STORE_OK) {
+				fprintf(stderr, "spinemets db migrate: case index: %s\n", sm_store_errmsg(st));
+				status = SM_EXIT_INVALID;
+			} else {
+				printf("case index written for %zu case%s\n", indexed, indexed == 1 ? "" : "s");
+			}
 		}
 	} else if (!strcmp(argv[1], "check")) {
 		if (sm_store_schema_version(st, &cur, &latest) != SM_STORE_OK) {
@@ -484,22 +493,35 @@ int sm_cmd_user(int argc, char **argv)
 /* ---------------- export ---------------- */
 static void export_usage(FILE *f)
 {
-	fputs("usage: spinemets export --deidentified [--site CODE] [--output FILE] [--db URL]\n"
+	fputs("usage: spinemets export --deidentified [--site CODE] [--k N] [--output FILE] [--db URL]\n"
 	      "\n"
-	      "Writes one JSON object per line (JSON Lines) for the latest version of every\n"
-	      "case that is not deleted (of --site only, when given):\n"
+	      "Writes JSON Lines: first a header (schema spinemets/export-header/1) that states\n"
+	      "how the cases were generalised, then one object per line for the latest version\n"
+	      "of every case that is not deleted (of --site only, when given):\n"
 	      "  case_key        a pseudonymous key: keyed BLAKE2b of the case id under a secret\n"
 	      "                  kept in the registry (stable across exports; not the id)\n"
 	      "  site, version, time_origin\n"
 	      "  document        the clinical case with every event time converted to hours\n"
-	      "                  from presentation (no absolute dates), age top-coded at 90\n"
+	      "                  from presentation (no absolute dates); the age as a band:\n"
+	      "                  whole years under 18, 5-year bands from 18 (\"45-49\"), \"90+\"\n"
 	      "  assessment, engine_version, definitions   as stored with that version\n"
 	      "  clock           the pathway clock as durations (no dates)\n"
 	      "Never identifiers (name, hospital number, phone), never save times or authors.\n"
+	      "Small groups: a site with fewer than k cases in a calendar year (of the case's\n"
+	      "time origin) is reported as site \"other\" for that year; when the merged\n"
+	      "\"other\" cases of a year are still fewer than k, they are left out (the\n"
+	      "header counts them).\n"
 	      "The export is recorded in the audit log.\n"
 	      "\n"
+	      "  --k N           the smallest group reported (default 5; 1 turns merging off)\n"
 	      "  --output FILE   write there instead of standard output\n", f);
 }
+
+typedef struct export_row_t {
+	json_t *o;       /* the line, site still the real code */
+	int64_t site_id;
+	int year;        /* calendar year of the time origin; 0 unknown */
+} export_row_t;
 
 typedef struct export_walk {
 	FILE *out;
@@ -509,6 +531,8 @@ typedef struct export_walk {
 	size_t n;
 	int io_error;
 	sm_store_site cache;
+	export_row_t *rows;
+	size_t nrows, cap;
 } export_walk;
 
 static int export_row(void *p, const sm_store_case *sc)
@@ -537,6 +561,7 @@ static int export_row(void *p, const sm_store_case *sc)
 	json_object_set_new(o, "site", json_string(w->cache.id ? w->cache.code : "?"));
 	json_object_set_new(o, "version", json_integer(sc->version));
 	json_t *deid = sm_reg_deidentify(doc, w->k, &origin);
+	sm_reg_generalise_age(deid);
 	json_object_set_new(o, "time_origin", json_string(origin));
 	json_object_set_new(o, "document", deid);
 	json_t *a = sc->assessment ? json_loads(sc->assessment, 0, NULL) : NULL;
@@ -545,23 +570,122 @@ static int export_row(void *p, const sm_store_case *sc)
 	json_t *d = sc->definitions ? json_loads(sc->definitions, 0, NULL) : NULL;
 	json_object_set_new(o, "definitions", d ? d : json_null());
 	json_object_set_new(o, "clock", sm_reg_clock_json(&clock, 0));
-	char *line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
-	json_decref(o);
 	json_decref(doc);
-	if (!line || fprintf(w->out, "%s\n", line) < 0) {
-		free(line);
-		w->io_error = 1;
-		return 1;
+	/* the period of the case: the year of its clock start, else of its first event */
+	long long t0 = clock.started ? clock.start : 0;
+	for (size_t e = 0; !clock.started && e < w->k->nevents; e++)
+		if (!t0 || w->k->events[e].at < t0)
+			t0 = w->k->events[e].at;
+	int year = 0;
+	if (t0) {
+		time_t tt = (time_t)t0;
+		struct tm tm;
+		if (gmtime_r(&tt, &tm))
+			year = tm.tm_year + 1900;
 	}
-	free(line);
-	w->n++;
+	if (w->nrows == w->cap) {
+		size_t nc = w->cap ? w->cap * 2 : 256;
+		export_row_t *nr = realloc(w->rows, nc * sizeof *nr);
+		if (!nr) {
+			json_decref(o);
+			w->io_error = 1;
+			return 1;
+		}
+		w->rows = nr;
+		w->cap = nc;
+	}
+	w->rows[w->nrows++] = (export_row_t){o, sc->site_id, year};
 	return 0;
+}
+
+static int cmp_group(const void *a, const void *b)
+{
+	const export_row_t *x = *(export_row_t *const *)a, *y = *(export_row_t *const *)b;
+	if (x->year != y->year)
+		return x->year < y->year ? -1 : 1;
+	return x->site_id < y->site_id ? -1 : x->site_id > y->site_id;
+}
+
+/* Write the header and the rows, merging (site, year) groups under k into site
+** "other" and leaving out merged groups still under k. */
+static void export_write(export_walk *w, long k, const char *site)
+{
+	size_t merged = 0, suppressed = 0, n = w->nrows;
+	export_row_t **v = malloc((n ? n : 1) * sizeof *v);
+	if (!v) {
+		w->io_error = 1;
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		v[i] = &w->rows[i];
+	qsort(v, n, sizeof *v, cmp_group);
+	for (size_t i = 0; i < n;) { /* one year at a time */
+		size_t y_end = i, other = 0;
+		while (y_end < n && v[y_end]->year == v[i]->year)
+			y_end++;
+		for (size_t g = i; g < y_end;) { /* one site of that year */
+			size_t g_end = g;
+			while (g_end < y_end && v[g_end]->site_id == v[g]->site_id)
+				g_end++;
+			if ((long)(g_end - g) < k)
+				for (size_t j = g; j < g_end; j++) {
+					json_object_set_new(v[j]->o, "site", json_string("other"));
+					v[j]->site_id = -1; /* merged */
+					other++;
+				}
+			g = g_end;
+		}
+		if (other && (long)other < k)
+			for (size_t j = i; j < y_end; j++)
+				if (v[j]->site_id == -1)
+					v[j]->site_id = -2; /* left out */
+		if ((long)other < k)
+			suppressed += other;
+		else
+			merged += other;
+		i = y_end;
+	}
+	free(v);
+	json_t *h = json_object(), *d = json_object();
+	json_object_set_new(h, "schema", json_string("spinemets/export-header/1"));
+	json_object_set_new(h, "site", site ? json_string(site) : json_null());
+	json_object_set_new(h, "cases", json_integer((json_int_t)(w->nrows - suppressed)));
+	json_object_set_new(d, "k", json_integer(k));
+	json_object_set_new(d, "ages", json_string("patient.age_band: whole years under 18, 5-year bands from 18 "
+	                                           "(18-19, 20-24, ...), 90+ from 90"));
+	json_object_set_new(d, "dates", json_string("none: event times are hours from the time origin"));
+	char txt[300];
+	snprintf(txt, sizeof txt,
+	         "a site with fewer than %ld cases in a calendar year (of the time origin) is reported as \"other\"; "
+	         "merged cases still fewer than %ld in a year are left out",
+	         k, k);
+	json_object_set_new(d, "small_sites", json_string(txt));
+	json_object_set_new(d, "cases_merged_into_other", json_integer((json_int_t)merged));
+	json_object_set_new(d, "cases_left_out", json_integer((json_int_t)suppressed));
+	json_object_set_new(d, "case_key", json_string("keyed BLAKE2b of the case id under a registry secret: stable "
+	                                               "across exports, never the registry id"));
+	json_object_set_new(h, "deidentification", d);
+	char *line = json_dumps(h, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(h);
+	if (!line || fprintf(w->out, "%s\n", line) < 0)
+		w->io_error = 1;
+	free(line);
+	for (size_t i = 0; i < w->nrows && !w->io_error; i++) {
+		if (w->rows[i].site_id == -2)
+			continue;
+		line = json_dumps(w->rows[i].o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+		if (!line || fprintf(w->out, "%s\n", line) < 0)
+			w->io_error = 1;
+		free(line);
+		w->n++;
+	}
 }
 
 int sm_cmd_export(int argc, char **argv)
 {
 	const char *db = NULL, *site = NULL, *output = NULL;
 	int deid = 0;
+	long k_min = 5;
 	argc = take_db(argc, argv, &db);
 	if (argc < 0) {
 		fprintf(stderr, "spinemets export: --db needs a URL\n");
@@ -577,6 +701,14 @@ int sm_cmd_export(int argc, char **argv)
 			site = argv[++i];
 		} else if (i + 1 < argc && !strcmp(argv[i], "--output")) {
 			output = argv[++i];
+		} else if (i + 1 < argc && !strcmp(argv[i], "--k")) {
+			char *end = NULL;
+			errno = 0;
+			k_min = strtol(argv[++i], &end, 10);
+			if (!*argv[i] || *end || errno || k_min < 1 || k_min > 1000) {
+				fprintf(stderr, "spinemets export: --k must be a whole number from 1 to 1000\n");
+				return SM_EXIT_USAGE;
+			}
 		} else {
 			fprintf(stderr, "spinemets export: bad or incomplete option '%s'\n", argv[i]);
 			export_usage(stderr);
@@ -604,8 +736,8 @@ int sm_cmd_export(int argc, char **argv)
 	} else if (sm_store_secret(st, "case_key", now, secret) != SM_STORE_OK) {
 		fprintf(stderr, "spinemets export: %s\n", sm_store_errmsg(st));
 		status = SM_EXIT_INVALID;
-	} else if (!(out = output ? fopen(output, "w") : stdout)) {
-		fprintf(stderr, "spinemets export: cannot write '%s': %s\n", output, strerror(errno));
+	} else if (!(out = output ? (sm_cli_is_dir(output) ? (errno = EISDIR, NULL) : fopen(output, "w")) : stdout)) {
+		fprintf(stderr, "spinemets export: cannot write '%s': %s\n", output, sm_cli_file_error(output, errno));
 		status = SM_EXIT_INVALID;
 	} else if (!(w.k = malloc(sizeof *w.k))) {
 		fprintf(stderr, "spinemets export: out of memory\n");
@@ -617,16 +749,27 @@ int sm_cmd_export(int argc, char **argv)
 		if (rc != SM_STORE_OK) {
 			fprintf(stderr, "spinemets export: %s\n", sm_store_errmsg(st));
 			status = SM_EXIT_INVALID;
+		} else if (!w.io_error) {
+			/* no export without its audit row: written before any case is */
+			char detail[200];
+			snprintf(detail, sizeof detail, "site %s, %zu cases read, de-identified JSON Lines, k %ld",
+			         site ? site : "(all)", w.nrows, k_min);
+			sm_store_actor sys = {0, now};
+			if (sm_store_audit_add(st, &sys, "export.deidentified", 0, detail) != SM_STORE_OK) {
+				fprintf(stderr, "spinemets export: the audit log refused the export's row, so nothing is written: %s\n",
+				        sm_store_errmsg(st));
+				status = SM_EXIT_INVALID;
+			} else {
+				export_write(&w, k_min, site);
+			}
 		}
+		for (size_t i = 0; i < w.nrows; i++)
+			json_decref(w.rows[i].o);
+		free(w.rows);
 		if (fflush(out) != 0 || w.io_error) {
 			fprintf(stderr, "spinemets export: write error%s%s\n", output ? " on " : "", output ? output : "");
 			status = SM_EXIT_INVALID;
 		}
-		char detail[200];
-		snprintf(detail, sizeof detail, "site %s, %zu cases, de-identified JSON Lines%s", site ? site : "(all)", w.n,
-		         status ? " (failed)" : "");
-		sm_store_actor sys = {0, now};
-		sm_store_audit_add(st, &sys, "export.deidentified", 0, detail);
 		if (!status)
 			fprintf(stderr, "spinemets export: %zu case%s written%s%s\n", w.n, w.n == 1 ? "" : "s",
 			        output ? " to " : "", output ? output : "");

@@ -294,6 +294,23 @@ static int instability_suspected(const facts *f, const sm_assessment *a)
 	return 0;
 }
 
+/* A lesion already shown unstable (subluxation, SINS 13+), or the 15.11 collar
+** condition (cervical lesion with mechanical pain): never "keep active". */
+static int lesion_unstable(const facts *f, const sm_assessment *a)
+{
+	if (f->subluxation)
+		return 1;
+	for (size_t k = 0; k < a->nlesions; k++)
+		if (a->sins[k].band && strcmp(a->sins[k].band, "unstable") == 0)
+			return 1;
+	for (size_t k = 0; k < f->c->nlesions; k++) {
+		const sm_value *lv = sm_get(&f->c->lesions[k].sins, "level");
+		if (lv && lv->lo <= 7 && yes(f->c->symptoms.pain[SM_P_MECHANICAL]))
+			return 1;
+	}
+	return 0;
+}
+
 /* §15.4: simple back pain. 1 simple, 0 a red flag present, -1 red flags not
 ** all recorded (unknown is not absent), -2 not applicable. */
 static int simple_back_pain(const facts *f, int *radicular_not_n)
@@ -313,6 +330,12 @@ static int simple_back_pain(const facts *f, int *radicular_not_n)
 	for (size_t k = 0; k < SM_COUNT(nk); k++)
 		if (yes(c->symptoms.neuro[nk[k]]))
 			return -2;
+	/* unilateral radicular pain without cancer is not set N (the 4 deficit items recorded absent) */
+	int deficits_absent = 1;
+	for (size_t k = 0; k < SM_COUNT(nk); k++)
+		if (!no(c->symptoms.neuro[nk[k]]))
+			deficits_absent = 0;
+	*radicular_not_n = deficits_absent && yes(c->symptoms.neuro[SM_N_RADICULAR_PAIN]) && no(c->symptoms.bilateral_radicular_pain);
 	const sm_tri flags[] = {
 		c->symptoms.pain[SM_P_THORACIC_OR_CERVICAL], c->symptoms.pain[SM_P_NOCTURNAL],
 		c->symptoms.pain[SM_P_SEVERE_UNREMITTING_LOWER], c->symptoms.pain[SM_P_PROGRESSIVE_LUMBAR],
@@ -336,7 +359,6 @@ static int simple_back_pain(const facts *f, int *radicular_not_n)
 		unknown = 1;
 	if (unknown)
 		return -1;
-	*radicular_not_n = yes(c->symptoms.neuro[SM_N_RADICULAR_PAIN]);
 	return 1;
 }
 
@@ -380,6 +402,7 @@ static sm_urgency safety_triage(const facts *f, sm_assessment *a, sm_urgency u, 
 			}
 		}
 		if (yes(c->symptoms.pain_persistent) || yes(c->symptoms.pain[SM_P_PROGRESSIVE_LUMBAR]) ||
+		    yes(c->symptoms.pain[SM_P_SEVERE_UNREMITTING_LOWER]) ||
 		    yes(c->symptoms.pain[SM_P_NOCTURNAL]) || yes(c->symptoms.pain_analgesia_resistant)) {
 			RAISE(SM_URG_URGENT);
 			TRIAGE_REASON(R_S15_2_PAIN, "Child with persistent or worsening back pain, pain that wakes the child, or pain through simple analgesia: at least urgent MRI, never routine.");
@@ -491,13 +514,14 @@ static void triage(const facts *f, sm_assessment *a)
 	a->urgency = u;
 	if (u == SM_URG_ROUTINE && N && f->cancer == SM_NO && adult)
 		ACTION("assess_other_causes", R_TRIAGE_NOCA_N, "Neurological features without cancer, suggestive pain or a cord or cauda-equina picture: not this pathway; assess for other causes.", NULL);
-	if (simple == 1 && u == SM_URG_ROUTINE) {
+	if (simple == 1 && u == SM_URG_ROUTINE && !lesion_unstable(f, a)) { /* an unstable lesion is not simple back pain (care plan §16: precautions) */
 		ACTION("keep_active", R_S15_4_SIMPLE, "Simple back pain: keep active (no bed rest, no log-roll); no imaging in a non-specialist setting.", NULL);
 		ACTION("safety_net_cauda_equina", R_S15_4_SIMPLE, "Written safety net: saddle numbness, new bladder, bowel or sexual dysfunction, or leg weakness -> emergency assessment; reassess if any red flag appears.", NULL);
 	}
-	if (!adult && u == SM_URG_ROUTINE && !f->child_n && f->P != SM_YES)
-		add_reason(a, a->triage_reasons, &a->ntriage_reasons, R_PAED_ROUTE,
-		           "Child without a set-N feature or back pain recorded: no spinal emergency on these data.", NULL);
+	if (!a->ntriage_reasons)
+		add_reason(a, a->triage_reasons, &a->ntriage_reasons, f->child ? R_S15_2_PAIN : R_TRIAGE_HISTORY_UNKNOWN,
+		           f->child ? "Child without a set-N feature and without persistent, worsening, night or analgesia-resistant back pain: routine on these data; reassess if any appears."
+		                    : "No triage feature recorded.", NULL);
 	mimics(f, a);
 	a->triage_complete = f->P != SM_UNKNOWN && f->N != SM_UNKNOWN && f->cancer != SM_UNKNOWN;
 	if (f->P == SM_UNKNOWN || f->N == SM_UNKNOWN)
@@ -615,8 +639,10 @@ static void triage(const facts *f, sm_assessment *a)
 		if (dex_now_haem)
 			ACTION("dexamethasone_now_tissue_in_parallel", R_S15_7_DEX_NOW, "Lymphoma or leukaemia possible with a severe, sphincter or deteriorating (or unknown-course) deficit: steroid now per the paediatric protocol and urgent tissue in parallel; tell the pathologist a steroid was given.", NULL);
 	} else if (f->child) {
+		/* §15.12: never a steroid for a child without neurology */
 		a->dexamethasone = SM_DEX_NOT_ROUTINE;
 		a->dex_rule = R(R_S15_12_CHILD);
+		fire(a, R_S15_12_CHILD);
 	} else if (f->cancer == SM_NO && neuro && u == SM_URG_EMERGENCY) {
 		a->dexamethasone = SM_DEX_DISCUSS;
 		a->dex_rule = R(R_S15_1_DEX_DISCUSS);
@@ -1238,7 +1264,7 @@ static void workup(const facts *f, sm_assessment *a)
 	int need_imaging = a->urgency != SM_URG_ROUTINE || c->nlesions > 0;
 	if (need_imaging && !yes(c->imaging.mri_done)) {
 		if (yes(c->imaging.mri_contraindicated)) {
-			WORKUP("ct_whole_spine", R_MRI_CONTRA, "MRI contraindicated: CT of the whole spine; CT myelography only in a specialist centre if more information is needed.", NULL);
+			WORKUP("ct_whole_spine", f->adult_ok ? R_MRI_CONTRA : R_S15_2_MRI, "MRI contraindicated: CT of the whole spine; CT myelography only in a specialist centre if more information is needed.", NULL);
 		} else {
 			WORKUP("mri_whole_spine", R_WU_MRI, a->urgency == SM_URG_EMERGENCY ? "Whole-spine MRI within 24 hours." : "Whole-spine MRI to stage the spine and grade compression.", NULL);
 			if (!available(c->setting.mri_available))
@@ -1363,14 +1389,16 @@ static void safety_after(const facts *f, sm_assessment *a)
 	sm_urgency u = a->urgency;
 	/* 15.5: options never contradict eligibility (adults; not children) */
 	const char *why = NULL;
-	if (f->adult_ok && !f->child && a->patchell_applicable) {
+	if (f->adult_ok && !f->child) {
 		if (patchell_exclusion(a, &why)) {
 			remove_item(a->options, &a->noptions, "separation_surgery_then_srs");
 			remove_item(a->options, &a->noptions, "decompressive_surgery_then_rt");
-			OPTION("surgical_opinion", R_S15_5_OUTSIDE, "Outside the Patchell evidence for neurological recovery (", why);
+			OPTION("surgical_opinion", R_S15_5_OUTSIDE, "Outside the Patchell evidence for decompression to recover neurology; surgical opinion for stabilisation or intractable mechanical pain. ", why);
 			if (!has_item(a->options, a->noptions, "cebrt"))
 				OPTION("cebrt", R_S15_5_OUTSIDE, "Outside the Patchell evidence: radiotherapy (conventional EBRT), as the patient can tolerate.", NULL);
 			OPTION("supportive_care", R_S15_5_OUTSIDE, "Best supportive care alongside or instead of radiotherapy.", NULL);
+		} else if (!a->patchell_applicable) {
+			/* no cord compression recorded: Patchell does not apply now */
 		} else if (a->patchell_eligibility == SM_YES) {
 			OPTION("decompressive_surgery_then_rt", R_S15_5_PATCHELL, "Every Patchell criterion holds: consider direct decompressive surgery plus postoperative radiotherapy (walking after treatment 84% vs 57% with RT alone); discuss with the MSCC coordinator and a spinal surgeon.", NULL);
 		} else if (a->patchell_eligibility == SM_UNKNOWN) {
@@ -1464,6 +1492,12 @@ static void safety_after(const facts *f, sm_assessment *a)
 		WORKUP("adjusted_calcium_now", R_S15_15_CALCIUM, "Cancer with weakness, confusion, drowsiness, constipation, polyuria or vomiting: adjusted calcium now (it never downgrades a neurological finding).", NULL);
 	if (c->systemic.adjusted_calcium_mmol_l.known && c->systemic.adjusted_calcium_mmol_l.v > 2.6)
 		ACTION("treat_hypercalcaemia", R_S15_15_RAISED, "Adjusted calcium above 2.6 mmol/L: IV fluids and a bisphosphonate with the oncologist.", NULL);
+	/* 15.4: a red flag brings the infection work-up beside the unknown-primary one */
+	for (size_t k = 0; k < a->nfired; k++)
+		if (a->fired[k] == R(R_S15_4_RED_FLAG)) {
+			WORKUP("fbc_crp_esr", R_S15_4_RED_FLAG, "Back pain with a red flag: FBC, CRP and ESR (infection and malignancy screen); blood cultures if febrile.", NULL);
+			break;
+		}
 	/* 15.4: myeloma screen at 60 or over with persistent back pain */
 	if (f->cancer == SM_NO && f->age_known && f->age >= 60 && f->P == SM_YES &&
 	    (yes(c->symptoms.pain_persistent) || yes(c->symptoms.no_improvement_4_6_weeks)))
@@ -1540,7 +1574,7 @@ static void paediatric(const facts *f, sm_assessment *a)
 		paed_note(a, R_PAED_SCALE, "A Karnofsky score was recorded for a child under 16: use the Lansky scale.");
 	paed_note(a, R_PAED_SUPPRESS, "Adult prognostic scores are not computed; SINS and ESCC are shown descriptively and are not validated in children.");
 	if (f->h && f->h->chemo_first_child)
-		paed_note(a, R_S15_9_CHEMO_FIRST, "Chemosensitive tumour: urgent chemotherapy is usually first; decompression for rapid or progressive deterioration.");
+		paed_note(a, R_OPT_CHEMO_FIRST, "Chemosensitive tumour: urgent chemotherapy is usually first; decompression for rapid or progressive deterioration.");
 	paed_note(a, R_PAED_LAMINECTOMY, "If laminectomy is considered: spinal deformity follows multilevel laminectomy in 46% under 15 years (100% cervical); prefer laminoplasty and follow up for deformity.");
 	paed_note(a, R_PAED_RT, "If radiotherapy is given: include whole vertebral bodies symmetrically to avoid scoliosis; growth impairment depends on dose and age.");
 	paed_note(a, R_DEX_PAED, "Dexamethasone per the paediatric oncology protocol (never the adult dose scaled by weight); tissue first if lymphoma or leukaemia is possible and neurology allows.");
@@ -1624,5 +1658,6 @@ sm_status sm_assess(const sm_case *c, sm_assessment *out)
 	adult_candidates(&f, out);
 	safety_after(&f, out);
 	consistency(&f, out);
+	sm_care_plan_build(c, out, &out->care_plan); /* REFERENCE §16 (careplan.c): reads the assessment above */
 	return SM_OK;
 }

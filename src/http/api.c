@@ -16,8 +16,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <stdio.h>
+#include <zlib.h>
 
 #define JSON_CT "application/json"
+
+/* GET /api/v1/instruments and /rules, serialised and compressed once (fixed_doc_route) */
+typedef struct fixed_doc {
+	sm_asset as;
+	char *body;
+	unsigned char *gz;
+	char etag[24], gz_etag[28];
+} fixed_doc;
+static pthread_mutex_t fixed_lock = PTHREAD_MUTEX_INITIALIZER;
+static fixed_doc fixed[2];
+static int fixed_ready;
 
 const sm_asset *sm_asset_find(const char *path)
 {
@@ -175,6 +188,24 @@ static json_t *rules_doc(void)
 	}
 	json_t *doc = json_object();
 	json_object_set_new(doc, "rules", arr);
+	/* the care-plan rules (REFERENCE §16, src/core/careplan.c) */
+	json_t *care = json_array();
+	for (size_t k = 0; k < sm_care_rule_count(); k++) {
+		const sm_care_rule *c = sm_care_rule_at(k);
+		json_t *o = json_object();
+		json_object_set_new(o, "id", json_string(c->rule.id));
+		json_object_set_new(o, "section", json_string(c->rule.section));
+		json_object_set_new(o, "source", json_string(c->rule.source));
+		json_object_set_new(o, "text", json_string(c->rule.text));
+		json_object_set_new(o, "item", json_string(c->key));
+		json_object_set_new(o, "phase", json_string(sm_care_phase_name(c->phase)));
+		json_object_set_new(o, "addon", json_boolean(c->addon));
+		json_object_set_new(o, "age_scope", json_string(c->age_scope));
+		json_object_set_new(o, "when", json_string(c->when));
+		json_object_set_new(o, "if_unknown", json_string(c->check_if_unknown ? "check" : "wait"));
+		json_array_append_new(care, o);
+	}
+	json_object_set_new(doc, "care_plan_rules", care);
 	return doc;
 }
 
@@ -257,6 +288,14 @@ static void assess_slot_put(assess_slot *s)
 
 void sm_api_shutdown(void)
 {
+	pthread_mutex_lock(&fixed_lock);
+	for (size_t k = 0; k < 2; k++) {
+		free(fixed[k].body);
+		free(fixed[k].gz);
+		memset(&fixed[k], 0, sizeof fixed[k]);
+	}
+	fixed_ready = 0;
+	pthread_mutex_unlock(&fixed_lock);
 	pthread_mutex_lock(&assess_pool_lock);
 	assess_slot *s = assess_pool;
 	assess_pool = NULL;
@@ -295,6 +334,131 @@ static void assess(const char *body, size_t len, sm_api_response *r)
 	assess_slot_put(s);
 }
 
+/* a token of an Accept-Encoding list is present and not refused with q=0 */
+static int accepts(const char *list, const char *coding)
+{
+	size_t n = strlen(coding);
+	for (const char *p = list; p && *p;) {
+		p += strspn(p, " \t,");
+		size_t tok = strcspn(p, " \t;,");
+		if (tok == n && strncasecmp(p, coding, n) == 0) {
+			const char *e = p + tok, *end = p + strcspn(p, ",");
+			const char *qv = NULL;
+			for (const char *x = e; x < end; x++)
+				if ((*x == 'q' || *x == 'Q') && x[1] == '=')
+					qv = x + 2;
+			return !qv || strtod(qv, NULL) > 0.0;
+		}
+		p += strcspn(p, ",");
+	}
+	return 0;
+}
+
+/* If-None-Match holds the ETag (either representation's) or "*" */
+static int etag_matches(const char *inm, const sm_asset *as)
+{
+	if (!inm)
+		return 0;
+	if (strchr(inm, '*'))
+		return 1;
+	return strstr(inm, as->etag) || strstr(inm, as->gz_etag);
+}
+
+/* a representation that never changes while the server runs: the gzip copy when the client
+** takes gzip, its ETag, and 304 when If-None-Match holds it */
+static void send_fixed(const sm_api_request *q, const sm_asset *as, sm_api_response *r)
+{
+	int gz = as->gz && accepts(q->accept_encoding, "gzip");
+	r->vary = "Accept-Encoding";
+	r->etag = gz ? as->gz_etag : as->etag;
+	if (etag_matches(q->if_none_match, as)) {
+		r->status = 304;
+		r->body = NULL;
+		r->len = 0;
+		return;
+	}
+	if (gz) {
+		r->body = (char *)as->gz;
+		r->len = as->gz_len;
+		r->content_encoding = "gzip";
+	}
+}
+
+/* the embedded web page */
+static void static_asset(const sm_api_request *q, sm_api_response *r)
+{
+	sm_api_handle(q->method, q->path, q->content_type, q->body, q->len, r);
+	const char *p = strcmp(q->path, "/") == 0 ? "/index.html" : q->path;
+	const sm_asset *as = sm_asset_find(p);
+	if (as && r->status == 200)
+		send_fixed(q, as, r);
+}
+
+/* GET /api/v1/instruments and /api/v1/rules never change while the server runs: serialised and
+** gzip-compressed once (on first use), then served like the embedded page */
+
+static void fixed_make(fixed_doc *d, json_t *doc)
+{
+	memset(d, 0, sizeof *d);
+	d->body = doc ? json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)) : NULL;
+	json_decref(doc);
+	if (!d->body)
+		return;
+	size_t n = strlen(d->body);
+	unsigned long long h = 1469598103934665603ULL;
+	for (size_t k = 0; k < n; k++)
+		h = (h ^ (unsigned char)d->body[k]) * 1099511628211ULL;
+	snprintf(d->etag, sizeof d->etag, "\"%016llx\"", h);
+	snprintf(d->gz_etag, sizeof d->gz_etag, "\"%016llx-gz\"", h);
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK) {
+		uLong cap = deflateBound(&z, (uLong)n);
+		d->gz = malloc(cap);
+		if (d->gz) {
+			z.next_in = (Bytef *)d->body;
+			z.avail_in = (uInt)n;
+			z.next_out = d->gz;
+			z.avail_out = (uInt)cap;
+			if (deflate(&z, Z_FINISH) == Z_STREAM_END && z.total_out < n) {
+				d->as.gz = d->gz;
+				d->as.gz_len = z.total_out;
+			}
+		}
+		deflateEnd(&z);
+	}
+	d->as.content_type = JSON_CT;
+	d->as.data = (const unsigned char *)d->body;
+	d->as.len = n;
+	d->as.etag = d->etag;
+	d->as.gz_etag = d->gz_etag;
+}
+
+static int fixed_doc_route(const sm_api_request *q, sm_api_response *r)
+{
+	int which = strcmp(q->path, "/api/v1/instruments") == 0 ? 0 : strcmp(q->path, "/api/v1/rules") == 0 ? 1 : -1;
+	if (which < 0 || !(method_is(q->method, "GET") || method_is(q->method, "HEAD")))
+		return 0;
+	pthread_mutex_lock(&fixed_lock);
+	if (!fixed_ready) {
+		fixed_make(&fixed[0], instruments_doc());
+		fixed_make(&fixed[1], rules_doc());
+		fixed_ready = 1;
+	}
+	pthread_mutex_unlock(&fixed_lock);
+	const fixed_doc *d = &fixed[which];
+	if (!d->body)
+		return 0; /* out of memory: the ordinary route answers */
+	memset(r, 0, sizeof *r);
+	r->status = 200;
+	r->content_type = JSON_CT;
+	r->body = (char *)d->as.data;
+	r->len = d->as.len;
+	r->cache = "no-cache";
+	send_fixed(q, &d->as, r);
+	return 1;
+}
+
 /* GET /api/v1/health: the engine, and the database when there is one
 ** (db: -1 none, 0 unreachable: 503, 1 answering). */
 static void health(sm_api_response *r, int db)
@@ -320,6 +484,10 @@ void sm_api_handle_request(struct sm_registry *reg, const sm_api_request *q, sm_
 		memset(r, 0, sizeof *r);
 		return sm_registry_handle(reg, q, r);
 	}
+	if (strncmp(q->path, "/api/", 5) != 0)
+		return static_asset(q, r);
+	if (fixed_doc_route(q, r))
+		return;
 	sm_api_handle(q->method, q->path, q->content_type, q->body, q->len, r);
 }
 

@@ -20,6 +20,10 @@ typedef struct sm_api_response {
 	unsigned retry_after;      /* Retry-After seconds (429, 503), 0 for none */
 	int authenticated;         /* the request carried valid credentials (registry routes) */
 	int close;                 /* close the connection after this answer */
+	/* the embedded web page (sm_api_handle_request): */
+	const char *content_encoding; /* "gzip" when the body is the precompressed copy, else NULL */
+	const char *etag;          /* ETag header value, or NULL */
+	const char *vary;          /* Vary header value, or NULL */
 } sm_api_response;
 
 /* One query-string argument (decoded). */
@@ -42,6 +46,8 @@ typedef struct sm_api_request {
 	const sm_api_arg *args;
 	size_t nargs;
 	const char *client;        /* the client's address ("127.0.0.1"), or NULL */
+	const char *accept_encoding; /* the Accept-Encoding header (the web page is sent gzip'd when it allows) */
+	const char *if_none_match;   /* the If-None-Match header (304 when the page's ETag matches) */
 } sm_api_request;
 
 struct sm_registry;

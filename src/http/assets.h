@@ -7,6 +7,10 @@ typedef struct sm_asset {
 	const char *content_type;
 	const unsigned char *data;
 	size_t len;
+	const unsigned char *gz;   /* the same bytes gzip-compressed at build time, or NULL */
+	size_t gz_len;
+	const char *etag;          /* strong ETag of data, quoted */
+	const char *gz_etag;       /* strong ETag of gz, quoted */
 } sm_asset;
 extern const sm_asset sm_assets[];
 extern const size_t sm_nassets;

@@ -242,6 +242,30 @@ json_t *sm_reg_deidentify(const json_t *doc, const sm_case *c, const char **orig
 	return o;
 }
 
+void sm_reg_generalise_age(json_t *doc)
+{
+	json_t *pat = json_object_get(doc, "patient");
+	json_t *age = json_object_get(pat, "age_years");
+	if (!json_is_number(age))
+		return;
+	double a = json_number_value(age);
+	char band[32];
+	if (!(a >= 0))
+		snprintf(band, sizeof band, "unknown");
+	else if (a >= 90)
+		snprintf(band, sizeof band, "90+");
+	else if (a < 18)
+		snprintf(band, sizeof band, "%d", (int)floor(a));
+	else {
+		int lo = (int)floor(a / 5) * 5, hi = lo + 4;
+		if (lo < 18)
+			lo = 18;
+		snprintf(band, sizeof band, "%d-%d", lo, hi);
+	}
+	json_object_del(pat, "age_years");
+	json_object_set_new(pat, "age_band", json_string(band));
+}
+
 static int hexval(char c)
 {
 	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;

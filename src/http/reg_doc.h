@@ -42,6 +42,12 @@ json_t *sm_reg_audit_json(const sm_audit *a, const sm_clock *clocks, size_t n);
 ** "referral", "first_event" or "none". New reference. */
 json_t *sm_reg_deidentify(const json_t *doc, const sm_case *c, const char **origin);
 
+/* The age of a de-identified document generalised for an export: patient.
+** age_years is replaced by patient.age_band, "N" (whole years) under 18,
+** a 5-year band "45-49" from 18 (bands start at multiples of 5: "18-19" is the
+** first adult band), "90+" from 90. Nothing changes when there is no age. */
+void sm_reg_generalise_age(json_t *deid_doc);
+
 /* The pseudonymous key of a case: keyed BLAKE2b-128 of the case id under the
 ** registry secret (64 hex digits), as 32 hex digits. */
 void sm_reg_case_key(const char *secret_hex, int64_t case_id, char out[33]);

@@ -847,21 +847,55 @@ static int get_secret(ctx *c, char out[SM_STORE_TOKEN_SIZE])
 	return 0;
 }
 
-/* The clock of a stored case (parsed document + recorded urgency) at now. */
+/* The case index of a version (sm_store_case_index): what the worklist and
+** the monthly audit select by, from the core's own clock. */
+static void make_index(const sm_case *k, sm_urgency urgency, sm_store_case_index *ix)
+{
+	sm_clock clock;
+	memset(ix, 0, sizeof *ix);
+	sm_pathway_clock(k, urgency, 0, &clock); /* `now` changes no field used here */
+	ix->urgency = (int)urgency;
+	ix->started = clock.started;
+	ix->start = clock.started ? clock.start : 0;
+	ix->closed = clock.closed;
+	for (int g = 0; g < SM_NTARGETS; g++) {
+		const sm_target *t = &clock.targets[g];
+		if (t->state == SM_TS_PENDING || t->state == SM_TS_BREACHED) {
+			if (!ix->has_next_due || t->due_at < ix->next_due)
+				ix->next_due = t->due_at;
+			ix->has_next_due = true;
+		}
+	}
+}
+
+/* The clock of a stored case (parsed document + recorded urgency) at now.
+** `ix`: the case's index (its urgency is used), or NULL (read from the assessment). */
+static int case_clock_ix(const char *document, const char *assessment, const sm_store_case_index *ix, int64_t now,
+                         sm_case *k, sm_clock *clock, json_t **doc_out);
 static int case_clock(const char *document, const char *assessment, int64_t now, sm_case *k, sm_clock *clock,
                       json_t **doc_out)
 {
-	json_t *doc = document ? json_loads(document, 0, NULL) : NULL;
-	if (!doc)
+	return case_clock_ix(document, assessment, NULL, now, k, clock, doc_out);
+}
+
+static int case_clock_ix(const char *document, const char *assessment, const sm_store_case_index *ix, int64_t now,
+                         sm_case *k, sm_clock *clock, json_t **doc_out)
+{
+	if (!document)
 		return -1;
-	json_t *errors = sm_reg_read_case(doc, "", k);
+	/* the stored text is the compact form the reader takes: parsed once, and
+	** into a JSON tree only when the caller wants the document */
+	json_t *doc = doc_out ? json_loads(document, 0, NULL) : NULL;
+	if (doc_out && !doc)
+		return -1;
+	json_t *errors = doc ? sm_reg_read_case(doc, "", k) : sm_json_read_case(document, strlen(document), k);
 	int bad = !errors || json_array_size(errors) > 0;
 	json_decref(errors);
 	if (bad) {
 		json_decref(doc);
 		return -1;
 	}
-	int u = sm_reg_assessment_urgency(assessment);
+	int u = ix ? ix->urgency : sm_reg_assessment_urgency(assessment);
 	if (u < 0) {
 		char *a = NULL, *d = NULL;
 		sm_urgency uu = SM_URG_ROUTINE;
@@ -1170,7 +1204,9 @@ static void do_case_create(ctx *c)
 	    !(text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER))) {
 		fail(c, 500, "out of memory");
 	} else {
-		sm_store_save s = {c->site.id, ids, text, assessment, SM_ENGINE_VERSION, defs, reason};
+		sm_store_case_index ix;
+		make_index(k, urg, &ix);
+		sm_store_save s = {c->site.id, ids, text, assessment, SM_ENGINE_VERSION, defs, reason, &ix};
 		int64_t id = 0;
 		sm_store_status rc = sm_store_case_create(c->st, &c->actor, &s, &id);
 		if (rc != SM_STORE_OK) {
@@ -1224,7 +1260,9 @@ static void do_case_update(ctx *c)
 		fail(c, 500, "out of memory");
 		goto out;
 	}
-	sm_store_save s = {0, ids, text, assessment, SM_ENGINE_VERSION, defs, reason};
+	sm_store_case_index ix;
+	make_index(k, urg, &ix);
+	sm_store_save s = {0, ids, text, assessment, SM_ENGINE_VERSION, defs, reason, &ix};
 	int version = 0;
 	sm_store_status rc = sm_store_case_update(c->st, &c->actor, c->rt.case_id, expected, &s, &version);
 	if (rc == SM_STORE_CONFLICT)
@@ -1374,7 +1412,9 @@ static void do_events(ctx *c)
 			fail(c, 500, "out of memory");
 			goto out;
 		}
-		sm_store_save s = {0, NULL, text, assessment, SM_ENGINE_VERSION, defs, reason};
+		sm_store_case_index ix;
+		make_index(k, urg, &ix);
+		sm_store_save s = {0, NULL, text, assessment, SM_ENGINE_VERSION, defs, reason, &ix};
 		int version = 0;
 		sm_store_status rc = sm_store_case_update(c->st, &c->actor, c->rt.case_id, base, &s, &version);
 		if (rc == SM_STORE_CONFLICT && !expected)
@@ -1427,30 +1467,16 @@ static int any_site_arg(ctx *c, sm_store_site *s)
 	return 0;
 }
 
-typedef struct list_walk {
-	ctx *c;
-	size_t offset, limit, total;
-	json_t *rows;
-	char secret[SM_STORE_TOKEN_SIZE];
-	sm_store_site cache;
-} list_walk;
-
-static int list_row(void *p, const sm_store_case *sc)
+/* The urgency of a case's latest assessment read from the stored assessment
+** (a case without a case index; the clinical document alone: not audited). */
+static int latest_urgency(ctx *c, int64_t case_id)
 {
-	list_walk *w = p;
-	if (w->total++ < w->offset || json_array_size(w->rows) >= w->limit)
-		return 0;
-	json_t *o = json_object();
-	char key[33];
-	sm_reg_case_key(w->secret, sc->case_id, key);
-	json_object_set_new(o, "id", json_string(key)); /* never the registry id */
-	json_object_set_new(o, "case_key", json_string(key));
-	json_object_set_new(o, "site", json_string(site_code(w->c, sc->site_id, &w->cache)));
-	json_object_set_new(o, "version", json_integer(sc->version));
-	int u = sm_reg_assessment_urgency(sc->assessment);
-	json_object_set_new(o, "urgency", u >= 0 ? json_string(sm_urgency_name((sm_urgency)u)) : json_null());
-	json_array_append_new(w->rows, o);
-	return 0;
+	sm_store_case *sc = NULL;
+	int u = -1;
+	if (sm_store_case_get(c->st, NULL, case_id, 0, 0, &sc) == SM_STORE_OK)
+		u = sm_reg_assessment_urgency(sc->assessment);
+	sm_store_free(sc);
+	return u;
 }
 
 static void do_case_list(ctx *c)
@@ -1475,23 +1501,40 @@ static void do_case_list(ctx *c)
 			json_decref(o);
 			return;
 		}
-		list_walk w = {c, (size_t)offset, (size_t)limit, 0, json_array(), {0}, {0}};
-		if (get_secret(c, w.secret) != 0) {
-			json_decref(w.rows);
+		/* the page from the case rows alone (no document read), by case id */
+		char secret[SM_STORE_TOKEN_SIZE];
+		if (get_secret(c, secret) != 0) {
 			json_decref(o);
 			return fail(c, 503, "the registry database is unavailable; try again");
 		}
-		sm_store_status rc = sm_store_case_each(c->st, NULL, site.id, 0, list_row, &w);
-		sodium_memzero(w.secret, sizeof w.secret);
+		sm_store_case_list *l = NULL;
+		sm_store_status rc = sm_store_case_page(c->st, site.id, (size_t)offset, (size_t)limit, &l);
 		if (rc != SM_STORE_OK) {
-			json_decref(w.rows);
+			sodium_memzero(secret, sizeof secret);
 			json_decref(o);
 			return fail_store(c, rc, "cases");
 		}
-		json_object_set_new(o, "total", json_integer((json_int_t)w.total));
+		json_t *rows = json_array();
+		sm_store_site cache = {0};
+		for (size_t k = 0; k < l->n; k++) {
+			const sm_store_case_row *row = &l->rows[k];
+			json_t *x = json_object();
+			char key[33];
+			sm_reg_case_key(secret, row->case_id, key);
+			json_object_set_new(x, "id", json_string(key)); /* never the registry id */
+			json_object_set_new(x, "case_key", json_string(key));
+			json_object_set_new(x, "site", json_string(site_code(c, row->site_id, &cache)));
+			json_object_set_new(x, "version", json_integer(row->version));
+			int u = row->urgency >= 0 ? row->urgency : latest_urgency(c, row->case_id);
+			json_object_set_new(x, "urgency", u >= 0 ? json_string(sm_urgency_name((sm_urgency)u)) : json_null());
+			json_array_append_new(rows, x);
+		}
+		sodium_memzero(secret, sizeof secret);
+		json_object_set_new(o, "total", json_integer((json_int_t)l->total));
 		json_object_set_new(o, "offset", json_integer(offset));
 		json_object_set_new(o, "limit", json_integer(limit));
-		json_object_set_new(o, "cases", w.rows);
+		json_object_set_new(o, "cases", rows);
+		sm_store_free(l);
 		return reply(c, 200, o);
 	}
 	if (own_site_arg(c)) {
@@ -1521,12 +1564,8 @@ static void do_case_list(ctx *c)
 		json_object_set_new(ids, "name", row->name ? json_string(row->name) : json_null());
 		json_object_set_new(ids, "hospital_number", row->hospital_number ? json_string(row->hospital_number) : json_null());
 		json_object_set_new(x, "identifiers", ids);
-		/* the urgency of the latest assessment (the clinical document alone: not audited) */
-		sm_store_case *sc = NULL;
-		int u = -1;
-		if (!row->deleted && sm_store_case_get(c->st, NULL, row->case_id, 0, 0, &sc) == SM_STORE_OK)
-			u = sm_reg_assessment_urgency(sc->assessment);
-		sm_store_free(sc);
+		/* the urgency of the latest assessment: from the case index, else read from it */
+		int u = row->deleted ? -1 : row->urgency >= 0 ? row->urgency : latest_urgency(c, row->case_id);
 		json_object_set_new(x, "urgency", u >= 0 ? json_string(sm_urgency_name((sm_urgency)u)) : json_null());
 		json_array_append_new(rows, x);
 	}
@@ -1549,12 +1588,12 @@ typedef struct work_walk {
 	size_t scanned;
 } work_walk;
 
-static int work_row(void *p, const sm_store_case *sc)
+static int work_row(void *p, const sm_store_case *sc, const sm_store_case_index *ix)
 {
 	work_walk *w = p;
 	w->scanned++;
 	sm_clock clock;
-	if (case_clock(sc->document, sc->assessment, w->c->now, w->k, &clock, NULL) != 0 || !clock.started ||
+	if (case_clock_ix(sc->document, sc->assessment, ix, w->c->now, w->k, &clock, NULL) != 0 || !clock.started ||
 	    clock.closed)
 		return 0;
 	int breached = 0, due = 0;
@@ -1614,7 +1653,12 @@ static void do_worklist(ctx *c)
 		json_decref(w.rows);
 		return fail(c, 500, "out of memory");
 	}
-	sm_store_status rc = sm_store_case_each(c->st, &c->actor, c->site.id, SM_STORE_IDENTIFIERS, work_row, &w);
+	/* candidates by the case index: started, open, a target due by now + hours (every
+	** case without an index too); the rows are then decided exactly as before */
+	sm_store_case_filter f = {0};
+	f.open_due = true;
+	f.due_by = c->now + (int64_t)ceil(hours * 3600.0) + 1;
+	sm_store_status rc = sm_store_case_each_indexed(c->st, &c->actor, c->site.id, SM_STORE_IDENTIFIERS, &f, work_row, &w);
 	free(w.k);
 	if (rc != SM_STORE_OK) {
 		json_decref(w.rows);
@@ -1654,11 +1698,11 @@ typedef struct report_walk {
 	int64_t *ids; /* the case of each clock (the list of cases that missed a target) */
 } report_walk;
 
-static int report_row(void *p, const sm_store_case *sc)
+static int report_row(void *p, const sm_store_case *sc, const sm_store_case_index *ix)
 {
 	report_walk *w = p;
 	sm_clock clock;
-	if (case_clock(sc->document, sc->assessment, w->c->now, w->k, &clock, NULL) != 0)
+	if (case_clock_ix(sc->document, sc->assessment, ix, w->c->now, w->k, &clock, NULL) != 0)
 		return 0;
 	if (!clock.started) {
 		w->unstarted++;
@@ -1751,7 +1795,11 @@ static void do_report(ctx *c)
 	report_walk w = {c, from, to, malloc(sizeof(sm_case)), NULL, 0, 0, 0, 0, NULL};
 	if (!w.k)
 		return fail(c, 500, "out of memory");
-	sm_store_status rc = sm_store_case_each(c->st, NULL, site.id, 0, report_row, &w);
+	sm_store_case_filter f = {0};
+	f.started_in = true; /* candidates by the case index: the clock starts in the month */
+	f.from = from;
+	f.to = to;
+	sm_store_status rc = sm_store_case_each_indexed(c->st, NULL, site.id, 0, &f, report_row, &w);
 	free(w.k);
 	if (rc != SM_STORE_OK || w.oom) {
 		free(w.clocks);
@@ -2073,6 +2121,8 @@ static int resolve_case_name(ctx *c)
 		return 0;
 	}
 	if (!c->rt.case_key[0]) {
+		if (c->rt.case_id)
+			audit_denied(c, 0, "a researcher named a case by a registry id (answered 404)");
 		fail(c, 404, "no such case: researchers name a case by its case_key (32 hex digits), never by a registry id");
 		return -1;
 	}
@@ -2215,6 +2265,67 @@ int sm_registry_credentials_ok(sm_registry *reg, const sm_api_request *q)
 	sodium_memzero(&user, sizeof user);
 	sm_store_pool_checkin(reg->pool, st);
 	return ok;
+}
+
+/* ======================================================================
+** The case index of cases saved before it existed
+** ==================================================================== */
+typedef struct backfill_walk {
+	sm_store *st;
+	sm_case *k;
+	size_t done;
+	sm_store_status rc;
+} backfill_walk;
+
+static int backfill_row(void *p, const sm_store_case *sc, const sm_store_case_index *ix)
+{
+	backfill_walk *w = p;
+	if (ix || !sc->document)
+		return 0;
+	json_t *doc = json_loads(sc->document, 0, NULL);
+	json_t *errors = doc ? sm_reg_read_case(doc, "", w->k) : NULL;
+	int bad = !errors || json_array_size(errors) > 0;
+	json_decref(errors);
+	json_decref(doc);
+	if (bad)
+		return 0; /* not a valid case: stays without an index (always a candidate) */
+	int u = sm_reg_assessment_urgency(sc->assessment);
+	if (u < 0) {
+		char *a = NULL, *d = NULL;
+		sm_urgency uu = SM_URG_ROUTINE;
+		if (sm_reg_assess(w->k, &a, &d, &uu) == 0)
+			u = (int)uu;
+		free(a);
+		free(d);
+	}
+	sm_store_case_index nix;
+	make_index(w->k, u < 0 ? SM_URG_ROUTINE : (sm_urgency)u, &nix);
+	bool set = false;
+	w->rc = sm_store_case_index_set(w->st, sc->case_id, sc->version, &nix, &set);
+	if (w->rc != SM_STORE_OK)
+		return 1;
+	w->done += set;
+	return 0;
+}
+
+sm_store_status sm_registry_backfill(sm_store *st, size_t *n)
+{
+	if (n)
+		*n = 0;
+	backfill_walk w = {st, malloc(sizeof(sm_case)), 0, SM_STORE_OK};
+	if (!w.k)
+		return SM_STORE_NOMEM;
+	/* a filter no indexed case passes: only the cases without an index come */
+	sm_store_case_filter f = {0};
+	f.open_due = true;
+	f.due_by = INT64_MIN;
+	sm_store_status rc = sm_store_case_each_indexed(st, NULL, 0, 0, &f, backfill_row, &w);
+	free(w.k);
+	if (rc == SM_STORE_OK)
+		rc = w.rc;
+	if (n)
+		*n = w.done;
+	return rc;
 }
 
 /* ======================================================================

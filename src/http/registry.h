@@ -66,6 +66,12 @@ int sm_registry_credentials_ok(sm_registry *reg, const sm_api_request *q);
 sm_store_status sm_registry_bootstrap(sm_store *st, int64_t now, int *created,
                                       char password[32], char *err, size_t errsz);
 
+/* Write the case index (store.h, sm_store_case_index) of every case saved
+** before it existed (migration 6) or whose index was cleared. Safe to run at
+** any time and from several servers; *n (may be NULL) = cases indexed. The
+** worklist and the audit report are right without it, only slower. */
+sm_store_status sm_registry_backfill(sm_store *st, size_t *n);
+
 /* A random password of 20 characters from an unambiguous alphabet. */
 void sm_registry_random_password(char out[32]);
 #endif

@@ -70,6 +70,17 @@ static double ms_since(const struct timespec *t0)
 	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
+/* the embedded web page: gzip, ETag and Vary (api.c static_asset decides them) */
+static void asset_headers(struct MHD_Response *resp, const sm_api_response *r)
+{
+	if (r->content_encoding)
+		MHD_add_response_header(resp, "Content-Encoding", r->content_encoding);
+	if (r->etag)
+		MHD_add_response_header(resp, "ETag", r->etag);
+	if (r->vary)
+		MHD_add_response_header(resp, "Vary", r->vary);
+}
+
 /* the reserve for signed-in users is in use (caller holds s->mu) */
 static int under_pressure(const server *s)
 {
@@ -103,6 +114,7 @@ static enum MHD_Result respond(struct MHD_Connection *con, sm_api_response *r, c
 		MHD_add_response_header(resp, "Set-Cookie", r->set_cookie);
 	if (r->location[0])
 		MHD_add_response_header(resp, "Location", r->location);
+	asset_headers(resp, r);
 	if (r->retry_after) {
 		char ra[16];
 		snprintf(ra, sizeof ra, "%u", r->retry_after);
@@ -388,6 +400,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *con, const char
 		MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Authorization"),
 		MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Cookie"),
 		a.v, a.n, cc ? cc->addr : NULL,
+		MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Accept-Encoding"),
+		MHD_lookup_connection_value(con, MHD_HEADER_KIND, "If-None-Match"),
 	};
 	if (a.overflow) {
 		char m[128];

@@ -4,6 +4,7 @@
 ** the allowed values; absent fields (or null) mean unknown. No clinical logic.
 */
 #include "io/json_case.h"
+#include "io/json_careplan.h"
 #include "io/json_score.h"
 
 #include <stddef.h>
@@ -927,6 +928,8 @@ void sm_jw_assessment(sm_jw *w, const sm_case *c, const sm_assessment *a)
 		if (a->fired[k]->id)
 			sm_jw_str(w, a->fired[k]->id);
 	sm_jw_arr_end(w);
+	sm_jw_key(w, "care_plan"); /* REFERENCE §16 (json_careplan.c) */
+	sm_jw_care_plan(w, &a->care_plan);
 	sm_jw_kstr(w, "disclaimer", assessment_disclaimer);
 	sm_jw_obj_end(w);
 }

@@ -8,6 +8,7 @@
 ** a few statements marked with a PostgreSQL variant (FOR UPDATE, ILIKE).
 */
 #include "store/store_internal.h"
+#include "io/utf8.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -164,35 +165,7 @@ static void copy_fixed(char *dst, size_t size, const char *src)
 ** ==================================================================== */
 static bool utf8_valid(const unsigned char *s, size_t n)
 {
-	size_t i = 0;
-	while (i < n) {
-		unsigned c = s[i];
-		size_t len;
-		unsigned min;
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if ((c & 0xE0) == 0xC0) {
-			len = 2, min = 0x80, c &= 0x1F;
-		} else if ((c & 0xF0) == 0xE0) {
-			len = 3, min = 0x800, c &= 0x0F;
-		} else if ((c & 0xF8) == 0xF0) {
-			len = 4, min = 0x10000, c &= 0x07;
-		} else {
-			return false;
-		}
-		if (i + len > n)
-			return false;
-		for (size_t k = 1; k < len; k++) {
-			if ((s[i + k] & 0xC0) != 0x80)
-				return false;
-			c = (c << 6) | (s[i + k] & 0x3F);
-		}
-		if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-			return false;
-		i += len;
-	}
-	return true;
+	return sm_utf8_invalid_at(s, n) == n; /* the one validator (io/utf8.h) */
 }
 
 enum { TX_LINE = 0, TX_TEXT = 1 }; /* LINE: no control characters; TEXT: tab and newlines allowed */
@@ -414,6 +387,7 @@ enum {
 	S_SITE_ADD, S_SITE_GET, S_SITE_GET_ID, S_SITE_LIST,
 	S_USER_ADD, S_USER_GET, S_USER_GET_ID, S_USER_SET_PW, S_USER_SET_ACTIVE, S_USER_LIST,
 	S_USER_REHASH, S_TOKEN_DELETE_OTHER_SESSIONS, S_USER_CASE_CLASH, S_CASE_IDS,
+	S_CASE_IX_SET, S_CASE_IX_CLEAR, S_EACH_IX, S_CASE_PAGE, S_CASE_PAGE_COUNT,
 	S_TOKEN_ADD, S_TOKEN_LOOKUP, S_TOKEN_DELETE, S_TOKEN_DELETE_EXPIRED, S_TOKEN_DELETE_USER,
 	S_TOKEN_TOUCH, S_SECRET_ADD, S_SECRET_GET,
 	S_CASE_INSERT, S_CASE_LOCK, S_CASE_BUMP, S_CASE_EXISTS, S_VERSION_INSERT, S_IDENT_INSERT,
@@ -482,11 +456,31 @@ static const struct {
 	                  "ON CONFLICT (name) DO NOTHING", NULL},
 	[S_SECRET_GET] = {"SELECT value FROM registry_secrets WHERE name = ?", NULL},
 
-	[S_CASE_INSERT] = {"INSERT INTO cases (site_id, latest_version, deleted, created_at, updated_at) "
-	                   "VALUES (?, 1, 0, ?, ?) RETURNING id", NULL},
+	[S_CASE_INSERT] = {"INSERT INTO cases (site_id, latest_version, deleted, created_at, updated_at, ix_valid, "
+	                   "ix_urgency, ix_started, ix_start, ix_closed, ix_next_due) "
+	                   "VALUES (?, 1, 0, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", NULL},
+	[S_CASE_IX_SET] = {"UPDATE cases SET ix_valid = ?, ix_urgency = ?, ix_started = ?, ix_start = ?, ix_closed = ?, "
+	                   "ix_next_due = ? WHERE id = ? AND latest_version = ? RETURNING id", NULL},
+	[S_CASE_IX_CLEAR] = {"UPDATE cases SET ix_valid = 0", NULL},
+	[S_CASE_PAGE] = {"SELECT c.id, c.site_id, c.latest_version, c.deleted, c.updated_at, NULL, NULL, c.ix_valid, "
+	                 "c.ix_urgency FROM cases c WHERE (CAST(? AS BIGINT) = 0 OR c.site_id = ?) AND c.deleted = 0 "
+	                 "ORDER BY c.id LIMIT ? OFFSET ?", NULL},
+	[S_CASE_PAGE_COUNT] = {"SELECT COUNT(*) FROM cases c WHERE (CAST(? AS BIGINT) = 0 OR c.site_id = ?) "
+	                       "AND c.deleted = 0", NULL},
+	[S_EACH_IX] = {"SELECT c.id, c.site_id, c.latest_version, c.deleted, COALESCE(v.author_id, 0), "
+	               "v.created_at, v.reason, v.document, v.assessment, v.engine_version, v.definitions, "
+	               "i.version, i.data, c.ix_valid, c.ix_urgency, c.ix_started, c.ix_start, c.ix_closed, c.ix_next_due "
+	               "FROM cases c JOIN case_versions v ON v.case_id = c.id "
+	               "AND v.version = c.latest_version " LATEST_IDENT
+	               "WHERE (CAST(? AS BIGINT) = 0 OR c.site_id = ?) AND c.deleted = 0 AND c.id > ? "
+	               "AND (c.ix_valid = 0 OR ("
+	               "(CAST(? AS INTEGER) = 0 OR (c.ix_started = 1 AND c.ix_closed = 0 AND c.ix_next_due <= ?)) "
+	               "AND (CAST(? AS INTEGER) = 0 OR (c.ix_started = 1 AND c.ix_start >= ? AND c.ix_start < ?)))) "
+	               "ORDER BY c.id LIMIT ?", NULL},
 	[S_CASE_LOCK] = {"SELECT latest_version, deleted FROM cases WHERE id = ?",
 	                 "SELECT latest_version, deleted FROM cases WHERE id = ? FOR UPDATE"},
-	[S_CASE_BUMP] = {"UPDATE cases SET latest_version = ?, deleted = ?, updated_at = ? "
+	[S_CASE_BUMP] = {"UPDATE cases SET latest_version = ?, deleted = ?, updated_at = ?, ix_valid = ?, "
+	                 "ix_urgency = ?, ix_started = ?, ix_start = ?, ix_closed = ?, ix_next_due = ? "
 	                 "WHERE id = ? AND latest_version = ? RETURNING id", NULL},
 	[S_CASE_EXISTS] = {"SELECT latest_version FROM cases WHERE id = ?", NULL},
 	[S_VERSION_INSERT] = {"INSERT INTO case_versions (case_id, version, deleted, author_id, created_at, "
@@ -510,10 +504,10 @@ static const struct {
 	                "LEFT JOIN case_identifiers i ON i.case_id = v.case_id AND i.version = v.version "
 	                "WHERE v.case_id = ? ORDER BY v.version", NULL},
 	[S_SEARCH] = {"SELECT c.id, c.site_id, c.latest_version, c.deleted, c.updated_at, i.name, "
-	              "i.hospital_number FROM cases c " LATEST_IDENT SEARCH_WHERE("LIKE")
+	              "i.hospital_number, c.ix_valid, c.ix_urgency FROM cases c " LATEST_IDENT SEARCH_WHERE("LIKE")
 	              "ORDER BY c.updated_at DESC, c.id DESC LIMIT ? OFFSET ?",
 	              "SELECT c.id, c.site_id, c.latest_version, c.deleted, c.updated_at, i.name, "
-	              "i.hospital_number FROM cases c " LATEST_IDENT SEARCH_WHERE("ILIKE")
+	              "i.hospital_number, c.ix_valid, c.ix_urgency FROM cases c " LATEST_IDENT SEARCH_WHERE("ILIKE")
 	              "ORDER BY c.updated_at DESC, c.id DESC LIMIT ? OFFSET ?"},
 	[S_SEARCH_COUNT] = {"SELECT COUNT(*) FROM cases c " LATEST_IDENT SEARCH_WHERE("LIKE"),
 	                    "SELECT COUNT(*) FROM cases c " LATEST_IDENT SEARCH_WHERE("ILIKE")},
@@ -556,6 +550,12 @@ static sm_store_status q(sm_store *st, int id, const smx_param *p, size_t np, sm
 #define PT(v) ((smx_param){(v) ? SMX_TEXT : SMX_NULL, 0, (v)})
 #define PID(v) ((v) ? PI(v) : (smx_param){SMX_NULL, 0, NULL}) /* 0 -> NULL */
 #define NP(a) (sizeof(a) / sizeof((a)[0]))
+/* the six index columns (ix_valid .. ix_next_due) of a case index or none */
+#define PN ((smx_param){SMX_NULL, 0, NULL})
+#define IXP(ix)                                                                                  \
+	PI((ix) ? 1 : 0), (ix) ? PI((ix)->urgency) : PN, (ix) ? PI((ix)->started ? 1 : 0) : PN,     \
+	    (ix) && (ix)->started ? PI((ix)->start) : PN, (ix) ? PI((ix)->closed ? 1 : 0) : PN,      \
+	    (ix) && (ix)->has_next_due ? PI((ix)->next_due) : PN
 
 static sm_store_status begin(sm_store *st, bool write)
 {
@@ -788,6 +788,29 @@ static const migration MIGRATIONS[] = {
 	 "ALTER TABLE users ADD COLUMN password_set_at BIGINT NOT NULL DEFAULT 0;"
 	 "UPDATE users SET password_set_at = updated_at;"
 	 "CREATE UNIQUE INDEX users_username_nocase ON users (lower(username));"},
+
+	/* The case index (sm_store_case_index), written with every save; existing
+	** cases start without one (ix_valid 0) until a backfill (serve, db migrate). */
+	{6, "case index for the worklist and the monthly audit",
+	 "ALTER TABLE cases ADD COLUMN ix_valid INTEGER NOT NULL DEFAULT 0 CHECK (ix_valid IN (0, 1));"
+	 "ALTER TABLE cases ADD COLUMN ix_urgency INTEGER;"
+	 "ALTER TABLE cases ADD COLUMN ix_started INTEGER;"
+	 "ALTER TABLE cases ADD COLUMN ix_start INTEGER;"
+	 "ALTER TABLE cases ADD COLUMN ix_closed INTEGER;"
+	 "ALTER TABLE cases ADD COLUMN ix_next_due INTEGER;"
+	 "CREATE INDEX cases_ix_due ON cases (site_id, ix_next_due) WHERE deleted = 0;"
+	 "CREATE INDEX cases_ix_start ON cases (ix_start) WHERE deleted = 0;"
+	 "CREATE INDEX cases_ix_invalid ON cases (id) WHERE ix_valid = 0;",
+
+	 "ALTER TABLE cases ADD COLUMN ix_valid SMALLINT NOT NULL DEFAULT 0 CHECK (ix_valid IN (0, 1));"
+	 "ALTER TABLE cases ADD COLUMN ix_urgency SMALLINT;"
+	 "ALTER TABLE cases ADD COLUMN ix_started SMALLINT;"
+	 "ALTER TABLE cases ADD COLUMN ix_start BIGINT;"
+	 "ALTER TABLE cases ADD COLUMN ix_closed SMALLINT;"
+	 "ALTER TABLE cases ADD COLUMN ix_next_due BIGINT;"
+	 "CREATE INDEX cases_ix_due ON cases (site_id, ix_next_due) WHERE deleted = 0;"
+	 "CREATE INDEX cases_ix_start ON cases (ix_start) WHERE deleted = 0;"
+	 "CREATE INDEX cases_ix_invalid ON cases (id) WHERE ix_valid = 0;"},
 };
 #define NMIGRATIONS ((int)(sizeof MIGRATIONS / sizeof MIGRATIONS[0]))
 
@@ -1742,7 +1765,8 @@ sm_store_status sm_store_case_create(sm_store *st, const sm_store_actor *who,
 		idents_free(&id);
 		return rc;
 	}
-	smx_param p[] = {PI(save->site_id), PI(who->at), PI(who->at)};
+	const sm_store_case_index *ix = save->index;
+	smx_param p[] = {PI(save->site_id), PI(who->at), PI(who->at), IXP(ix)};
 	smx_rows r = {0};
 	rc = q(st, S_CASE_INSERT, p, NP(p), &r);
 	if (rc == SM_STORE_INVALID)
@@ -1813,7 +1837,8 @@ static sm_store_status save_version(sm_store *st, const sm_store_actor *who, int
 		rc = fail(st, SM_STORE_CONFLICT, "case %" PRId64 ": version %d was saved meanwhile",
 		          case_id, next);
 	if (rc == SM_STORE_OK) {
-		smx_param p[] = {PI(next), PI(deleted ? 1 : 0), PI(who->at), PI(case_id), PI(cur)};
+		const sm_store_case_index *ix = deleted ? NULL : save->index;
+		smx_param p[] = {PI(next), PI(deleted ? 1 : 0), PI(who->at), IXP(ix), PI(case_id), PI(cur)};
 		smx_rows r = {0};
 		rc = q(st, S_CASE_BUMP, p, NP(p), &r);
 		if (rc == SM_STORE_OK && r.nrows != 1)
@@ -2090,6 +2115,58 @@ sm_store_status sm_store_case_search(sm_store *st, const sm_store_actor *who,
 		row->updated_at = cell_i64(&r, k, 4);
 		row->name = arena_str(&a, cell(&r, k, 5));
 		row->hospital_number = arena_str(&a, cell(&r, k, 6));
+		row->urgency = cell_i64(&r, k, 7) != 0 && cell(&r, k, 8) ? (int)cell_i64(&r, k, 8) : -1;
+	}
+	smx_rows_free(&r);
+	smx_rows_free(&cr);
+	*out = l;
+	return SM_STORE_OK;
+}
+
+sm_store_status sm_store_case_page(sm_store *st, int64_t site_id, size_t offset, size_t limit,
+                                   sm_store_case_list **out)
+{
+	st->err[0] = 0;
+	if (!out)
+		return fail(st, SM_STORE_INVALID, "output: required");
+	*out = NULL;
+	if (!limit)
+		limit = 50;
+	if (limit > SM_STORE_PAGE_MAX)
+		limit = SM_STORE_PAGE_MAX;
+	if (offset > (size_t)INT32_MAX)
+		return fail(st, SM_STORE_INVALID, "offset: too large");
+	smx_param p[] = {PI(site_id), PI(site_id), PI(limit), PI(offset)};
+	smx_rows r = {0}, cr = {0};
+	sm_store_status rc = begin(st, false); /* one snapshot for the page and its count */
+	if (rc == SM_STORE_OK) {
+		rc = q(st, S_CASE_PAGE, p, NP(p), &r);
+		if (rc == SM_STORE_OK)
+			rc = q(st, S_CASE_PAGE_COUNT, p, 2, &cr);
+		rollback(st);
+	}
+	if (rc != SM_STORE_OK) {
+		smx_rows_free(&r);
+		smx_rows_free(&cr);
+		return rc;
+	}
+	arena a;
+	if (!arena_init(&a, sizeof(sm_store_case_list) + r.nrows * sizeof(sm_store_case_row), 0)) {
+		smx_rows_free(&r);
+		smx_rows_free(&cr);
+		return fail(st, SM_STORE_NOMEM, "out of memory");
+	}
+	sm_store_case_list *l = (sm_store_case_list *)(void *)a.base;
+	l->total = (size_t)cell_i64(&cr, 0, 0);
+	l->n = r.nrows;
+	for (size_t k = 0; k < r.nrows; k++) {
+		sm_store_case_row *row = &l->rows[k];
+		row->case_id = cell_i64(&r, k, 0);
+		row->site_id = cell_i64(&r, k, 1);
+		row->version = (int)cell_i64(&r, k, 2);
+		row->deleted = cell_i64(&r, k, 3) != 0;
+		row->updated_at = cell_i64(&r, k, 4);
+		row->urgency = cell_i64(&r, k, 7) != 0 && cell(&r, k, 8) ? (int)cell_i64(&r, k, 8) : -1;
 	}
 	smx_rows_free(&r);
 	smx_rows_free(&cr);
@@ -2170,6 +2247,101 @@ sm_store_status sm_store_case_ids(sm_store *st, int64_t after, int64_t *ids, siz
 	}
 	smx_rows_free(&r);
 	return rc;
+}
+
+sm_store_status sm_store_case_each_indexed(sm_store *st, const sm_store_actor *who, int64_t site_id,
+                                           unsigned flags, const sm_store_case_filter *f,
+                                           sm_store_case_ix_fn fn, void *ctx)
+{
+	st->err[0] = 0;
+	if (!fn)
+		return fail(st, SM_STORE_INVALID, "callback: required");
+	sm_store_case_filter none = {0};
+	if (!f)
+		f = &none;
+	bool want_id = (flags & SM_STORE_IDENTIFIERS) != 0;
+	sm_store_status rc = SM_STORE_OK;
+	if (want_id) {
+		rc = check_actor(st, who);
+		if (rc == SM_STORE_OK) {
+			char detail[96];
+			snprintf(detail, sizeof detail, "site %" PRId64 ", latest versions with identifiers%s", site_id,
+			         f->open_due ? " (due or breached)" : "");
+			rc = audit(st, who, "case.list", 0, detail);
+		}
+		if (rc != SM_STORE_OK)
+			return rc;
+	}
+	enum { PAGE = 200 };
+	int64_t after = 0;
+	for (;;) {
+		smx_param p[] = {PI(site_id), PI(site_id), PI(after), PI(f->open_due ? 1 : 0), PI(f->due_by),
+		                 PI(f->started_in ? 1 : 0), PI(f->from), PI(f->to), PI(PAGE)};
+		smx_rows r = {0};
+		rc = q(st, S_EACH_IX, p, NP(p), &r);
+		if (rc != SM_STORE_OK)
+			return rc;
+		for (size_t k = 0; k < r.nrows; k++) {
+			sm_store_case c = {0};
+			c.case_id = cell_i64(&r, k, 0);
+			c.site_id = cell_i64(&r, k, 1);
+			c.version = c.latest_version = (int)cell_i64(&r, k, 2);
+			c.deleted = c.case_deleted = cell_i64(&r, k, 3) != 0;
+			c.author_id = cell_i64(&r, k, 4);
+			c.at = cell_i64(&r, k, 5);
+			c.reason = cell_str(&r, k, 6);
+			c.document = cell(&r, k, 7);
+			c.assessment = cell(&r, k, 8);
+			c.engine_version = cell(&r, k, 9);
+			c.definitions = cell(&r, k, 10);
+			if (want_id && cell(&r, k, 12)) {
+				c.identifiers_version = (int)cell_i64(&r, k, 11);
+				c.identifiers = cell(&r, k, 12);
+			}
+			sm_store_case_index ix = {0};
+			bool have_ix = cell_i64(&r, k, 13) != 0;
+			if (have_ix) {
+				ix.urgency = (int)cell_i64(&r, k, 14);
+				ix.started = cell_i64(&r, k, 15) != 0;
+				ix.start = cell_i64(&r, k, 16);
+				ix.closed = cell_i64(&r, k, 17) != 0;
+				ix.has_next_due = cell(&r, k, 18) != NULL;
+				ix.next_due = cell_i64(&r, k, 18);
+			}
+			after = c.case_id;
+			if (fn(ctx, &c, have_ix ? &ix : NULL) != 0) {
+				smx_rows_free(&r);
+				return SM_STORE_OK;
+			}
+		}
+		size_t n = r.nrows;
+		smx_rows_free(&r);
+		if (n < PAGE)
+			return SM_STORE_OK;
+	}
+}
+
+sm_store_status sm_store_case_index_set(sm_store *st, int64_t case_id, int version,
+                                        const sm_store_case_index *ix, bool *done)
+{
+	st->err[0] = 0;
+	if (done)
+		*done = false;
+	if (!ix)
+		return fail(st, SM_STORE_INVALID, "case index: required");
+	smx_param p[] = {IXP(ix), PI(case_id), PI(version)};
+	smx_rows r = {0};
+	sm_store_status rc = q(st, S_CASE_IX_SET, p, NP(p), &r);
+	if (rc == SM_STORE_OK && done)
+		*done = r.nrows == 1;
+	smx_rows_free(&r);
+	return rc;
+}
+
+sm_store_status sm_store_case_index_clear(sm_store *st)
+{
+	st->err[0] = 0;
+	return q(st, S_CASE_IX_CLEAR, NULL, 0, NULL);
 }
 
 /* ======================================================================

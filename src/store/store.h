@@ -281,6 +281,19 @@ sm_store_status sm_store_token_delete_expired(sm_store *st, int64_t now, size_t 
 sm_store_status sm_store_token_delete_user(sm_store *st, int64_t user_id, size_t *n);
 
 /* ---- Cases: versioned documents ---- */
+/* What the caller derived from a version at save time, kept on the case row
+** (migration 6) so that the worklist and the monthly audit select their cases
+** by indexed columns instead of reading every document. The store does not
+** interpret it (no clinical logic here): the doors compute it with the core. */
+typedef struct sm_store_case_index {
+	int urgency;                /* the assessment's urgency (sm_urgency) */
+	bool started;               /* the pathway clock has a start */
+	int64_t start;              /* clock start (seconds since the epoch) when started */
+	bool closed;                /* death or discharge recorded */
+	bool has_next_due;          /* some applicable target is not done yet */
+	int64_t next_due;           /* the earliest due time of those targets */
+} sm_store_case_index;
+
 /* What one save writes. JSON texts are stored verbatim (as TEXT). */
 typedef struct sm_store_save {
 	int64_t site_id;            /* create only: the case's site */
@@ -293,6 +306,8 @@ typedef struct sm_store_save {
 	const char *definitions;    /* required with an assessment: JSON object
 	                            ** instrument -> definition id */
 	const char *reason;         /* why (1..SM_STORE_TEXT_MAX bytes); required */
+	const sm_store_case_index *index; /* NULL: none (the case is then always a candidate
+	                            ** of the filtered walks, until sm_store_case_index_set) */
 } sm_store_save;
 
 /* One version of a case (one allocation; free with sm_store_free). */
@@ -378,6 +393,7 @@ typedef struct sm_store_case_row {
 	int64_t updated_at;
 	const char *name;           /* NULL when not recorded */
 	const char *hospital_number;
+	int urgency;                /* from the case index (sm_urgency); -1 when it has none */
 } sm_store_case_row;
 typedef struct sm_store_case_list {
 	size_t total;               /* matches in all pages */
@@ -387,6 +403,11 @@ typedef struct sm_store_case_list {
 /* Audited ("case.search", naming the cases returned). */
 sm_store_status sm_store_case_search(sm_store *st, const sm_store_actor *who,
                                      const sm_store_query *q, sm_store_case_list **out);
+/* A page of the cases that are not deleted (site_id 0: every site), by case
+** id, from the case rows alone: no document and no identifier is read (name
+** and hospital_number are NULL; not audited). For de-identified lists. */
+sm_store_status sm_store_case_page(sm_store *st, int64_t site_id, size_t offset, size_t limit,
+                                   sm_store_case_list **out);
 
 /* Call fn for the latest version of every non-deleted case of a site
 ** (site_id 0: all sites), by case id, e.g. for the pathway worklist, the
@@ -397,6 +418,28 @@ sm_store_status sm_store_case_search(sm_store *st, const sm_store_actor *who,
 typedef int (*sm_store_case_fn)(void *ctx, const sm_store_case *c);
 sm_store_status sm_store_case_each(sm_store *st, const sm_store_actor *who, int64_t site_id,
                                    unsigned flags, sm_store_case_fn fn, void *ctx);
+
+/* sm_store_case_each restricted by the case index: only cases whose index
+** says they may match, plus every case without an index (the caller decides
+** for those from the document). Either filter may be off. */
+typedef struct sm_store_case_filter {
+	bool open_due;              /* started, not closed, next_due <= due_by */
+	int64_t due_by;
+	bool started_in;            /* started, start in [from, to) */
+	int64_t from, to;
+} sm_store_case_filter;
+/* In the callback, `ix` is the case's index, or NULL when it has none. */
+typedef int (*sm_store_case_ix_fn)(void *ctx, const sm_store_case *c, const sm_store_case_index *ix);
+sm_store_status sm_store_case_each_indexed(sm_store *st, const sm_store_actor *who, int64_t site_id,
+                                           unsigned flags, const sm_store_case_filter *f,
+                                           sm_store_case_ix_fn fn, void *ctx);
+/* Write the index of case `case_id` for its version `version` (backfill);
+** nothing happens when the case has moved on (*done = false). */
+sm_store_status sm_store_case_index_set(sm_store *st, int64_t case_id, int version,
+                                        const sm_store_case_index *ix, bool *done);
+/* Drop every case's index (tests, and after a change of the rules that
+** computed it): the walks then decide from the documents until a backfill. */
+sm_store_status sm_store_case_index_clear(sm_store *st);
 
 /* The ids of the cases (deleted ones too) with id > after, ascending, at most
 ** `cap` into ids[]; *n = how many. Nothing else is read (e.g. to find the case

@@ -20,7 +20,7 @@ scripts/deps.sh browser || give_up "missing Debian packages (see the apt-get lin
 if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f /etc/ssl/certs/ca-certificates.crt ]; then
   export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
 fi
-if [ ! -f tests/browser/node_modules/playwright-core/package.json ]; then
+if [ ! -f tests/browser/node_modules/playwright-core/package.json ] || [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then
   (cd tests/browser && npm ci --no-audit --no-fund) >"$OUT/npm-ci.log" 2>&1 ||
     give_up "npm ci in tests/browser failed: $(grep -m 1 -iE 'npm ERR!|error' "$OUT/npm-ci.log" | cut -c 1-160) (whole output: $OUT/npm-ci.log)"
 fi

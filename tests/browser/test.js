@@ -479,6 +479,136 @@ test('units: CRP in mg/L and platelets in x10^9/L or lakh/cumm are converted onc
   await page.close();
 });
 
+test('every language renders the page, the assessment, calculators and handout with no missing key (360 px)', async () => {
+  const langs = JSON.parse(fs.readFileSync(path.join(__dirname, '../../web/i18n/index.json'), 'utf8')).languages;
+  assert(langs.some((l) => l.code === 'bn') && langs.some((l) => l.code === 'hi'), 'Bengali and Hindi listed');
+  const page = await openPage({ width: 360, height: 740 });
+  for (const l of langs) {
+    const L = JSON.parse(fs.readFileSync(path.join(__dirname, '../../web/i18n/' + l.file), 'utf8'));
+    await page.selectOption('#lang-select', l.code);
+    await page.waitForFunction((c) => document.documentElement.lang === c, l.code);
+    for (const ex of ['adult-suspected-mscc', 'child-neuroblastoma', 'unknown-primary']) {
+      page.once('dialog', (d) => d.accept());
+      await loadExample(page, ex);
+      await settle(page);
+      await page.$$eval('details', (ds) => ds.forEach((d) => { d.open = true; }));
+    }
+    eq(await page.textContent('#triage-h'), L['triage.urgent'], l.code + ': the triage title in the language');
+    await page.click('.view-link[data-view="calc"]');
+    await page.waitForSelector('#calc-out .score');
+    await page.click('#handout');
+    await page.waitForSelector('#ho-danger');
+    await shot(page, 'lang-' + l.code + '-handout', true);
+    await page.click('#handout-back');
+    await page.waitForFunction(() => document.body.getAttribute('data-view') === 'assess');
+    await shot(page, 'lang-' + l.code + '-360', false);
+    eq(await page.evaluate(() => document.documentElement.scrollWidth), 360, l.code + ': fits 360 px');
+    const missing = (await page.evaluate(() => window.spinemetsMissingKeys())).filter((k) => k.startsWith(l.code + ':'));
+    eq(missing.length, 0, l.code + ': keys shown without a label: ' + missing.slice(0, 20).join(', '));
+    if (l.digits) { /* the reader may choose local digits: Intl formats with them */
+      assert(await page.isVisible('#digits-native'), l.code + ': digit choice offered');
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.check('#digits-native');
+      await page.waitForFunction(() => /[০-৯०-९]/.test(document.getElementById('footer').textContent + document.getElementById('results-status').textContent));
+      await page.uncheck('#digits-native');
+    } else {
+      eq(await page.isVisible('#digits-native'), false, 'no digit choice for ' + l.code);
+    }
+  }
+  await page.selectOption('#lang-select', 'en');
+  noProblems(page);
+  await page.close();
+});
+
+function get(url, headers) { /* a plain HTTP GET: status, headers, raw body bytes */
+  return new Promise((resolve, reject) => {
+    require('http').get(url, { headers: headers || {} }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+    }).on('error', reject);
+  });
+}
+test('speed: the page is sent gzip-compressed when accepted, with an ETag, 304 on revalidation, "Loading" in the HTML', async () => {
+  const zlib = require('zlib');
+  const html = await get(BASE + '/');
+  assert(html.body.toString('utf8').includes('>' + EN['app.loading'] + '<'), 'the HTML itself says Loading');
+  assert(html.body.toString('utf8').includes('>' + EN['toolbar.new'] + '<'), 'buttons have their English text before the script runs');
+  for (const u of ['/app.js', '/app.css', '/i18n/en.json', '/api/v1/instruments', '/api/v1/rules']) {
+    const plain = await get(BASE + u);
+    eq(plain.status, 200, u + ' plain');
+    eq(plain.headers['content-encoding'], undefined, u + ': identity without Accept-Encoding');
+    const gz = await get(BASE + u, { 'Accept-Encoding': 'gzip, deflate, br' });
+    eq(gz.headers['content-encoding'], 'gzip', u + ': gzip when accepted');
+    eq(gz.headers.vary, 'Accept-Encoding', u + ': Vary');
+    assert(gz.body.length < plain.body.length / 2, u + ': compressed ' + gz.body.length + ' of ' + plain.body.length);
+    assert(zlib.gunzipSync(gz.body).equals(plain.body), u + ': the same bytes once unpacked');
+    assert(/^"[0-9a-f]{16}(-gz)?"$/.test(gz.headers.etag) && gz.headers.etag !== plain.headers.etag, u + ': an ETag per representation');
+    const again = await get(BASE + u, { 'Accept-Encoding': 'gzip', 'If-None-Match': gz.headers.etag });
+    eq(again.status, 304, u + ': 304 when unchanged');
+    eq(again.body.length, 0, u + ': no body on 304');
+    const refused = await get(BASE + u, { 'Accept-Encoding': 'gzip;q=0, identity' });
+    eq(refused.headers['content-encoding'], undefined, u + ': gzip;q=0 is a refusal');
+    const stale = await get(BASE + u, { 'Accept-Encoding': 'gzip', 'If-None-Match': '"0000000000000000"' });
+    eq(stale.status, 200, u + ': another ETag gets the body');
+  }
+});
+
+/* axe-core (npm, pinned in package.json), evaluated through the DevTools protocol (the page's CSP
+   allows no injected script tag); serious and critical WCAG 2 A/AA violations fail */
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+async function axe(page, label) {
+  await page.evaluate(AXE);
+  const res = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', '));
+  });
+  eq(res.length, 0, label + ': axe-core serious/critical violations: ' + res.join(' | '));
+}
+test('axe-core: no serious or critical violation at 360 px (empty, emergency, child, calculators, handout)', async () => {
+  const page = await openPage({ width: 360, height: 740 });
+  await axe(page, 'empty');
+  await loadExample(page, 'adult-suspected-mscc');
+  await settle(page);
+  await page.$$eval('details', (ds) => ds.forEach((d) => { d.open = true; }));
+  await axe(page, 'emergency');
+  await loadExample(page, 'child-neuroblastoma');
+  await settle(page);
+  await axe(page, 'child');
+  await page.click('.view-link[data-view="calc"]');
+  await page.waitForSelector('#calc-out .score');
+  await axe(page, 'calculators');
+  await page.click('#handout');
+  await page.waitForSelector('#ho-danger');
+  await axe(page, 'handout');
+  await page.click('.view-link[data-view="cases"]');
+  await page.waitForSelector('#login-form');
+  await axe(page, 'sign-in');
+  noProblems(page);
+  await page.close();
+});
+
+test('keyboard only at 360 px: the three-answer emergency path without a pointer', async () => {
+  const page = await openPage({ width: 360, height: 740 });
+  await page.focus('#f-patient-age_years');
+  await page.keyboard.press('Tab');
+  eq(await page.evaluate(() => document.activeElement.id), 'f-cancer-history', 'Tab reaches cancer history');
+  await page.keyboard.press('ArrowDown'); /* unknown -> known cancer */
+  eq(await page.inputValue('#f-cancer-history'), 'known', 'chosen with the arrow key');
+  await page.keyboard.press('Tab');
+  eq(await page.evaluate(() => document.activeElement.id), 'f-symptoms-pain_thoracic_or_cervical', 'Tab reaches the first pain question');
+  await page.keyboard.press('Space');
+  let guard = 0;
+  while ((await page.evaluate(() => document.activeElement.id)) !== 'f-symptoms-limb_weakness' && guard++ < 20) await page.keyboard.press('Tab');
+  await page.keyboard.press('Space');
+  await page.waitForSelector('#quick-slot #triage[data-urgency="emergency"]');
+  const vis = await page.evaluate(() => { const r = document.getElementById('triage').getBoundingClientRect(); return r.top < window.innerHeight * 2; });
+  assert(vis, 'the card is within reach below the focused question');
+  noProblems(page);
+  await page.close();
+});
+
 test('offline: the page asks nothing of any host but 127.0.0.1', async () => {
   const page = await openPage();
   await loadExample(page, 'adult-noms-renal');
@@ -819,6 +949,42 @@ test('registry: the audit report for this month shows counts, intervals, targets
   await shot(page, 'registry-360-audit', true);
   eq(await page.evaluate(() => document.documentElement.scrollWidth), 360, 'the audit fits 360 px');
   eq((await api(page, 'DELETE', '/cases/' + late.body.id, { version: 1, reason: 'browser test' })).status, 200, 'late case deleted');
+  noProblems(page);
+  await page.close();
+});
+
+test('print: the report carries the open case (name, number, case id); the family handout at 360 px, printed on one page', async () => {
+  haveRegistry(); assert(REG.id, 'needs the case');
+  const page = await openSignedIn({ width: 360, height: 740, hash: '#cases' });
+  await page.waitForSelector('#case-table');
+  await page.getByRole('button', { name: EN['reg.open_case'].replace('{id}', REG.id), exact: true }).click();
+  await page.waitForSelector('#reg-save');
+  await settle(page);
+  await page.emulateMedia({ media: 'print' });
+  const head = await page.textContent('#print-patient');
+  [REG.name, 'HN-0001', EN['print.case_id'].replace('{id}', REG.id).replace(/, .*$/, '')].forEach((x) => assert(head.includes(x), 'print head has ' + x + ': ' + head));
+  assert(await page.isVisible('#print-patient'), 'printed');
+  await page.emulateMedia({ media: 'screen' });
+  /* the handout, from the toolbar */
+  await page.click('#handout');
+  await page.waitForSelector('#ho-danger');
+  eq(await page.evaluate(() => document.activeElement.id), 'handout-h', 'focus on the handout heading');
+  assert((await page.textContent('#view-handout')).includes(REG.name), 'the patient named');
+  eq(await page.textContent('#ho-what p'), EN['handout.what.emergency'], 'plain words for the emergency');
+  const next = await page.$$eval('#ho-next li', (e) => e.map((x) => x.textContent));
+  assert(next.includes(EN['handout.next.whole_spine_mri_24h']) && next.includes(EN['handout.dex.give_16mg']), 'next steps: ' + next.join(' | '));
+  assert((await page.$$('#ho-danger li')).length >= 6, 'danger signs listed');
+  assert(!/[A-Z]+-\d|§/.test((await page.textContent('#view-handout')).replace('HN-0001', '')), 'no rule id or section in the handout');
+  eq(await page.evaluate(() => document.documentElement.scrollWidth), 360, 'fits 360 px');
+  await shot(page, 'handout-360', true);
+  await page.emulateMedia({ media: 'print' });
+  assert(!(await page.isVisible('#results')) && !(await page.isVisible('#handout-print')), 'only the handout prints');
+  const pdf = await page.pdf({ format: 'A4', printBackground: true });
+  fs.writeFileSync(path.join(OUT, 'handout.pdf'), pdf);
+  eq((pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length, 1, 'handout pages');
+  await page.emulateMedia({ media: 'screen' });
+  await page.click('#handout-back');
+  await page.waitForFunction(() => document.body.getAttribute('data-view') === 'assess');
   noProblems(page);
   await page.close();
 });

@@ -44,6 +44,8 @@ for f in examples/cases/*.json; do
   has "example $f text NOMS" '^NOMS$' "$tmp/out"
   has "example $f text rules" '^Rules that fired: ' "$tmp/out"
   has "example $f text caveat" 'never a diagnosis' "$tmp/out"
+  has "example $f text care plan" '^CARE PLAN ' "$tmp/out"
+  has "example $f text care plan rule" '^      - CARE-[A-Z0-9-]+ ' "$tmp/out"
   IN='' expect 0 "example $f (json)" "$BIN" assess --json "$f"
   has "example $f json status" '"status": "ok"' "$tmp/out"
   has "example $f json schema" '"schema": "spinemets/assessment/1"' "$tmp/out"
@@ -52,6 +54,8 @@ for f in examples/cases/*.json; do
   has "example $f json noms" '"noms": \{' "$tmp/out"
   has "example $f json surgery" '"patchell_eligible": (true|false)' "$tmp/out"
   has "example $f json rules" '"rules": \[' "$tmp/out"
+  has "example $f json care plan" '"care_plan": \{' "$tmp/out"
+  has "example $f json care plan outcomes" '"outcomes_to_record": \[' "$tmp/out"
   hasnt "example $f json no errors" '"status": "invalid"' "$tmp/out"
   # a complete JSON document: the last line closes the top-level object
   if [ "$(tail -n 1 "$tmp/out")" = "}" ]; then ok; else ko "example $f json not closed"; fi
@@ -199,6 +203,7 @@ has "empty input is malformed" 'malformed JSON' "$tmp/out"
 IN=''
 expect 0 "rules" "$BIN" rules
 has "rules lists TRIAGE-1" '^TRIAGE-1 ' "$tmp/out"
+has "rules lists the care-plan rules" '^CARE-VTE-1 ' "$tmp/out"
 expect 0 "rules --markdown" "$BIN" rules --markdown
 if cmp -s "$tmp/out" docs/rules.md; then ok; else
   ko "docs/rules.md is stale: regenerate with 'build/spinemets rules --markdown > docs/rules.md'"
@@ -210,6 +215,10 @@ for f in examples/cases/*.json; do
   [ -e "$f" ] || continue
   for id in $("$BIN" assess "$f" | sed -n 's/^Rules that fired: //p'); do
     if grep -qF "| \`$id\` |" docs/rules.md; then ok; else ko "rule $id ($f) not in docs/rules.md"; fi
+  done
+  # and every care-plan rule it applies
+  for id in $("$BIN" assess "$f" | sed -n 's/^      - \(CARE-[A-Z0-9-]*\).*/\1/p'); do
+    if grep -qF "| \`$id\` |" docs/rules.md; then ok; else ko "care-plan rule $id ($f) not in docs/rules.md"; fi
   done
 done
 # the case format document exists and names the schema

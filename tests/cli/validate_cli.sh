@@ -238,5 +238,13 @@ has "--report directory named alike" "it is a directory, not a file" "$tmp/err"
 expect 2 "directory as the CSV" V "$tmp/adir" --time time --event event --score score
 has "CSV directory named alike" "cannot open '.*adir': it is a directory, not a file" "$tmp/err"
 
+# ---- issue 13: a UTF-8 byte order mark is skipped, as by score, assess and batch ----
+printf '\xef\xbb\xbftime,event,score\n1,1,3\n2,0,5\n3,1,4\n4,1,2\n' >"$tmp/bom.csv"
+printf 'time,event,score\n1,1,3\n2,0,5\n3,1,4\n4,1,2\n' >"$tmp/nobom.csv"
+expect 0 "BOM before the header" V "$tmp/bom.csv" --time time --event event --score score --json
+cp "$tmp/out" "$tmp/bom.json"
+expect 0 "the same file without a BOM" V "$tmp/nobom.csv" --time time --event event --score score --json
+if cmp -s <(grep -v '"source"\|"file"\|seconds' "$tmp/bom.json") <(grep -v '"source"\|"file"\|seconds' "$tmp/out"); then ok; else ko "BOM: the result differs from the file without one"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

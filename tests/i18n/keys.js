@@ -46,6 +46,9 @@ core.forEach((f) => {
     if (/#define/.test(src.slice(src.lastIndexOf('\n', m.index), m.index))) continue;
     (m[2].match(/"([a-z0-9_]+)"/g) || []).forEach((q) => want(PREFIX[m[1]] + q.slice(1, -1), 'src/core/' + f));
   }
+  const FIELD = { actions: 'action.', options: 'option.', workup: 'workup.', differential: 'differential.', mimics: 'mimic.' };
+  const it = /\bitem\(a, a->([a-z_]+),[^;]*?"([a-z0-9_]+)"/g;
+  while ((m = it.exec(src))) if (FIELD[m[1]]) want(FIELD[m[1]] + m[2], 'src/core/' + f);
   const dex = /case SM_DEX_[A-Z0-9_]+:\s*return "([a-z0-9_]+)"/g;
   while ((m = dex.exec(src))) want('dex.' + m[1], 'src/core/' + f);
 });
@@ -88,7 +91,7 @@ cases.forEach(([name, c]) => {
   ((a.care_plan || {}).items || []).forEach((it) => { if (it && it.key) want('care.' + it.key, name); });
   ((a.care_plan || {}).outcomes_to_record || []).forEach((k) => want('outcome.' + k, name));
   (a.warnings || []).forEach((w) => { if (w && typeof w === 'object' && w.key) want('warning.' + w.key, name); });
-  (a.mimics || a.mimic_flags || []).forEach((w) => { const k = typeof w === 'string' ? w : w && w.key; if (k) want('mimic.' + k, name); });
+  (tr.mimics || []).concat(a.mimics || a.mimic_flags || []).forEach((w) => { const k = typeof w === 'string' ? w : w && w.key; if (k) want('mimic.' + k, name); });
 });
 check(answered >= 6, 'the engine assessed the examples and vectors', answered + ' of ' + cases.length);
 
@@ -96,12 +99,19 @@ check(answered >= 6, 'the engine assessed the examples and vectors', answered + 
 const rules = execFileSync(BIN, ['rules'], { encoding: 'utf8' }).split('\n')
   .map((l) => (l.match(/^([A-Z][A-Z0-9.-]+)\s/) || [])[1]).filter(Boolean);
 check(rules.length >= 10, 'spinemets rules lists the rule ids', String(rules.length));
+/* histology keys from `spinemets score --items tomita` (an instrument with a histology item); English
+   shows the engine's own names, a translation names each one */
+const histLine = execFileSync(BIN, ['score', '--items', 'tomita'], { encoding: 'utf8' }).split('\n')
+  .filter((l) => /a histology key:/.test(l))[0] || '';
+const hist = histLine.replace(/^.*a histology key:/, '').trim().split(/\s+/).filter(Boolean);
+check(hist.length >= 10, 'the engine lists its histology keys', String(hist.length));
+hist.forEach((k) => want('histology.' + k, 'spinemets score --items'));
 /* English shows the engine's own reason texts; a translation gives each rule's text in its language */
 rules.forEach((id) => want('rule.' + id, 'spinemets rules'));
 
 Object.keys(langs).forEach((code) => {
   const L = langs[code];
-  const missing = Object.keys(keys).filter((k) => (code !== 'en' || !/^rule\./.test(k)) && (typeof L[k] !== 'string' || !L[k].trim()));
+  const missing = Object.keys(keys).filter((k) => (code !== 'en' || !/^(rule|histology)\./.test(k)) && (typeof L[k] !== 'string' || !L[k].trim()));
   check(missing.length === 0, code + ': every engine key and rule id has a label (' + Object.keys(keys).length + ' keys)',
     missing.map((k) => k + ' (' + keys[k] + ')').join(', '));
 });
@@ -124,7 +134,7 @@ Object.keys(langs).filter((c) => c !== 'en').forEach((code) => {
   check(miss.length === 0, code + ': every English key is translated (' + Object.keys(EN).length + ' keys)', miss.slice(0, 40).join(', ') + (miss.length > 40 ? ' …' : ''));
   const badPh = Object.keys(EN).filter((k) => typeof L[k] === 'string' && ph(L[k]) !== ph(EN[k]));
   check(badPh.length === 0, code + ': the {placeholders} match English', badPh.join(', '));
-  const extra = Object.keys(L).filter((k) => k[0] !== '_' && EN[k] === undefined && !(/^rule\./.test(k) && keys[k]));
+  const extra = Object.keys(L).filter((k) => k[0] !== '_' && EN[k] === undefined && !(/^(rule|histology)\./.test(k) && keys[k]));
   check(extra.length === 0, code + ': no key that English lacks', extra.join(', '));
   check(typeof L._source === 'string' && /en\.json/.test(L._source), code + ': names the English revision it was translated from', L._source);
   check(typeof L._review === 'string' && /native-speaking clinician/.test(L._review), code + ': carries the clinical-review note', L._review);

@@ -107,7 +107,7 @@ static void watchdog(int sig)
 /* A crash of the suite itself (a bug in a test) is reported as a failed check
 ** with the results so far, never as a silent signal: install with
 ** crash_guard() in main. */
-static void crash_report(int sig)
+__attribute__((unused)) static void crash_report(int sig)
 {
 	for (int k = 0; k < MAX_SERVERS; k++)
 		if (live_pids[k] > 0)
@@ -126,7 +126,7 @@ static void crash_report(int sig)
 	_exit(1);
 }
 
-static void crash_guard(void)
+__attribute__((unused)) static void crash_guard(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0); /* nothing printed is lost to a crash */
 	signal(SIGSEGV, crash_report);

@@ -1354,10 +1354,10 @@ static void test_report(int port)
 	snprintf(out2, sizeof out2, "%s.2", out);
 	long long audit_before = audit_tail(port);
 	run cr;
-	CLI(&cr, NULL, "export", "--deidentified", "--site", "north", "--output", out, "--db", url);
+	CLI(&cr, NULL, "export", "--deidentified", "--k", "1", "--site", "north", "--output", out, "--db", url);
 	check(cr.status == 0 && strstr(cr.err, "written"), "export --deidentified --site north: %d %s", cr.status, cr.err);
 	run_free(&cr);
-	CLI(&cr, NULL, "export", "--deidentified", "--site", "north", "--output", out2, "--db", url);
+	CLI(&cr, NULL, "export", "--deidentified", "--k", "1", "--site", "north", "--output", out2, "--db", url);
 	run_free(&cr);
 	FILE *f = fopen(out, "r");
 	char *line = NULL;
@@ -1366,9 +1366,17 @@ static void test_report(int port)
 	int found_a1 = 0, leak = 0, dated = 0;
 	regex_t re;
 	regcomp(&re, "[0-9]{4}-[0-9]{2}-[0-9]{2}", REG_EXTENDED | REG_NOSUB);
+	int header = 0;
 	while (f && getline(&line, &cap, f) > 0) {
-		lines++;
 		json_t *j = json_loads(line, 0, NULL);
+		if (!header++) { /* the header comes first and says how the cases were generalised */
+			check(jeq_str(j, "schema", "spinemets/export-header/1") && jint(j, "deidentification.k") == 1 &&
+			          jint(j, "deidentification.cases_left_out") == 0,
+			      "the export starts with its header: %.300s", line);
+			json_decref(j);
+			continue;
+		}
+		lines++;
 		if (j && strlen(jstr(j, "case_key")) == 32 && !jget(j, "id") && !jget(j, "identifiers") &&
 		    jeq_str(j, "site", "north") && jeq_str(j, "document.schema", "spinemets/case-deidentified/1") &&
 		    json_is_object(jget(j, "assessment")) && json_is_string(jget(j, "engine_version")) &&
@@ -1377,7 +1385,7 @@ static void test_report(int port)
 		if (j && jeq_str(j, "case_key", key)) {
 			json_t *e = jget(j, "document.events");
 			found_a1 = json_array_size(e) == 5 && fabs(jnum(json_array_get(e, 4), "hours_from_presentation") - 30) < 1e-9 &&
-			           jint(j, "document.patient.age_years") == 90;
+			           jeq_str(j, "document.patient.age_band", "90+") && !jget(j, "document.patient.age_years");
 		}
 		json_decref(j);
 		const char *m[] = {MARK_NAME, "Zebediah", MARK_HN, MARK_PHONE, "Report 0", "Worklist One", "cl_n", "DROP TABLE",
@@ -1395,7 +1403,7 @@ static void test_report(int port)
 	resp_free(&r);
 	check(lines > 0 && lines == total && good == lines, "the export has one valid line per live north case (%lld lines, %lld good, %lld cases)",
 	      lines, good, total);
-	check(found_a1, "the export holds A1 under the researcher's case key, hours from presentation and age 90");
+	check(found_a1, "the export holds A1 under the researcher's case key, hours from presentation and age band 90+");
 	check(!leak, "the export holds no identifier, name, author or reason");
 	check(!dated, "the export holds no absolute date");
 	char cmd[600];
@@ -1411,7 +1419,49 @@ static void test_report(int port)
 	long long nl = 0;
 	for (const char *p = cr.out; *p; p++)
 		nl += *p == '\n';
-	check(cr.status == 0 && nl > lines && strstr(cr.out, "\"site\":\"south\""), "export of every site to stdout: %lld lines", nl);
+	check(cr.status == 0 && nl >= 2, "export of every site to stdout: %lld lines", nl);
+	/* default k = 5: south has fewer than 5 cases in any year, so it is never named */
+	check(!strstr(cr.out, "\"site\":\"south\""), "a site with fewer than 5 cases in a year is not named");
+	{
+		long long rows = 0, other = 0, exact_age = 0, named = 0, hdr_cases = -1, hdr_left = -1, hdr_merged = -1;
+		char *copy = strdup(cr.out);
+		for (char *ln = strtok(copy, "\n"); ln; ln = strtok(NULL, "\n")) {
+			json_t *j = json_loads(ln, 0, NULL);
+			if (jeq_str(j, "schema", "spinemets/export-header/1")) {
+				hdr_cases = jint(j, "cases");
+				hdr_left = jint(j, "deidentification.cases_left_out");
+				hdr_merged = jint(j, "deidentification.cases_merged_into_other");
+				check(jint(j, "deidentification.k") == 5 && strstr(jstr(j, "deidentification.small_sites"), "fewer than 5"),
+				      "the header says k = 5 and how small sites are treated: %.300s", ln);
+			} else if (j) {
+				rows++;
+				other += jeq_str(j, "site", "other");
+				named += jeq_str(j, "site", "north");
+				exact_age += jget(j, "document.patient.age_years") != NULL;
+				const char *band = jstr(j, "document.patient.age_band");
+				if (*band && strcmp(band, "90+") != 0 && strchr(band, '-')) {
+					int lo = atoi(band), hi = atoi(strchr(band, '-') + 1);
+					check((lo == 18 || lo % 5 == 0) && hi == (lo == 18 ? 19 : lo + 4) && lo >= 18,
+					      "an adult age band is 5 years wide: %s", band);
+				}
+			}
+			json_decref(j);
+		}
+		free(copy);
+		check(hdr_cases == rows && hdr_merged == other, "the header counts the rows (%lld/%lld) and the merged ones (%lld/%lld)",
+		      hdr_cases, rows, hdr_merged, other);
+		check(hdr_left >= 0 && rows + hdr_left >= lines, "rows + left out cover every case (%lld + %lld >= %lld)", rows,
+		      hdr_left, lines);
+		check(exact_age == 0, "no exact age in the default export (%lld)", exact_age);
+	}
+	run_free(&cr);
+	const char *tmpd = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	CLI(&cr, NULL, "export", "--deidentified", "--output", tmpd, "--db", url);
+	check(cr.status == 1 && strstr(cr.err, "it is a directory, not a file"), "export to a directory: named alike (%d %s)",
+	      cr.status, cr.err);
+	run_free(&cr);
+	CLI(&cr, NULL, "export", "--deidentified", "--k", "0", "--db", url);
+	check(cr.status == 2 && strstr(cr.err, "--k"), "export --k 0: usage error (%d)", cr.status);
 	run_free(&cr);
 	check(audited(port, audit_before, "export.deidentified", "", 0), "the export is in the audit log");
 }
@@ -1753,17 +1803,24 @@ static void test_denied_and_fail_closed(int port)
 	check(r.status == 403, "a researcher lists users: 403 (%d)", r.status);
 	resp_free(&r);
 	check(audited(port, mark, "access.denied", "re", 0), "a 403 is audited");
+	mark = audit_tail(port);
+	snprintf(path, sizeof path, "/api/v1/cases/%lld", C1);
+	api(port, people[W_RE].token, "GET", path, NULL, &r);
+	check(r.status == 404, "a researcher naming a registry id: 404 (%d)", r.status);
+	resp_free(&r);
+	check(audited(port, mark, "access.denied", "re", 0), "a researcher naming a registry id is audited");
+	snprintf(path, sizeof path, "/api/v1/cases/%lld/versions", C1);
 	/* the audit log refuses the versions row (a full disk, say): no data, 503 */
 	sm_store *st = open_store();
 	if (!st)
 		return;
 	const char *add = strcmp(sm_store_backend(st), "postgresql") == 0
 	                      ? "CREATE FUNCTION test_no_versions_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-	                        "IF NEW.action = 'case.versions' THEN RAISE EXCEPTION 'test: disk full'; END IF; "
+	                        "IF NEW.action IN ('case.versions', 'export.deidentified') THEN RAISE EXCEPTION 'test: disk full'; END IF; "
 	                        "RETURN NEW; END $$; CREATE TRIGGER test_no_versions_audit BEFORE INSERT ON audit_log "
 	                        "FOR EACH ROW EXECUTE FUNCTION test_no_versions_audit();"
-	                      : "CREATE TRIGGER test_no_versions_audit BEFORE INSERT ON audit_log WHEN NEW.action = "
-	                        "'case.versions' BEGIN SELECT RAISE(ABORT, 'test: disk full'); END;";
+	                      : "CREATE TRIGGER test_no_versions_audit BEFORE INSERT ON audit_log WHEN NEW.action IN "
+	                        "('case.versions', 'export.deidentified') BEGIN SELECT RAISE(ABORT, 'test: disk full'); END;";
 	const char *drop = strcmp(sm_store_backend(st), "postgresql") == 0
 	                       ? "DROP TRIGGER test_no_versions_audit ON audit_log; DROP FUNCTION test_no_versions_audit();"
 	                       : "DROP TRIGGER test_no_versions_audit;";
@@ -1774,12 +1831,101 @@ static void test_denied_and_fail_closed(int port)
 		check(r.status == 503 && r.body && !strstr(r.body, "\"versions\""),
 		      "versions read without its audit row: 503 and no data (%d %.200s)", r.status, r.body);
 		resp_free(&r);
+		run cr;
+		CLI(&cr, NULL, "export", "--deidentified", "--db", url);
+		check(cr.status == 1 && cr.out[0] == '\0' && strstr(cr.err, "audit log refused"),
+		      "an export without its audit row writes nothing (%d, %zu bytes out: %s)", cr.status, strlen(cr.out), cr.err);
+		run_free(&cr);
 		check(smx_store_exec(st, drop) == SM_STORE_OK, "drop the trigger: %s", sm_store_errmsg(st));
 		api(port, people[W_CLN].token, "GET", path, NULL, &r);
 		check(r.status == 200, "versions read again once the audit log works: %d", r.status);
 		resp_free(&r);
 	}
 	sm_store_close(st);
+}
+
+/* ---- issue 13: the worklist and the audit report from the case index equal
+** the answers computed from every stored document ---- */
+static void strip_volatile(json_t *j)
+{
+	if (json_is_object(j)) {
+		json_object_del(j, "generated_at");
+		json_object_del(j, "cases_scanned");
+		json_object_del(j, "hours_left"); /* moves with the clock between two requests */
+		const char *k;
+		json_t *v;
+		json_object_foreach(j, k, v) strip_volatile(v);
+	} else if (json_is_array(j)) {
+		size_t i;
+		json_t *v;
+		json_array_foreach(j, i, v) strip_volatile(v);
+	}
+}
+
+static void test_index_equals_documents(int port)
+{
+	static const struct { int who; const char *path; } Q[] = {
+		{W_CLN, "/api/v1/worklist"},
+		{W_CLN, "/api/v1/worklist?hours=720"},
+		{W_CLS, "/api/v1/worklist?hours=720"},
+		{W_CLN, "/api/v1/audit/report?month=2025-03"},
+		{W_CLN, "/api/v1/audit/report?month=2025-04"},
+		{W_RE, "/api/v1/audit/report?month=2025-03"},
+		{W_AD, "/api/v1/audit/report?month=2025-03&site=north"},
+		{W_CLN, "/api/v1/cases?limit=200"}, /* urgency from the index */
+		{W_RE, "/api/v1/cases?limit=200"},
+		{W_RE, "/api/v1/cases?limit=7&offset=3&site=north"},
+	};
+	enum { NQ = sizeof Q / sizeof Q[0] };
+	json_t *indexed[NQ];
+	long long scanned_ix = 0, listed = 0;
+	for (size_t k = 0; k < NQ; k++) {
+		resp r = {0};
+		api(port, people[Q[k].who].token, "GET", Q[k].path, NULL, &r);
+		check(r.status == 200, "%s: %d", Q[k].path, r.status);
+		if (k == 1) {
+			scanned_ix = jint(r.json, "cases_scanned");
+			listed = (long long)json_array_size(jget(r.json, "cases"));
+		}
+		indexed[k] = r.json ? json_incref(r.json) : json_null();
+		strip_volatile(indexed[k]);
+		resp_free(&r);
+	}
+	check(listed > 0, "the worklist over 720 h lists cases (%lld)", listed);
+	sm_store *st = open_store();
+	if (!st)
+		return;
+	check(sm_store_case_index_clear(st) == SM_STORE_OK, "clear the case index: %s", sm_store_errmsg(st));
+	sm_store_close(st);
+	for (int round = 0; round < 2; round++) {
+		long long scanned = 0;
+		for (size_t k = 0; k < NQ; k++) {
+			resp r = {0};
+			api(port, people[Q[k].who].token, "GET", Q[k].path, NULL, &r);
+			if (k == 1)
+				scanned = jint(r.json, "cases_scanned");
+			strip_volatile(r.json);
+			check(r.status == 200 && json_equal(indexed[k], r.json),
+			      "%s: the same answer %s the case index (%d)", Q[k].path, round ? "after a backfill of" : "without",
+			      r.status);
+			resp_free(&r);
+		}
+		if (round == 0) {
+			/* without an index every case is read; the index reads fewer */
+			check(scanned > scanned_ix, "the index narrows the worklist's reads (%lld read with it, %lld without)",
+			      scanned_ix, scanned);
+			run cr;
+			CLI(&cr, NULL, "db", "migrate", "--db", url);
+			check(cr.status == 0 && strstr(cr.out, "case index written for") && !strstr(cr.out, "for 0 case"),
+			      "db migrate writes the case index back: %s%s", cr.out, cr.err);
+			run_free(&cr);
+		} else {
+			check(scanned == scanned_ix, "after the backfill the worklist reads as few as before (%lld, %lld)", scanned,
+			      scanned_ix);
+		}
+	}
+	for (size_t k = 0; k < NQ; k++)
+		json_decref(indexed[k]);
 }
 
 /* ---- first start ---- */
@@ -1895,6 +2041,7 @@ static int mode_api(void)
 	test_validation(s.port);
 	test_worklist(s.port);
 	test_report(s.port);
+	test_index_equals_documents(s.port);
 	test_rehash_at_login(s.port);
 	test_accounts(s.port);
 	test_denied_and_fail_closed(s.port);

@@ -37,7 +37,7 @@ typedef struct run {
 	json_t *j;         /* sm_json_assessment */
 } run;
 
-#define MAX_RUNS 128
+#define MAX_RUNS 256
 static run *g_runs[MAX_RUNS];
 static size_t g_nruns;
 static json_t *g_jsons[MAX_RUNS];
@@ -443,8 +443,9 @@ static void test_triage_rule_every_branch(void **state)
 		run *r = AM(TRIAGE_BASE, patch);
 		check_targets(r, t->urgency);
 		/* dexamethasone 16 mg only with neurology (§7.2 NG234 1.8.1 / 1.8.3) */
-		EXPECT_STR(r, "triage.dexamethasone", strcmp(t->urgency, "emergency") == 0 && t->N ? "give_16mg" : "not_routine");
+		/* §15.1: without known or suspected cancer, "discuss with the team now" */
 		bool no_cancer = t->history && strcmp(t->history, "none") == 0;
+		EXPECT_STR(r, "triage.dexamethasone", strcmp(t->urgency, "emergency") == 0 && t->N ? (no_cancer ? "discuss_with_team_now" : "give_16mg") : "not_routine");
 		if (no_cancer && t->P) {
 			/* §14: P (with or without N) without a cancer history -> unknown-primary work-up */
 			HAS(r, "triage.actions", "unknown_primary_workup");
@@ -1654,26 +1655,28 @@ static void test_writer_document(void **state)
 		}
 		const char *top[] = {"schema", "engine_version", "status", "triage", "lesions", "index_lesion", "scores", "noms",
 			"surgery", "workup", "workup_reasons", "differential", "differential_reasons", "primary_candidates",
-			"paediatric", "warnings", "rules", "disclaimer"};
+			"paediatric", "warnings", "rules", "care_plan", "disclaimer"};
 		const char *top_adult[] = {"schema", "engine_version", "status", "triage", "lesions", "index_lesion", "scores", "noms",
 			"surgery", "workup", "workup_reasons", "differential", "differential_reasons", "primary_candidates",
-			"warnings", "rules", "disclaimer"};
+			"warnings", "rules", "care_plan", "disclaimer"};
 		if (r->a->paediatric)
 			expect_keys(r->j, top, N(top), "assessment");
 		else
 			expect_keys(r->j, top_adult, N(top_adult), "assessment");
+		/* §15: the rule that set the steroid advice, the mimic flags beside the
+		** triage (15.1) and the adolescent flag (15.18) */
 		const char *tri[] = {"urgency", "contact_within_hours", "mri_within_hours", "dexamethasone", "actions",
-			"action_reasons", "reasons", "complete"};
+			"action_reasons", "reasons", "complete", "dexamethasone_rule", "mimics", "mimic_reasons", "adolescent"};
 		const char *tri_routine[] = {"urgency", "contact_within_hours", "dexamethasone", "actions", "action_reasons",
-			"reasons", "complete"};
+			"reasons", "complete", "dexamethasone_rule", "mimics", "mimic_reasons", "adolescent"};
 		if (r->a->mri_within_hours >= 0)
 			expect_keys(jget(r->j, "triage"), tri, N(tri), "triage");
 		else
 			expect_keys(jget(r->j, "triage"), tri_routine, N(tri_routine), "triage");
 		const char *noms[] = {"neurologic", "oncologic", "mechanical", "systemic", "assessment_reasons", "options",
-			"reasons", "referrals"};
+			"reasons", "option_frameworks", "referrals"};
 		expect_keys(jget(r->j, "noms"), noms, N(noms), "noms");
-		const char *surg[] = {"patchell_eligible", "reasons", "undetermined", "applicable", "note"};
+		const char *surg[] = {"patchell_eligible", "eligibility", "conflict", "reasons", "undetermined", "applicable", "note"};
 		expect_keys(jget(r->j, "surgery"), surg, N(surg), "surgery");
 		size_t i;
 		json_t *l;
@@ -1810,6 +1813,166 @@ static void test_api_assess_route(void **state)
 	sm_api_shutdown();
 }
 
+
+/* ------------------------------------------------------------------ */
+/* REFERENCE §15: every S15 rule id fires on one side of its boundary  */
+/* and not on the other                                                */
+/* ------------------------------------------------------------------ */
+static bool fired(const sm_assessment *a, const char *id)
+{
+	for (size_t k = 0; k < a->nfired; k++)
+		if (strcmp(a->fired[k]->id, id) == 0)
+			return true;
+	return false;
+}
+
+/* assert_fired / assert_not_fired come from testutil.h */
+
+typedef struct boundary_row {
+	const char *id;
+	const char *fires;     /* single-quoted case on the firing side */
+	const char *not_fires; /* the nearest case on the other side */
+} boundary_row;
+
+#define NOCA "'cancer':{'history':'none'}"
+#define SIMPLE_SYM "'symptoms':{'pain_thoracic_or_cervical':false,'pain_progressive_lumbar':false,'pain_severe_unremitting_lower':false,'pain_nocturnal':false,'pain_mechanical':true,'radicular_pain':false,'limb_weakness':false,'difficulty_walking':false,'sensory_loss':false,'bladder_bowel_dysfunction':false,'no_improvement_4_6_weeks':false,'weight_loss':false,'fever':false,'night_sweats':false},'history':{'immunosuppression':false,'long_term_steroids':false,'osteoporosis':false,'injecting_drug_use':false},'infection':{'tb_history_or_contact':false,'bacteraemia_or_endocarditis':false}"
+#define PAT(neuro, extra) "{'patient':{'age_years':58},'cancer':{'history':'known','primary':'kidney','tissue_confirmed':true},'systemic':{'fit_for_surgery':true,'expected_survival_months':" extra ",'visceral_metastases':'none'},'symptoms':{'limb_weakness':true},'neurology':{" neuro "},'lesions':[{'level':'T9','escc':'3'}]}"
+
+static const boundary_row boundaries[] = {
+	{"S15-1-CORD", "{'patient':{'age_years':50}," NOCA ",'symptoms':{'limb_weakness':true},'neurology':{'sensory_level':true}}",
+	 "{'patient':{'age_years':50}," NOCA ",'symptoms':{'limb_weakness':true},'neurology':{'sensory_level':false}}"},
+	{"S15-1-CAUDA", "{'patient':{'age_years':40}," NOCA ",'symptoms':{'pain_mechanical':true,'saddle_sensory_change':true}}",
+	 "{'patient':{'age_years':40}," NOCA ",'symptoms':{'pain_mechanical':false,'radicular_pain':false,'saddle_sensory_change':true}}"},
+	{"S15-1-MRI-4H", "{'patient':{'age_years':40}," NOCA ",'symptoms':{'pain_mechanical':true,'sexual_dysfunction':true}}",
+	 "{'patient':{'age_years':40},'cancer':{'history':'known','primary':'breast'},'symptoms':{'pain_mechanical':true,'sexual_dysfunction':true}}"},
+	{"S15-1-MRI-24H", "{'patient':{'age_years':50}," NOCA ",'neurology':{'frankel':'C'}}", "{'patient':{'age_years':50}," NOCA ",'neurology':{'frankel':'E'}}"},
+	{"S15-1-DEX-DISCUSS", "{'patient':{'age_years':50}," NOCA ",'neurology':{'frankel':'C'}}",
+	 "{'patient':{'age_years':50},'cancer':{'history':'suspected'},'neurology':{'frankel':'C'}}"},
+	{"S15-1-MIMIC-STROKE", "{'neurology':{'sudden_unilateral_weakness_face_speech_vision':true}}", "{'neurology':{'sudden_unilateral_weakness_face_speech_vision':false}}"},
+	{"S15-1-MIMIC-GBS", "{'neurology':{'ascending_weakness':true,'areflexia':true}}", "{'neurology':{'ascending_weakness':true,'areflexia':false}}"},
+	{"S15-1-MIMIC-HAEMATOMA", "{'history':{'recent_neuraxial_procedure':true}}", "{'history':{'recent_neuraxial_procedure':false}}"},
+	{"S15-1-MIMIC-CONSCIOUSNESS", "{'neurology':{'reduced_consciousness':true}}", "{'neurology':{'reduced_consciousness':false}}"},
+	{"S15-2-CHILD-N", "{'patient':{'age_years':3}," NOCA ",'symptoms':{'new_limp':true}}", "{'patient':{'age_years':18}," NOCA ",'symptoms':{'new_limp':true}}"},
+	{"S15-2-EMERGENCY", "{'patient':{'age_years':3}," NOCA ",'symptoms':{'new_limp':true,'reduced_anal_sensation':true}}",
+	 "{'patient':{'age_years':3}," NOCA ",'symptoms':{'new_limp':false,'reduced_anal_sensation':false}}"},
+	{"S15-2-PAIN", "{'patient':{'age_years':17.9}," NOCA ",'symptoms':{'pain_analgesia_resistant':true}}", "{'patient':{'age_years':18}," NOCA ",'symptoms':{'pain_analgesia_resistant':true}}"},
+	{"S15-2-MRI", "{'patient':{'age_years':17.9}," NOCA ",'symptoms':{'new_limp':true,'refuses_to_walk':true}}", "{'patient':{'age_years':18}," NOCA ",'symptoms':{'new_limp':true,'refuses_to_walk':true}}"},
+	{"S15-2-SEDATION", "{'patient':{'age_years':9},'cancer':{'history':'suspected'},'symptoms':{'limb_weakness':true,'stridor_or_orthopnoea':true}}",
+	 "{'patient':{'age_years':9},'cancer':{'history':'suspected'},'symptoms':{'limb_weakness':true,'stridor_or_orthopnoea':false}}"},
+	{"S15-3-RADIOLOGICAL", "{'patient':{'age_years':60},'cancer':{'history':'known','primary':'breast'},'lesions':[{'level':'T5','escc':'2'}]}",
+	 "{'patient':{'age_years':60},'cancer':{'history':'known','primary':'breast'},'lesions':[{'level':'T5','escc':'1b'}]}"},
+	{"S15-4-SIMPLE", "{'patient':{'age_years':49}," NOCA "," SIMPLE_SYM "}", "{'patient':{'age_years':50}," NOCA "," SIMPLE_SYM "}"},
+	{"S15-4-RED-FLAG", "{'patient':{'age_years':19}," NOCA "," SIMPLE_SYM "}", "{'patient':{'age_years':20}," NOCA "," SIMPLE_SYM "}"},
+	{"S15-4-UNRECORDED", "{'patient':{'age_years':30}," NOCA ",'symptoms':{'pain_mechanical':true}}", "{'patient':{'age_years':30}," NOCA "," SIMPLE_SYM "}"},
+	{"S15-4-ROOT", "{'patient':{'age_years':30}," NOCA ",'neurology':{'root_weakness_mrc':3}}", "{'patient':{'age_years':30}," NOCA ",'neurology':{'root_weakness_mrc':4}}"},
+	{"S15-4-MYELOMA", "{'patient':{'age_years':60}," NOCA ",'symptoms':{'pain_mechanical':true,'pain_persistent':true}}",
+	 "{'patient':{'age_years':59.9}," NOCA ",'symptoms':{'pain_mechanical':true,'pain_persistent':true}}"},
+	{"S15-5-PATCHELL", PAT("'frankel':'A','complete_paraplegia_hours':48", "3"), PAT("'frankel':'A','complete_paraplegia_hours':48.5", "3")},
+	{"S15-5-OUTSIDE", PAT("'frankel':'C'", "2.9"), PAT("'frankel':'C'", "3")},
+	{"S15-5-UNKNOWN", PAT("'frankel':'A'", "3"), PAT("'frankel':'B'", "3")},
+	{"S15-6-PRIOR-RT", "{'cancer':{'history':'known','primary':'prostate'},'lesions':[{'level':'L2','prior_radiotherapy':true}]}",
+	 "{'cancer':{'history':'known','primary':'prostate'},'lesions':[{'level':'L2','prior_radiotherapy':false}]}"},
+	{"S15-7-TISSUE-FIRST", "{'patient':{'age_years':30},'cancer':{'history':'suspected','primary':'lymphoma'},'symptoms':{'limb_weakness':true},'neurology':{'frankel':'D','deteriorating':false}}",
+	 "{'patient':{'age_years':30},'cancer':{'history':'suspected','primary':'lymphoma'},'symptoms':{'limb_weakness':true},'neurology':{'frankel':'C','deteriorating':false}}"},
+	{"S15-7-DEX-NOW", "{'patient':{'age_years':30},'cancer':{'history':'suspected','primary':'lymphoma'},'symptoms':{'limb_weakness':true},'neurology':{'frankel':'C','deteriorating':false}}",
+	 "{'patient':{'age_years':30},'cancer':{'history':'suspected','primary':'lymphoma'},'symptoms':{'limb_weakness':true},'neurology':{'frankel':'D','deteriorating':false}}"},
+	{"S15-7-TLS", "{'patient':{'age_years':30},'cancer':{'history':'suspected','primary':'leukaemia'},'symptoms':{'limb_weakness':true}}",
+	 "{'patient':{'age_years':30},'cancer':{'history':'suspected','primary':'leukaemia','tissue_confirmed':true},'symptoms':{'limb_weakness':true}}"},
+	{"S15-7-FEATURES", "{'patient':{'age_years':39},'cancer':{'history':'suspected'},'symptoms':{'limb_weakness':true,'lymphadenopathy':true}}",
+	 "{'patient':{'age_years':40},'cancer':{'history':'suspected'},'symptoms':{'limb_weakness':true,'lymphadenopathy':true}}"},
+	{"S15-8-INFECTION", "{" NOCA ",'systemic':{'labs':{'esr_mm_h':30}}}", "{" NOCA ",'systemic':{'labs':{'esr_mm_h':29}}}"},
+	{"S15-8-TB", "{'infection':{'tb_endemic_region':true}}", "{'infection':{'tb_endemic_region':false}}"},
+	{"S15-8-WORKUP", "{'patient':{'age_years':18},'infection':{'gibbus':true}}", "{'patient':{'age_years':17},'infection':{'gibbus':true}}"},
+	{"S15-8-ANTIBIOTICS", "{'patient':{'age_years':40},'infection':{'abscess':true}}", "{'patient':{'age_years':40},'infection':{'abscess':false}}"},
+	{"S15-8-DEX", "{'patient':{'age_years':40},'cancer':{'history':'known','primary':'breast'},'symptoms':{'limb_weakness':true,'fever':true}}",
+	 "{'patient':{'age_years':40},'cancer':{'history':'known','primary':'breast'},'symptoms':{'limb_weakness':true,'fever':false}}"},
+	{"S15-8-CHILD", "{'patient':{'age_years':17},'infection':{'gibbus':true}}", "{'patient':{'age_years':18},'infection':{'gibbus':true}}"},
+	{"S15-9-CHEMO-FIRST", "{'patient':{'age_years':6},'cancer':{'history':'known','primary':'wilms'},'neurology':{'deteriorating':false}}",
+	 "{'patient':{'age_years':6},'cancer':{'history':'known','primary':'osteosarcoma'},'neurology':{'deteriorating':false}}"},
+	{"S15-9-CRANIOSPINAL", "{'patient':{'age_years':6},'cancer':{'history':'known','primary':'medulloblastoma'},'neurology':{'deteriorating':false}}",
+	 "{'patient':{'age_years':6},'cancer':{'history':'known','primary':'neuroblastoma'},'neurology':{'deteriorating':false}}"},
+	{"S15-10-PREGNANCY", "{'history':{'pregnant':true}}", "{'history':{'pregnant':false}}"},
+	{"S15-10-ANTICOAG", "{'history':{'anticoagulant_or_antiplatelet':true}}", "{'history':{'anticoagulant_or_antiplatelet':false}}"},
+	{"S15-10-CORRECT", "{'systemic':{'labs':{'platelets_per_ul':49999}}}", "{'systemic':{'labs':{'platelets_per_ul':50000}}}"},
+	{"S15-11-COLLAR", "{'lesions':[{'level':'C7','alignment':'subluxation'}]}", "{'lesions':[{'level':'T1','alignment':'subluxation'}]}"},
+	{"S15-11-C0C2", "{'lesions':[{'level':'C2','alignment':'subluxation'}]}", "{'lesions':[{'level':'C3','alignment':'subluxation'}]}"},
+	{"S15-12-BUNDLE", "{'patient':{'age_years':60},'cancer':{'history':'known','primary':'breast'},'symptoms':{'limb_weakness':true}}",
+	 "{'patient':{'age_years':60},'cancer':{'history':'known','primary':'breast'},'symptoms':{'limb_weakness':false,'difficulty_walking':false,'sensory_loss':false,'bladder_bowel_dysfunction':false,'radicular_pain':false,'pain_nocturnal':true}}"},
+	{"S15-12-STRONGYLOIDES", "{'patient':{'age_years':60},'cancer':{'history':'known','primary':'breast'},'symptoms':{'limb_weakness':true},'infection':{'tb_endemic_region':true}}",
+	 "{'patient':{'age_years':60},'cancer':{'history':'known','primary':'breast'},'symptoms':{'limb_weakness':true},'infection':{'tb_endemic_region':false}}"},
+	{"S15-12-CHILD", "{'patient':{'age_years':17.5},'cancer':{'history':'known','primary':'lymphoma'}}", "{'patient':{'age_years':18},'cancer':{'history':'known','primary':'lymphoma'}}"},
+	{"S15-13-CONFLICT", "{'performance':{'kps':90,'ecog':2}}", "{'performance':{'kps':90,'ecog':0}}"},
+	{"S15-14-SARCOMA", "{'patient':{'age_years':29}," NOCA ",'lesions':[{'level':'L1'}]}", "{'patient':{'age_years':30}," NOCA ",'lesions':[{'level':'L1'}]}"},
+	{"S15-15-CALCIUM", "{'cancer':{'history':'known','primary':'breast'},'symptoms':{'polyuria':true}}", "{'cancer':{'history':'known','primary':'breast'},'symptoms':{'polyuria':false}}"},
+	{"S15-15-RAISED", "{'systemic':{'labs':{'adjusted_calcium_mmol_l':2.61}}}", "{'systemic':{'labs':{'adjusted_calcium_mmol_l':2.6}}}"},
+	{"S15-16-MYELOMA", "{'patient':{'age_years':70},'cancer':{'history':'known','primary':'plasmacytoma'}}", "{'patient':{'age_years':70},'cancer':{'history':'known','primary':'lymphoma'}}"},
+	{"S15-16-SCREEN", "{'patient':{'age_years':70},'cancer':{'history':'known','primary':'myeloma'}}", "{'patient':{'age_years':70},'cancer':{'history':'known','primary':'myeloma','tissue_confirmed':true}}"},
+	{"S15-17-RT", "{'patient':{'age_years':70},'cancer':{'history':'known','primary':'prostate'},'symptoms':{'limb_weakness':true},'lesions':[{'level':'T4','escc':'2'}]}",
+	 "{'patient':{'age_years':70},'cancer':{'history':'known','primary':'prostate'},'lesions':[{'level':'T4','escc':'1a'}]}"},
+	{"S15-18-ADOLESCENT", "{'patient':{'age_years':16}}", "{'patient':{'age_years':15.9}}"},
+	{"S15-19-TRANSFER", "{'cancer':{'history':'known','primary':'breast'},'symptoms':{'limb_weakness':true},'setting':{'radiotherapy_available':false}}",
+	 "{'cancer':{'history':'known','primary':'breast'},'symptoms':{'limb_weakness':true},'setting':{'radiotherapy_available':true}}"},
+};
+
+static void test_section15_boundaries(void **state)
+{
+	(void)state;
+	for (size_t k = 0; k < N(boundaries); k++) {
+		const boundary_row *b = &boundaries[k];
+		run *r = A(b->fires);
+		if (!fired(r->a, b->id))
+			fail_msg("%s did not fire on %s", b->id, b->fires);
+		r = A(b->not_fires);
+		if (fired(r->a, b->id))
+			fail_msg("%s fired on the other side of its boundary: %s", b->id, b->not_fires);
+	}
+	/* every §15 rule of the table has a boundary row here */
+	for (size_t k = 0; k < sm_rule_count(); k++) {
+		const sm_rule *rule = sm_rule_at(k);
+		if (strncmp(rule->id, "S15-", 4) != 0)
+			continue;
+		bool found = false;
+		for (size_t j = 0; j < N(boundaries); j++)
+			found |= strcmp(boundaries[j].id, rule->id) == 0;
+		if (!found)
+			fail_msg("rule %s has no boundary test", rule->id);
+	}
+}
+
+/* §15.5, §15.1, §15.12: concrete decisions from the issue's failure classes */
+static void test_section15_decisions(void **state)
+{
+	(void)state;
+	/* paraplegic for 5 days: no decompressive or separation surgery, surgical opinion for stability */
+	run *r = A(PAT("'frankel':'A','complete_paraplegia_hours':120", "6"));
+	assert_fired(r->a, "S15-5-OUTSIDE");
+	LACKS(r, "noms.options", "separation_surgery_then_srs");
+	LACKS(r, "noms.options", "decompressive_surgery_then_rt");
+	HAS(r, "noms.options", "surgical_opinion");
+	EXPECT_STR(r, "surgery.eligibility", "not_eligible");
+	/* every criterion: the Patchell option beside NOMS, each with its framework */
+	r = A(PAT("'frankel':'C','complete_paraplegia_hours':0", "6"));
+	HAS(r, "noms.options", "decompressive_surgery_then_rt");
+	HAS(r, "noms.options", "separation_surgery_then_srs");
+	EXPECT_STR(r, "noms.option_frameworks.decompressive_surgery_then_rt", "Patchell");
+	EXPECT_STR(r, "noms.option_frameworks.separation_surgery_then_srs", "NOMS");
+	/* a missing input: eligibility unknown, never false */
+	r = A(PAT("'frankel':'C','complete_paraplegia_hours':0", "null"));
+	EXPECT_STR(r, "surgery.eligibility", "unknown");
+	HAS(r, "noms.options", "surgical_opinion");
+	/* toddler with overflow incontinence and weakness, no pain, no cancer: emergency with MRI */
+	r = A("{'patient':{'age_years':2}," NOCA ",'symptoms':{'limb_weakness':true,'constipation_with_overflow':true}}");
+	EXPECT_STR(r, "triage.urgency", "emergency");
+	HAS(r, "workup", "mri_whole_spine");
+	EXPECT_STR(r, "triage.dexamethasone", "per_paediatric_protocol");
+	LACKS(r, "triage.actions", "dexamethasone_16mg");
+	assert_not_fired(r->a, "NG234-1.8.1");
+	/* mimic flag beside an emergency: the triage stays emergency */
+	r = A("{'patient':{'age_years':70},'cancer':{'history':'known','primary':'breast'},'symptoms':{'limb_weakness':true},'neurology':{'sudden_unilateral_weakness_face_speech_vision':true}}");
+	EXPECT_STR(r, "triage.urgency", "emergency");
+	HAS(r, "triage.mimics", "stroke_pathway");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1851,6 +2014,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_writer_repeated_keys_and_nulls, free_runs),
 		cmocka_unit_test_teardown(test_writer_invalid_document, free_runs),
 		cmocka_unit_test_teardown(test_api_assess_route, free_runs),
+		cmocka_unit_test_teardown(test_section15_boundaries, free_runs),
+		cmocka_unit_test_teardown(test_section15_decisions, free_runs),
 	};
 	SM_RUN_SUITE("assess", tests);
 }

@@ -516,6 +516,23 @@ static void test_record_cap(void **state)
 	assert_int_equal(e.line, 3);
 }
 
+/* issue 13: a NUL byte inside a value would cut it short for every C string
+** reader ("80<NUL>5" read as 80): a recoverable error naming row and column */
+static void test_nul_byte(void **state)
+{
+	(void)state;
+	sm_csv_error e = first_error("id,kps\n1,80\0" "5\n", 14, NULL);
+	assert_int_equal(e.code, SM_CSV_E_UTF8);
+	assert_true(e.recoverable);
+	assert_int_equal(e.row, 2); /* the header is row 1 */
+	assert_int_equal(e.column, 2);
+	assert_non_null(strstr(e.message, "column 2 (\"kps\"): a NUL byte"));
+	/* quoted, and in an ASCII-only record alike */
+	e = first_error("a,b\nx,\"y\0z\"\n", 12, NULL);
+	assert_int_equal(e.code, SM_CSV_E_UTF8);
+	assert_int_equal(e.column, 2);
+}
+
 static void test_utf8(void **state)
 {
 	(void)state;
@@ -668,7 +685,7 @@ static void test_fast_path_long_rows(void **state)
 			len = (seed >> 16) % 70;
 			for (k = 0; k < len; k++) {
 				seed = seed * 1103515245u + 12345u;
-				field[k] = "abc ,\"\n\rxyz012"[(seed >> 16) % 15];
+				field[k] = "abc ,\"\n\rxyz012"[(seed >> 16) % 14]; /* not the string's NUL: a NUL in a value is an error */
 			}
 			if (col)
 				sb_str(&in, ",");
@@ -935,6 +952,7 @@ int main(void)
 		cmocka_unit_test(test_bare_cr),
 		cmocka_unit_test(test_record_cap),
 		cmocka_unit_test(test_utf8),
+		cmocka_unit_test(test_nul_byte),
 		cmocka_unit_test(test_utf16),
 		cmocka_unit_test(test_raw_record),
 		cmocka_unit_test(test_buffer_boundaries),

@@ -323,7 +323,9 @@ static void test_noms_options(void **state)
 	NOT_FIRED("", "NOMS-OPT-7");
 	/* NOMS-OPT-12: chemosensitive tumour, a child without deterioration: chemotherapy first */
 	FIRED(CHILD ", 'cancer': {'primary': 'neuroblastoma'}", "NOMS-OPT-12");
-	NOT_FIRED(CHILD ", 'cancer': {'primary': 'medulloblastoma'}", "NOMS-OPT-12");
+	/* REFERENCE §15.9: medulloblastoma is on the chemotherapy-first list; osteosarcoma is not */
+	FIRED(CHILD ", 'cancer': {'primary': 'medulloblastoma'}", "NOMS-OPT-12");
+	NOT_FIRED(CHILD ", 'cancer': {'primary': 'osteosarcoma'}", "NOMS-OPT-12");
 }
 
 /* SINS boundaries (§1.2): 0-6 stable, 7-12 potentially unstable, 13-18 unstable */
@@ -388,15 +390,18 @@ static void test_setting(void **state)
 }
 
 /* Patchell (§7.4): the criteria are listed, and the other surgical reasons
-** named, for every case (eligibility itself is tested in test_assess.c). */
+** named, for adults and from age 16 (eligibility itself is tested in
+** test_assess.c). */
 static void test_patchell(void **state)
 {
 	(void)state;
 	FIRED("", "PATCHELL-1");
 	FIRED(LESION("'escc': '3'"), "PATCHELL-1");
-	FIRED(CHILD, "PATCHELL-1");
+	/* REFERENCE §15.18: Patchell enrolled adults; a child under 16 gets the
+	** paediatric rules only (16-17 see both, flagged) */
+	NOT_FIRED(CHILD, "PATCHELL-1");
 	FIRED("", "PATCHELL-2");
-	FIRED(CHILD, "PATCHELL-2");
+	NOT_FIRED(CHILD, "PATCHELL-2");
 	sm_assessment *a = A(LESION("'escc': '2'") ", " WEAK);
 	assert_fired(a, "PATCHELL-1");
 	assert_true(a->patchell_eligible);
