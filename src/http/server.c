@@ -241,7 +241,7 @@ static enum MHD_Result check_head(server *s, struct MHD_Connection *con, conn_ct
 				method, url, NULL, NULL, 0,
 				MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Authorization"),
 				MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Cookie"),
-				NULL, 0, cc->addr,
+				NULL, 0, cc->addr, NULL, NULL,
 			};
 			if (!sm_registry_credentials_ok(s->opt->registry, &rq))
 				return refuse(con, 503,
