@@ -193,6 +193,25 @@ run 1 "assess --fhir invalid case" assess --fhir "$tmp/none.json" -
 unset IN
 if [ ! -e "$tmp/none.json" ]; then ok; else ko "invalid case wrote a Bundle"; fi
 
+# ---- every exported Bundle validates with FHIR.js (npm fhir, pinned in
+# tests/fhir/validate/package-lock.json; installed once like tests/browser) ----
+V=tests/fhir/validate
+if [ ! -f $V/node_modules/fhir/package.json ]; then
+  scripts/deps.sh browser >/dev/null 2>&1 || true   # node and npm (Debian)
+  (cd $V && npm ci --no-audit --no-fund) >"$tmp/npm-ci.log" 2>&1 ||
+    ko "npm ci in $V failed: $(grep -m 1 -iE 'npm ERR!|error' "$tmp/npm-ci.log" | cut -c 1-160)"
+fi
+if [ -f $V/node_modules/fhir/package.json ]; then
+  bundles=("$tmp"/b-*.json)
+  if node $V/validate.js "${bundles[@]}" >"$tmp/validate.log" 2>&1; then ok; else ko "FHIR.js: $(grep -m 5 FAIL "$tmp/validate.log")"; fi
+  n=$(grep -c '^ok ' "$tmp/validate.log")
+  if [ "$n" -eq "${#bundles[@]}" ] && [ "$n" -ge 7 ]; then ok; else ko "FHIR.js validated $n of ${#bundles[@]} Bundles"; fi
+  # the validator itself catches a broken Bundle (a wrong code, a missing element, an unknown property)
+  jq '.type = "nonsense" | .entry[1].resource.foo = 1 | del(.entry[2].resource.status)' "$tmp/b-full.json" >"$tmp/broken.json"
+  node $V/validate.js "$tmp/broken.json" >"$tmp/validate-bad.log" 2>&1
+  if [ "$(grep -c FAIL "$tmp/validate-bad.log")" -ge 3 ]; then ok; else ko "FHIR.js did not catch a broken Bundle: $(cat "$tmp/validate-bad.log")"; fi
+fi
+
 # ---- docs/fhir.md holds the current code tables ----
 run 0 "fhir codes" fhir codes
 sed -n '/<!-- fhir-codes:begin -->/,/<!-- fhir-codes:end -->/p' docs/fhir.md | sed '1d;$d' >"$tmp/doc-codes"
