@@ -64,6 +64,10 @@ static const sm_code_map CODES[] = {
 	{SCT, "109989006", false, P, "myeloma", "Multiple myeloma"},
 	{SCT, "118600007", false, P, "lymphoma", "Malignant lymphoma"},
 	{SCT, "372244006", false, P, "melanoma", "Malignant melanoma"},
+	/* SNOMED codes used by the mCODE STU4 examples (display as the IG gives it) */
+	{SCT, "353431000119107", false, P, "breast", "Primary malignant neoplasm of female left breast"},
+	{SCT, "92814006", false, P, "leukaemia", "Chronic lymphoid leukemia, disease"},
+	{SCT, "277571004", false, P, "leukaemia", "B-cell acute lymphoblastic leukemia"},
 	/* primary cancers, ICD-10 categories (C00-C97) */
 	{ICD, "C00", true, P, "head_neck", "Malignant neoplasm of lip"},
 	{ICD, "C01", true, P, "head_neck", "Malignant neoplasm of base of tongue"},

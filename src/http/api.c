@@ -4,6 +4,7 @@
 ** (ARCHITECTURE.md contracts 1 and 2). No clinical logic here.
 */
 #include "http/api.h"
+#include "http/fhir.h"
 #include "http/assets.h"
 #include "http/registry.h"
 #include "io/json_case.h"
@@ -540,6 +541,8 @@ void sm_api_handle(const char *method, const char *path, const char *ct, const c
 				return;
 			return assess(body ? body : "", len, r);
 		}
+		if (sm_http_fhir(method, path, ct, body, len, r)) /* FHIR routes: src/http/fhir.c */
+			return;
 		return sm_api_error(r, 404, "no such API resource; see /api/v1/openapi.json");
 	}
 	/* the web page */

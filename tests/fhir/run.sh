@@ -193,6 +193,72 @@ run 1 "assess --fhir invalid case" assess --fhir "$tmp/none.json" -
 unset IN
 if [ ! -e "$tmp/none.json" ]; then ok; else ko "invalid case wrote a Bundle"; fi
 
+# ---- every exported Bundle validates with FHIR.js (npm fhir, pinned in
+# tests/fhir/validate/package-lock.json; installed once like tests/browser) ----
+V=tests/fhir/validate
+if [ ! -f $V/node_modules/fhir/package.json ]; then
+  scripts/deps.sh browser >/dev/null 2>&1 || true   # node and npm (Debian)
+  (cd $V && npm ci --no-audit --no-fund) >"$tmp/npm-ci.log" 2>&1 ||
+    ko "npm ci in $V failed: $(grep -m 1 -iE 'npm ERR!|error' "$tmp/npm-ci.log" | cut -c 1-160)"
+fi
+if [ -f $V/node_modules/fhir/package.json ]; then
+  bundles=("$tmp"/b-*.json)
+  if node $V/validate.js "${bundles[@]}" >"$tmp/validate.log" 2>&1; then ok; else ko "FHIR.js: $(grep -m 5 FAIL "$tmp/validate.log")"; fi
+  n=$(grep -c '^ok ' "$tmp/validate.log")
+  if [ "$n" -eq "${#bundles[@]}" ] && [ "$n" -ge 7 ]; then ok; else ko "FHIR.js validated $n of ${#bundles[@]} Bundles"; fi
+  # the validator itself catches a broken Bundle (a wrong code, a missing element, an unknown property)
+  jq '.type = "nonsense" | .entry[1].resource.foo = 1 | del(.entry[2].resource.status)' "$tmp/b-full.json" >"$tmp/broken.json"
+  node $V/validate.js "$tmp/broken.json" >"$tmp/validate-bad.log" 2>&1
+  if [ "$(grep -c FAIL "$tmp/validate-bad.log")" -ge 3 ]; then ok; else ko "FHIR.js did not catch a broken Bundle: $(cat "$tmp/validate-bad.log")"; fi
+fi
+
+# ---- the mCODE STU4 examples (npm hl7.fhir.us.mcode 4.0.0, fetched once with
+# `npm pack`: its dependency hl7.fhir.r4.core is not on npm, so `npm ci` cannot
+# install it; the tarball is checked against its published sha1) ----
+M=$V/node_modules/.mcode
+MCODE_SHA1=b1d877a4ef642106699c6431b1f6d9fb5c52ea97
+if [ ! -d $M/package/example ]; then
+  mkdir -p $M
+  (cd $M && npm pack hl7.fhir.us.mcode@4.0.0) >"$tmp/npm-pack.log" 2>&1 &&
+    echo "$MCODE_SHA1  $M/hl7.fhir.us.mcode-4.0.0.tgz" | sha1sum -c --quiet - >/dev/null 2>&1 &&
+    tar xzf $M/hl7.fhir.us.mcode-4.0.0.tgz -C $M ||
+    { ko "npm pack hl7.fhir.us.mcode@4.0.0 failed or its sha1 differs: $(tail -n 2 "$tmp/npm-pack.log")"; rm -rf $M; }
+fi
+if [ -d $M/package/example ]; then
+  n=0 bad=0 perf=0
+  for f in $M/package/example/*.json; do
+    n=$((n+1))
+    # a single resource goes in as a one-entry Bundle; Bundles as they are
+    jq 'if .resourceType == "Bundle" then . else {resourceType: "Bundle", type: "collection", entry: [{resource: .}]} end' "$f" >"$tmp/mc.json"
+    "$BIN" fhir import --at 2026-12-04 "$tmp/mc.json" >"$tmp/mc.out" 2>"$tmp/mc.err"
+    if [ $? -ne 0 ] || grep -qE 'AddressSanitizer|runtime error' "$tmp/mc.err" || [ "$(jq -r .status "$tmp/mc.out")" != ok ]; then
+      bad=$((bad+1)); echo "FAIL mCODE $(basename "$f"): $(head -c 200 "$tmp/mc.err")"; continue
+    fi
+    # performance status: the imported value equals the resource's own value (read here with jq)
+    for pair in "89247-1:ecog" "89243-0:kps" "C38144:lansky"; do
+      want=$(jq -c --arg c "${pair%%:*}" '[.. | objects | select(.resourceType? == "Observation" and (.code.coding // [] | any(.code == $c))) | .valueInteger] | last' "$tmp/mc.json")
+      [ "$want" = null ] && continue
+      perf=$((perf+1))
+      got=$(jq -c ".case.performance.${pair#*:}" "$tmp/mc.out")
+      [ "$want" = 5 ] && [ "${pair#*:}" = ecog ] && want=null
+      if [ "$got" != "$want" ]; then bad=$((bad+1)); echo "FAIL mCODE $(basename "$f"): ${pair#*:} $got, want $want"; fi
+    done
+    # sex equals Patient.gender (female, male, other)
+    want=$(jq -c '[.. | objects | select(.resourceType? == "Patient") | .gender | select(. == "female" or . == "male" or . == "other")] | first' "$tmp/mc.json")
+    got=$(jq -c '.case.patient.sex' "$tmp/mc.out")
+    if [ "$got" != "$want" ]; then bad=$((bad+1)); echo "FAIL mCODE $(basename "$f"): sex $got, want $want"; fi
+    # the imported case is assessed
+    jq .case "$tmp/mc.out" | "$BIN" assess --json - >/dev/null 2>"$tmp/mc.err" || { bad=$((bad+1)); echo "FAIL mCODE $(basename "$f"): assess: $(head -c 200 "$tmp/mc.err")"; }
+  done
+  if [ "$n" -eq 179 ]; then ok; else ko "mCODE: $n examples, expected 179"; fi
+  if [ "$bad" -eq 0 ]; then ok; else ko "mCODE: $bad failures"; fi
+  if [ "$perf" -ge 4 ]; then ok; else ko "mCODE: only $perf performance-status examples checked"; fi
+  J=$M/package/example/Bundle-mcode-patient-bundle-jenny-m.json
+  run 0 "import the Jenny M bundle" fhir import --at 2026-12-04 $J
+  is "Jenny M" '.case | [.patient.sex, .cancer.primary, .cancer.history, .cancer.tissue_confirmed, .performance.ecog]' '["female","breast","known",true,0]' "$tmp/out"
+  is "Jenny M: procedures and medications listed as not read" '[.ignored[] | select(.element == "resourceType")] | length > 5' 'true' "$tmp/out"
+fi
+
 # ---- docs/fhir.md holds the current code tables ----
 run 0 "fhir codes" fhir codes
 sed -n '/<!-- fhir-codes:begin -->/,/<!-- fhir-codes:end -->/p' docs/fhir.md | sed '1d;$d' >"$tmp/doc-codes"
