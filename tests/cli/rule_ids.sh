@@ -21,10 +21,6 @@ UNFIRED=(
   # care is given under NOMS-OPT-5 (radioresistant, unfit) and NOMS-OPT-8
   # (unstable, unfit) instead. To wire or drop with the rules work of issue #11.
   "NOMS-OPT-13"
-  # Fires only for a chemosensitive tumour that is not radiosensitive, in an
-  # adult: no row of the histology catalogue is both, and children go through
-  # S15-9-CHEMO-FIRST since the rules of REFERENCE §15 (issue #11).
-  "NOMS-OPT-12"
 )
 
 # Ids merged from another branch before a test names them (issue #11, REFERENCE
@@ -32,16 +28,6 @@ UNFIRED=(
 # the gap is printed; an entry that a test names is reported (remove it), not
 # failed, so the two branches can merge in either order.
 PENDING=(
-  S15-1-CAUDA S15-1-CORD S15-1-DEX-DISCUSS S15-1-MIMIC-CONSCIOUSNESS S15-1-MIMIC-GBS
-  S15-1-MIMIC-HAEMATOMA S15-1-MIMIC-STROKE S15-1-MRI-24H S15-1-MRI-4H S15-10-ANTICOAG
-  S15-10-CORRECT S15-10-PREGNANCY S15-11-C0C2 S15-11-COLLAR S15-12-BUNDLE S15-12-CHILD
-  S15-12-STRONGYLOIDES S15-13-CONFLICT S15-14-SARCOMA S15-15-CALCIUM S15-15-RAISED
-  S15-16-MYELOMA S15-16-SCREEN S15-17-RT S15-18-ADOLESCENT S15-19-TRANSFER S15-2-CHILD-N
-  S15-2-EMERGENCY S15-2-MRI S15-2-PAIN S15-2-SEDATION S15-3-RADIOLOGICAL S15-4-MYELOMA
-  S15-4-RED-FLAG S15-4-ROOT S15-4-SIMPLE S15-4-UNRECORDED S15-5-OUTSIDE S15-5-PATCHELL
-  S15-5-UNKNOWN S15-6-PRIOR-RT S15-7-DEX-NOW S15-7-FEATURES S15-7-TISSUE-FIRST S15-7-TLS
-  S15-8-ANTIBIOTICS S15-8-CHILD S15-8-DEX S15-8-INFECTION S15-8-TB S15-8-WORKUP
-  S15-9-CHEMO-FIRST S15-9-CRANIOSPINAL
 )
 
 ids=$({ "$BIN" rules | grep -E '^[^ ]' | awk '{print $1}'
