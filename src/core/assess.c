@@ -631,6 +631,12 @@ static void triage(const facts *f, sm_assessment *a)
 		ACTION("seek_haematology_advice", R_DEX_HAEM_SUSPECTED, "Lymphoma or leukaemia suspected, not confirmed, neurology stable: haematology advice and tissue before steroids; give steroids at once if neurology deteriorates.", NULL);
 		ACTION("tissue_within_24h", R_S15_7_TISSUE_FIRST, "Tissue first while the person walks, sphincters are intact and deterioration is recorded absent: biopsy, marrow, node, effusion or blood film within 24 hours, then the steroid.",
 		       c->neurology.frankel < 0 && c->neurology.ambulatory < 0 ? " Walking and Frankel grade not recorded: confirm now; if the person cannot walk, give dexamethasone now." : NULL);
+	} else if (f->cancer == SM_NO && neuro && u == SM_URG_EMERGENCY) {
+		/* §15.1 at every age: without known or suspected cancer, discuss (no dose, never a delay) */
+		a->dexamethasone = SM_DEX_DISCUSS;
+		a->dex_rule = R(R_S15_1_DEX_DISCUSS);
+		ACTION("discuss_steroid_with_team_now", R_S15_1_DEX_DISCUSS, "No known or suspected cancer: discuss dexamethasone with the spinal/oncology team now (lymphoma, infection, disc and haematoma are possible); never delay MRI or transfer for it.",
+		       f->child ? " Child: any dose comes from the paediatric oncology protocol." : NULL);
 	} else if (f->child && neuro && u != SM_URG_ROUTINE) {
 		a->dexamethasone = SM_DEX_PAEDIATRIC;
 		a->dex_rule = R(R_S15_12_CHILD);
@@ -643,10 +649,6 @@ static void triage(const facts *f, sm_assessment *a)
 		a->dexamethasone = SM_DEX_NOT_ROUTINE;
 		a->dex_rule = R(R_S15_12_CHILD);
 		fire(a, R_S15_12_CHILD);
-	} else if (f->cancer == SM_NO && neuro && u == SM_URG_EMERGENCY) {
-		a->dexamethasone = SM_DEX_DISCUSS;
-		a->dex_rule = R(R_S15_1_DEX_DISCUSS);
-		ACTION("discuss_steroid_with_team_now", R_S15_1_DEX_DISCUSS, "No known or suspected cancer: discuss dexamethasone with the spinal/oncology team now (lymphoma, infection, disc and haematoma are possible); never delay MRI or transfer for it.", NULL);
 	} else if (neuro && u == SM_URG_EMERGENCY) {
 		a->dexamethasone = SM_DEX_GIVE_16MG;
 		a->dex_rule = R(dex_now_haem ? R_S15_7_DEX_NOW : R_DEX_16);

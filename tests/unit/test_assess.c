@@ -543,7 +543,7 @@ static void test_triage_first_presentation_child(void **state)
 	run *r = A("{'patient':{'age_years':4,'sex':'male'},'cancer':{'history':'none'},"
 	           "'symptoms':{'pain_nocturnal':true,'difficulty_walking':true}}");
 	check_targets(r, "emergency");
-	EXPECT_STR(r, "triage.dexamethasone", "per_paediatric_protocol");
+	EXPECT_STR(r, "triage.dexamethasone", "discuss_with_team_now"); /* §15.1 (every age): no cancer known, no dose */
 	/* §8: route every child to paediatric oncology */
 	if (!list_has_sub(r, "triage.actions", "paediatric_oncology"))
 		fail_msg("child with suspected MSCC: no paediatric oncology action: %s", show(jget(r->j, "triage.actions")));
@@ -1964,7 +1964,7 @@ static void test_section15_decisions(void **state)
 	r = A("{'patient':{'age_years':2}," NOCA ",'symptoms':{'limb_weakness':true,'constipation_with_overflow':true}}");
 	EXPECT_STR(r, "triage.urgency", "emergency");
 	HAS(r, "workup", "mri_whole_spine");
-	EXPECT_STR(r, "triage.dexamethasone", "per_paediatric_protocol");
+	EXPECT_STR(r, "triage.dexamethasone", "discuss_with_team_now"); /* §15.1: no cancer known */
 	LACKS(r, "triage.actions", "dexamethasone_16mg");
 	assert_not_fired(r->a, "NG234-1.8.1");
 	/* mimic flag beside an emergency: the triage stays emergency */
