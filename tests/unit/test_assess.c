@@ -23,6 +23,7 @@
 #include <jansson.h>
 
 #include "testutil.h"
+#include "testcase.h"
 #include "spinemets.h"
 #include "io/json_case.h"
 #include "io/json_score.h"
@@ -68,43 +69,8 @@ static json_t *keep(json_t *j)
 	return j;
 }
 
-/* single quotes -> double quotes (no case text needs an apostrophe) */
-static char *q(const char *s)
-{
-	size_t n = strlen(s);
-	char *t = malloc(n + 1);
-	assert_non_null(t);
-	for (size_t k = 0; k <= n; k++)
-		t[k] = s[k] == '\'' ? '"' : s[k];
-	return t;
-}
 
-static json_t *parse_q(const char *s)
-{
-	char *t = q(s);
-	json_error_t je;
-	json_t *j = json_loads(t, 0, &je);
-	if (!j)
-		fail_msg("test bug: bad JSON in a test case (%s): %s", je.text, t);
-	free(t);
-	return j;
-}
 
-/* Deep merge: objects merge, anything else replaces; "__delete__" removes. */
-static void merge(json_t *dst, json_t *patch)
-{
-	const char *k;
-	json_t *v;
-	json_object_foreach(patch, k, v) {
-		json_t *d = json_object_get(dst, k);
-		if (json_is_string(v) && strcmp(json_string_value(v), "__delete__") == 0)
-			json_object_del(dst, k);
-		else if (json_is_object(v) && json_is_object(d))
-			merge(d, v);
-		else
-			json_object_set(dst, k, v);
-	}
-}
 
 static run *assess_raw(char *text /* taken */)
 {

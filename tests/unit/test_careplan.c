@@ -28,6 +28,7 @@
 #include <jansson.h>
 
 #include "testutil.h"
+#include "testcase.h"
 #include "spinemets.h"
 #include "io/json_case.h"
 
@@ -37,16 +38,6 @@
 static sm_case g_c;
 static sm_assessment g_a;
 
-/* single quotes -> double quotes */
-static char *q(const char *s)
-{
-	size_t n = strlen(s);
-	char *t = malloc(n + 1);
-	assert_non_null(t);
-	for (size_t k = 0; k <= n; k++)
-		t[k] = s[k] == '\'' ? '"' : s[k];
-	return t;
-}
 
 /* Parse (must be valid) and assess; returns the care plan. */
 static const sm_care_plan *P(const char *case_q)

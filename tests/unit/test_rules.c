@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "testutil.h"
+#include "testcase.h"
 #include "io/json_case.h"
 #include "spinemets.h"
 
@@ -52,42 +53,8 @@
 	" 'collapse': 'none', 'posterolateral': 'none', 'escc': '0', 'disc_space_involved': false,"                 \
 	" 'epidural_soft_tissue': false, 'pathological_fracture': false, 'axial_load_pain': false, " fields "}]"
 
-static char *q(const char *s)
-{
-	size_t n = strlen(s);
-	char *t = malloc(n + 1);
-	assert_non_null(t);
-	for (size_t k = 0; k <= n; k++)
-		t[k] = s[k] == '\'' ? '"' : s[k];
-	return t;
-}
 
-static json_t *parse_q(const char *s)
-{
-	char *t = q(s);
-	json_error_t je;
-	json_t *j = json_loads(t, 0, &je);
-	if (!j)
-		fail_msg("test bug: bad JSON (%s): %s", je.text, t);
-	free(t);
-	return j;
-}
 
-/* Deep merge: objects merge, arrays and values replace. */
-static void merge(json_t *dst, json_t *patch)
-{
-	const char *k;
-	json_t *v;
-	json_object_foreach(patch, k, v) {
-		json_t *d = json_object_get(dst, k);
-		if (json_is_string(v) && strcmp(json_string_value(v), "__delete__") == 0)
-			json_object_del(dst, k);
-		else if (json_is_object(v) && json_is_object(d))
-			merge(d, v);
-		else
-			json_object_set(dst, k, v);
-	}
-}
 
 /* Remove every member whose value is "__delete__" (at any depth). */
 static void strip(json_t *v)
